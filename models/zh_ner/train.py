@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Recipe for the newsnlp Chinese NER model (models/zh_ner/model).
+
+Steps (each can be run alone):
+  convert  -- read the JSONL train/dev sets, apply the per-character NFKC fold,
+              write spaCy DocBin files into WORK (default models/zh_ner/work/,
+              git-ignored; the data itself is never copied into the repo)
+  train    -- python -m spacy train config.cfg (single thread, fixed seed)
+  package  -- copy WORK/output/model-best to models/zh_ner/model/ (no optimizer
+              state / training-only files)
+  evaluate -- exact-span micro P/R/F1 (same logic as /work/shared/eval/score_ner.py)
+              overall and per label, with and without the fold, plus speed,
+              load time and size -> models/zh_ner/dev_scores.json
+
+Usage:
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+      python models/zh_ner/train.py all            # convert + train + package + evaluate
+  python models/zh_ner/train.py evaluate --model models/zh_ner/model
+Options: --train FILE (default /work/shared/data/ner/zh/train_nopku.jsonl),
+         --dev FILE, --work DIR, --max-steps N (overrides config), --limit N (smoke test).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+FEATURES = REPO / "src" / "newsnlp" / "entities" / "zh_features.py"
+SHARED = Path(os.environ.get("NEWSNLP_SHARED", REPO.parent / "shared"))
+DEFAULT_TRAIN = SHARED / "data" / "ner" / "zh" / "train_nopku.jsonl"
+DEFAULT_DEV = SHARED / "eval" / "ner" / "zh" / "dev.jsonl"
+LABELS = ("PERSON", "ORG", "LOC")
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+sys.path.insert(0, str(REPO / "src"))
+
+
+def fold(text: str) -> str:
+    """Per-character NFKC fold, length preserving (same as the library's input fold)."""
+    out = []
+    for c in text:
+        n = unicodedata.normalize("NFKC", c)
+        out.append(n if len(n) == 1 else c)
+    return "".join(out)
+
+
+def read_jsonl(path: Path, limit: int = 0):
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if limit and i >= limit:
+                break
+            line = line.strip()
+            if line:
+                yield json.loads(line)
+
+
+def to_docbin(src: Path, dst: Path, limit: int = 0) -> dict:
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    nlp = spacy.blank("zh")  # char segmenter: one token per character
+    assert nlp.tokenizer.segmenter == "char"
+    db = DocBin(store_user_data=False)
+    stats = {"docs": 0, "ents": 0, "dropped_ents": 0}
+    for r in read_jsonl(src, limit):
+        text = fold(r["text"])
+        assert len(text) == len(r["text"])
+        doc = nlp.make_doc(text)
+        spans = []
+        for e in r["entities"]:
+            if e["label"] not in LABELS:
+                continue
+            sp = doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="strict")
+            if sp is None:
+                stats["dropped_ents"] += 1
+                continue
+            spans.append(sp)
+        kept = filter_spans(spans)
+        stats["dropped_ents"] += len(spans) - len(kept)
+        doc.ents = kept
+        stats["ents"] += len(kept)
+        stats["docs"] += 1
+        db.add(doc)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(dst)
+    return stats
+
+
+def cmd_convert(a) -> None:
+    work = Path(a.work)
+    for name, src in (("train", Path(a.train)), ("dev", Path(a.dev))):
+        st = to_docbin(src, work / f"{name}.spacy", a.limit)
+        print(f"[convert] {src} -> {work / (name + '.spacy')}: {st}", flush=True)
+
+
+def cmd_train(a) -> None:
+    work = Path(a.work)
+    cmd = [sys.executable, "-m", "spacy", "train", str(HERE / "config.cfg"),
+           "--output", str(work / "output"),
+           "--paths.train", str(work / "train.spacy"),
+           "--paths.dev", str(work / "dev.spacy"),
+           "--code", str(FEATURES)]
+    if a.max_steps:
+        cmd += ["--training.max_steps", str(a.max_steps)]
+    print("[train]", " ".join(cmd), flush=True)
+    t0 = time.time()
+    subprocess.run(cmd, check=True)
+    print(f"[train] done in {(time.time() - t0) / 60:.1f} min", flush=True)
+
+
+def cmd_package(a) -> None:
+    import spacy
+    import newsnlp.entities.zh_features  # noqa: F401  (registers the factory)
+
+    src = Path(a.work) / "output" / "model-best"
+    dst = Path(a.model)
+    nlp = spacy.load(src)
+    if dst.exists():
+        shutil.rmtree(dst)
+    nlp.meta["name"] = "newsnlp_zh_ner"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = ("newsnlp Chinese news NER (PERSON/ORG/LOC); char tokens + "
+                               "bigram and jieba lexicon features; see models/zh_ner/README.md")
+    nlp.meta["spacy_version"] = ">=3.8.0,<3.9.0"
+    nlp.meta["requirements"] = ["jieba>=0.42"]
+    nlp.to_disk(dst)  # weights only: the optimizer state is not part of nlp.to_disk
+    print(f"[package] {src} -> {dst}", flush=True)
+
+
+def spans_of(doc):
+    return {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS}
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(100 * p, 2), "recall": round(100 * r, 2), "f1": round(100 * f, 2),
+            "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
+
+
+def score(gold_recs, pred_spans) -> dict:
+    """Exact (start, end, label) match, micro over PERSON/ORG/LOC (as score_ner.py)."""
+    cnt = {l: [0, 0, 0] for l in LABELS}
+    for r, S in zip(gold_recs, pred_spans):
+        G = {(e["start"], e["end"], e["label"]) for e in r["entities"] if e["label"] in LABELS}
+        for l in LABELS:
+            gl = {e for e in G if e[2] == l}
+            sl = {e for e in S if e[2] == l}
+            cnt[l][0] += len(gl & sl)
+            cnt[l][1] += len(sl - gl)
+            cnt[l][2] += len(gl - sl)
+    tot = [sum(cnt[l][i] for l in LABELS) for i in range(3)]
+    return {"overall_micro": prf(*tot), "per_label": {l: prf(*cnt[l]) for l in LABELS}}
+
+
+def dir_size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+
+
+def cmd_evaluate(a) -> dict:
+    t_imp = time.time()
+    import spacy
+    import newsnlp.entities.zh_features as zf
+
+    model = Path(a.model)
+    t0 = time.time()
+    nlp = spacy.load(model)
+    load_s = time.time() - t0
+    zf._load_jieba()  # jieba dictionary load happens lazily on first doc; time it apart
+    jieba_s = time.time() - t0 - load_s
+    gold = list(read_jsonl(Path(a.dev), a.limit))
+    res = {"model": str(model), "dev": str(a.dev), "n_sentences": len(gold),
+           "spacy_version": spacy.__version__, "load_seconds": round(load_s, 3),
+           "jieba_init_seconds": round(jieba_s, 3),
+           "size_mb": round(dir_size(model) / 1e6, 2)}
+    for name, fn in (("fold", fold), ("raw", lambda s: s)):
+        texts = [fn(r["text"]) for r in gold]
+        t0 = time.time()
+        docs = list(nlp.pipe(texts, batch_size=256))
+        dt = time.time() - t0
+        res[name] = score(gold, [spans_of(d) for d in docs])
+        res[name]["chars_per_s"] = round(sum(map(len, texts)) / dt)
+    print(json.dumps(res, indent=1, ensure_ascii=False), flush=True)
+    for name in ("fold", "raw"):
+        print(f"== dev ({name}) ==")
+        rows = [(l, res[name]["per_label"][l]) for l in LABELS] + [("MICRO", res[name]["overall_micro"])]
+        for n, m in rows:
+            print(f"{n:<8}{m['precision']:>8.2f}{m['recall']:>8.2f}{m['f1']:>8.2f}{m['support']:>8}")
+    if a.out:
+        Path(a.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("step", choices=["convert", "train", "package", "evaluate", "all"])
+    ap.add_argument("--train", default=str(DEFAULT_TRAIN))
+    ap.add_argument("--dev", default=str(DEFAULT_DEV))
+    ap.add_argument("--work", default=str(HERE / "work"))
+    ap.add_argument("--model", default=str(HERE / "model"))
+    ap.add_argument("--out", default=str(HERE / "dev_scores.json"))
+    ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--limit", type=int, default=0)
+    a = ap.parse_args()
+    t0 = time.time()
+    if a.step in ("convert", "all"):
+        cmd_convert(a)
+    if a.step in ("train", "all"):
+        cmd_train(a)
+    if a.step in ("package", "all"):
+        cmd_package(a)
+    if a.step in ("evaluate", "all"):
+        cmd_evaluate(a)
+    print(f"[{a.step}] total {(time.time() - t0) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()

