@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from newsnlp.model import Article, Entity, Paragraph, Quote, Sentence, Span, Token, Topic
 from newsnlp.preprocess.textview import TextView
+
+_by_start = attrgetter("start")
 
 
 @dataclass
@@ -74,10 +77,10 @@ class Work:
             author=self.span(*self.author) if self.author else None,
             dateline=self.span(*self.dateline) if self.dateline else None,
             paragraphs=tuple(self.paragraphs),
-            sentences=tuple(sorted(self.sentences, key=lambda s: s.start)),
-            tokens=tuple(sorted(self.tokens, key=lambda t: t.start)),
+            sentences=tuple(sorted(self.sentences, key=_by_start)),
+            tokens=tuple(sorted(self.tokens, key=_by_start)),
             entities=tuple(self.entities),
             topics=tuple(self.topics),
-            quotes=tuple(sorted(self.quotes, key=lambda q: q.start)),
+            quotes=tuple(sorted(self.quotes, key=_by_start)),
             meta=self.meta,
         )

@@ -235,7 +235,7 @@ class Analyzer:
             for token in doc:
                 if not token.is_space:
                     s, e = view.to_source(token.idx, token.idx + len(token.text))
-                    work.tokens.append(Token(s, e, work.text[s:e], token.pos_))
+                    work.tokens.append(Token.fast(s, e, work.text[s:e], token.pos_))
 
     def _tokenize_chinese(self, works: Sequence[Work]) -> None:
         from newsnlp.preprocess.tokenize import cut_zh, split_zh_sentences
@@ -248,9 +248,14 @@ class Analyzer:
                 for start, end in para.sentences:
                     s, e = view.to_source(start, end)
                     work.sentences.append(Sentence(s, e, work.text[s:e], para.index))
-                for start, end in para.words:
-                    s, e = view.to_source(start, end)
-                    work.tokens.append(Token(s, e, work.text[s:e]))
+                text, tokens = work.text, work.tokens
+                if view.is_identity:  # one-for-one view: offsets only shift
+                    base = view.source_start(0)
+                    tokens.extend(Token.fast(base + a, base + b, text[base + a:base + b]) for a, b in para.words)
+                else:
+                    for start, end in para.words:
+                        s, e = view.to_source(start, end)
+                        tokens.append(Token.fast(s, e, text[s:e]))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

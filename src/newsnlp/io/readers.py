@@ -8,7 +8,8 @@ Each input yields :class:`~newsnlp.pipeline.Record` objects, or an error record 
 * a ``.csv``/``.tsv`` file: one record per row, same keys;
 * any other file: one document, read as bytes and decoded (``.html``/``.htm`` as a page);
   its id is the path as given;
-* a folder: every file below it, sorted, hidden files skipped;
+* a folder: every file below it, sorted, hidden files skipped; a JSONL file found there whose
+  records have no text field (an index of the folder) is skipped with a warning;
 * ``-``: standard input, JSONL when it starts with ``{``, else one document.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
@@ -27,6 +29,8 @@ from newsnlp.pipeline import Record
 
 RECORD_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+logger = logging.getLogger(__name__)
 
 Item = Record | dict[str, Any]
 
@@ -41,7 +45,7 @@ def iter_inputs(inputs: list[str], *, text_key: str = "text", id_key: str = "id"
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield from _from_file(child, text_key, id_key)
+                    yield from _from_file(child, text_key, id_key, in_folder=True)
         else:
             yield from _from_file(path, text_key, id_key)
 
@@ -51,7 +55,7 @@ def missing_inputs(inputs: list[str]) -> list[str]:
     return [name for name in inputs if name != "-" and not Path(name).exists()]
 
 
-def _from_file(path: Path, text_key: str, id_key: str) -> Iterator[Item]:
+def _from_file(path: Path, text_key: str, id_key: str, in_folder: bool = False) -> Iterator[Item]:
     kind = RECORD_SUFFIXES.get(path.suffix.lower())
     try:
         data = path.read_bytes()
@@ -59,12 +63,27 @@ def _from_file(path: Path, text_key: str, id_key: str) -> Iterator[Item]:
         yield error_record(str(path), str(path), InputError(f"cannot read: {error.strerror or error}"))
         return
     if kind == "jsonl":
+        if in_folder and not _has_text_records(data, text_key):
+            # Found by walking a folder, a JSONL file without text records is metadata (an index).
+            logger.warning("%s: skipped, its records have no %r field", path, text_key)
+            return
         yield from _jsonl(data, str(path), text_key, id_key)
     elif kind in ("csv", "tsv"):
         yield from _csv(data, str(path), text_key, id_key, "\t" if kind == "tsv" else ",")
     else:
         html = True if path.suffix.lower() in HTML_SUFFIXES else None
         yield Record(data, id=str(path), source=str(path), html=html)
+
+
+def _has_text_records(data: bytes, text_key: str) -> bool:
+    for line in data.decode("utf-8-sig", errors="replace").splitlines()[:20]:
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(item, dict) and text_key in item:
+            return True
+    return False
 
 
 def _from_stdin(stream: BinaryIO, text_key: str, id_key: str) -> Iterator[Item]:

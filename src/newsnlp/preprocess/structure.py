@@ -154,7 +154,7 @@ def find_structure(text: str, *, known_title: str | None = None) -> Structure:
     trailer_from = len(spans)
     for i, (start, end) in enumerate(spans):
         segment = text[start:end]
-        if _matches("trailer", segment) and len(segment) <= 120 and i > 0:
+        if i > 0 and len(segment) <= 120 and _matches("trailer", segment):
             trailer_from = i
             break
         if len(segment) <= 300 and (_matches("line", segment)):

@@ -7,7 +7,7 @@ character, the source span it came from, so any span found in the view maps back
 source offsets. The source text itself is never rewritten.
 
 Example:
-    >>> v = TextView.build("a\\u00a0<b>B</b>", [("a", 0, 1), (" ", 1, 2), ("B", 5, 6)], base=0)
+    >>> v = TextView.build("a B", [("a", 0, 1), (" ", 1, 2), ("B", 5, 6)], base=0)
     >>> v.text, v.to_source(2, 3)
     ('a B', (5, 6))
 """

@@ -5,8 +5,8 @@ Models load lazily and once per process (``functools.lru_cache``). jieba is used
 never in ``/tmp`` and never in jieba's global state.
 
 Example:
-    >>> split_zh_sentences("他说：“好。我们走。”然后离开了。")
-    [(0, 11), (11, 17)]
+    >>> split_zh_sentences("他说：“好。我们走。”随后，两人一起离开了北京的会场。")
+    [(0, 11), (11, 27)]
 """
 
 from __future__ import annotations
@@ -129,10 +129,13 @@ def split_zh_sentences(text: str) -> list[tuple[int, int]]:
         match = _ZH_TERMINAL.match(text, i) if char in "。！？!?；;….\"" else None
         if match and match.group() and (text[match.start()] not in "；;" or depth == 0):
             end = match.end()
+            closed = end
             while end < n and (text[end] in _CLOSE or text[end] in "\"'）)"):
                 if text[end] in _CLOSE and depth:
                     depth -= 1
                 end += 1
+            if end > closed and depth == 0:
+                end = _attribution_tail(text, end)
             if depth == 0 or i - depth_since > _MAX_QUOTED_SENTENCE:
                 depth = 0
                 _add(text, spans, start, end)
@@ -142,6 +145,15 @@ def split_zh_sentences(text: str) -> list[tuple[int, int]]:
         i += 1
     _add(text, spans, start, n)
     return spans
+
+
+_TAIL = re.compile(r"[^“‘「『。！？!?\n]{1,12}[。！？!?]")
+
+
+def _attribution_tail(text: str, end: int) -> int:
+    """“……。”他说。 is one sentence: a short tail after a closed quote joins it."""
+    match = _TAIL.match(text, end)
+    return match.end() if match else end
 
 
 def _add(text: str, spans: list[tuple[int, int]], start: int, end: int) -> None:
