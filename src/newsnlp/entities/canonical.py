@@ -1,0 +1,196 @@
+"""Canonical entities: mentions of one referent grouped under one name, for any language.
+
+* PERSON: a short form (surname, first name, 温 for 温总理) joins the full name containing it
+  (the nearest one before it when two full names share it); the canonical name is the fullest.
+* ORG: acronyms join the name they abbreviate (FBI → Federal Bureau of Investigation); a
+  multi-word name joins a longer one it ends (Security Council → UN Security Council).
+* COUNTRY: one entity per ISO code, named by the fullest name used, else the common name.
+* LOCATION and others: one entity per surface form.
+
+Example:
+    >>> ms = [Candidate(0, 10, "Xi Jinping", "PERSON"), Candidate(20, 22, "Xi", "PERSON")]
+    >>> [(e.name, len(e.mentions)) for e in group_entities(ms)]
+    [('Xi Jinping', 2)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from newsnlp.model import Entity, Mention
+
+_STOP = {"of", "the", "and", "for", "on", "in", "de", "&", "at", "to"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mention before grouping: source offsets, label, form and (countries) ISO code.
+
+    ``key`` overrides the text used to group it (e.g. 温 for 温总理, a simplified form of a
+    traditional name).
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    form: str = "name"
+    iso: str | None = None
+    key: str | None = None
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.key or self.text
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("’", "'").strip()
+
+
+def _words(text: str) -> list[str]:
+    if _HAN.search(text):
+        return [text]
+    return [w for w in re.split(r"\s+", _fold(text)) if w]
+
+
+def _acronym(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w.lower() not in _STOP]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def _is_acronym(text: str) -> bool:
+    bare = text.replace(".", "").replace("&", "")
+    return 2 <= len(bare) <= 7 and bare.isupper() and bare.isalpha()
+
+
+def group_entities(candidates: list[Candidate], *, gazetteer_name=None) -> list[Entity]:  # type: ignore[no-untyped-def]
+    """Group candidate mentions into entities with canonical names, ordered by first mention.
+
+    Args:
+        candidates: Non-overlapping mentions in any order.
+        gazetteer_name: ``f(iso) -> str`` naming a country known only by demonyms.
+    """
+    ordered = sorted(candidates, key=lambda c: (c.start, c.end))
+    clusters: list[list[Candidate]] = []
+    by_key: dict[tuple[str, str], int] = {}
+
+    def join(key: tuple[str, str], cand: Candidate) -> None:
+        if key in by_key:
+            clusters[by_key[key]].append(cand)
+        else:
+            by_key[key] = len(clusters)
+            clusters.append([cand])
+
+    persons = [c for c in ordered if c.label == "PERSON"]
+    _group_people(persons, clusters, by_key)
+    orgs = [c for c in ordered if c.label == "ORG"]
+    _group_orgs(orgs, clusters, by_key)
+    for cand in ordered:
+        if cand.label == "COUNTRY" and cand.iso:
+            join(("COUNTRY", cand.iso), cand)
+        elif cand.label not in ("PERSON", "ORG"):
+            join((cand.label, _fold(cand.name).lower()), cand)
+
+    entities = []
+    for members in clusters:
+        members.sort(key=lambda c: c.start)
+        label = members[0].label
+        iso = members[0].iso if label == "COUNTRY" else None
+        name = _canonical(members, label, iso, gazetteer_name)
+        aliases = tuple(dict.fromkeys(a for m in members for a in m.aliases))
+        mentions = tuple(Mention(m.start, m.end, m.text, m.form) for m in members)
+        entities.append((members[0].start, label, name, mentions, iso, aliases))
+    entities.sort(key=lambda e: e[0])
+    return [Entity(f"e{i}", label, name, mentions, iso, aliases)
+            for i, (_, label, name, mentions, iso, aliases) in enumerate(entities)]
+
+
+def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_key: dict) -> None:
+    full: list[tuple[int, list[str], int]] = []  # (start, words, cluster index)
+    for cand in persons:
+        words = _words(cand.name)
+        if len(words) >= 2 or (_HAN.search(cand.name) and len(cand.name) >= 2):
+            key = ("PERSON", " ".join(words).lower())
+            # "Vladimir Putin" joins an earlier "Vladimir Vladimirovich Putin" and vice versa.
+            match = next((idx for _, w, idx in full if len(words) >= 2 and len(w) >= 2
+                          and w[0].lower() == words[0].lower() and w[-1].lower() == words[-1].lower()), None)
+            if key in by_key:
+                clusters[by_key[key]].append(cand)
+            elif match is not None:
+                by_key[key] = match
+                clusters[match].append(cand)
+            else:
+                by_key[key] = len(clusters)
+                clusters.append([cand])
+            full.append((cand.start, words, by_key[key]))
+    for cand in persons:
+        words = _words(cand.name)
+        if len(words) >= 2 or (_HAN.search(cand.name) and len(cand.name) >= 2):
+            continue
+        short = cand.name.lower()
+        owners = [(start, idx) for start, w, idx in full
+                  if (short in (w[-1].lower(), w[0].lower()) if len(w) >= 2 else w[0].startswith(cand.name))]
+        if owners:
+            before = [o for o in owners if o[0] <= cand.start]
+            idx = max(before)[1] if before else min(owners)[1]
+            clusters[idx].append(cand)
+            continue
+        key = ("PERSON", short)
+        if key not in by_key:
+            by_key[key] = len(clusters)
+            clusters.append([])
+        clusters[by_key[key]].append(cand)
+
+
+def _group_orgs(orgs: list[Candidate], clusters: list[list[Candidate]], by_key: dict) -> None:
+    long_forms = {}
+    for cand in sorted(orgs, key=lambda c: -len(c.name)):
+        folded = _fold(cand.name).lower().removeprefix("the ")
+        if _is_acronym(cand.name):
+            continue
+        key = ("ORG", folded)
+        if key in by_key:
+            clusters[by_key[key]].append(cand)
+            continue
+        # A multi-word name that ends a longer one already seen ("Security Council").
+        parent = next((k for k in long_forms if len(folded.split()) >= 2 and k.endswith(" " + folded)), None)
+        if parent is not None:
+            by_key[key] = by_key[("ORG", parent)]
+            clusters[by_key[key]].append(cand)
+            continue
+        by_key[key] = len(clusters)
+        clusters.append([cand])
+        long_forms[folded] = _acronym(cand.name)
+    for cand in orgs:
+        if not _is_acronym(cand.name):
+            continue
+        bare = cand.name.replace(".", "").upper()
+        key = ("ORG", bare.lower())
+        parent = next((k for k, acr in long_forms.items() if acr == bare), None)
+        if key in by_key:
+            clusters[by_key[key]].append(cand)
+        elif parent is not None:
+            by_key[key] = by_key[("ORG", parent)]
+            clusters[by_key[key]].append(cand)
+        else:
+            by_key[key] = len(clusters)
+            clusters.append([cand])
+
+
+def _canonical(members: list[Candidate], label: str, iso: str | None, gazetteer_name) -> str:  # type: ignore[no-untyped-def]
+    names = [m for m in members if m.form == "name"] or members
+    if label == "COUNTRY":
+        if not any(m.form == "name" for m in members) and gazetteer_name and iso:
+            return gazetteer_name(iso)
+        best = max(names, key=lambda m: (len(_words(m.name)), len(m.name)))
+        return _fold(best.name)
+    if label == "ORG":
+        full = [m for m in names if not _is_acronym(m.name)] or names
+        best = max(full, key=lambda m: (len(m.name), -m.start))
+        return re.sub(r"^(?:the|The)\s+", "", _fold(best.name))
+    best = max(names, key=lambda m: (len(_words(m.name)), len(m.name), -m.start))
+    return _fold(best.name)

@@ -1,0 +1,202 @@
+"""English mentions: spaCy's entities corrected by a news layer.
+
+1. Countries and demonyms come from the gazetteer (token-aligned, case-sensitive, all-caps
+   forms too): ``China`` is COUNTRY CN, ``Chinese`` a demonym of CN, whatever NER said.
+2. NER labels map to ours: PERSON, ORG, GPE → COUNTRY or LOCATION, LOC/FAC → LOCATION, NORP
+   → a demonym when it is one. Titles and honorifics ("President", "Mr."), a leading "the",
+   country prefixes and possessives are moved out of spans. A country prefixed to a government
+   body is split off ("U.S. Senate" → U.S. + Senate).
+3. Platforms used as a medium ("said on Twitter") are not entities; outlets (CNN, Reuters) are ORG.
+4. Consistency inside the article: a surface form takes its majority label; a person's full name
+   makes its parts (surname, first name) PERSON; every further occurrence of a known name that
+   NER missed becomes a mention too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from newsnlp.document import Work
+from newsnlp.entities.canonical import Candidate
+from newsnlp.entities.gazetteer import CountryGazetteer, country_gazetteer
+
+NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+              "NORP": "NORP"}
+_POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
+_EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    raw = json.loads(resources.files("newsnlp.resources").joinpath("entity_rules_en.json").read_text("utf-8"))
+    return {
+        "titles": frozenset(t.lower() for t in raw["titles"]),
+        "platforms": frozenset(raw["platforms"]),
+        "gov_bodies": frozenset(raw["government_bodies"]),
+        "generic": frozenset(raw["generic_after_country"]),
+        "not_entities": frozenset(raw["not_entities"]),
+    }
+
+
+class EnglishMentions:
+    """Builds candidate mentions for the English part of an article."""
+
+    def __init__(self, nlp: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.gazetteer: CountryGazetteer = country_gazetteer()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tokenizer = nlp.tokenizer
+        names = list(self.gazetteer.names_en)
+        demonyms = list(self.gazetteer.demonyms_en)
+        self.matcher.add("COUNTRY", [tokenizer(n) for n in names])
+        self.matcher.add("DEMONYM", [tokenizer(d) for d in demonyms])
+        self.lex = _lexicon()
+
+    def __call__(self, work: Work) -> list[Candidate]:
+        doc, view = work.en_doc, work.en_view
+        if doc is None or view is None:
+            return []
+        spans: list[tuple[int, int, str, str, str | None, int]] = []  # token start, end, label, form, iso, priority
+        country_tokens: set[int] = set()
+        for match_id, start, end in self.matcher(doc):
+            kind = doc.vocab.strings[match_id]
+            text = doc[start:end].text
+            iso = self.gazetteer.name_iso(text) if kind == "COUNTRY" else self.gazetteer.demonym_iso(text)
+            if iso is None:
+                continue
+            spans.append((start, end, "COUNTRY", "name" if kind == "COUNTRY" else "demonym", iso, 3))
+            country_tokens.update(range(start, end))
+        for ent in doc.ents:
+            label = NER_LABELS.get(ent.label_)
+            if label is None:
+                continue
+            for item in self._from_ent(doc, ent.start, ent.end, label, country_tokens):
+                spans.append(item)
+        spans = _resolve(spans)
+        spans = self._consistency(doc, spans)
+        return [self._candidate(work, doc, s, e, label, form, iso) for s, e, label, form, iso, _ in spans]
+
+    # -- one NER span -----------------------------------------------------------------------
+    def _from_ent(self, doc: Any, start: int, end: int, label: str, country_tokens: set[int]) -> list[tuple]:
+        lex = self.lex
+        # Trim "the", titles, possessives and punctuation at the edges.
+        while start < end and (doc[start].lower_ == "the" or doc[start].text in _EDGE_PUNCT
+                               or (label == "PERSON" and doc[start].lower_.rstrip(".") in lex["titles"])):
+            start += 1
+        while end > start and (doc[end - 1].text in _EDGE_PUNCT or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+            end -= 1
+        if start >= end:
+            return []
+        text = doc[start:end].text
+        if text in lex["not_entities"]:
+            return []
+        if label == "NORP":
+            iso = self.gazetteer.demonym_iso(text)
+            return [(start, end, "COUNTRY", "demonym", iso, 2)] if iso else []
+        if text in lex["platforms"]:
+            return [(start, end, "ORG", "name", None, 1)] if self._platform_is_actor(doc, start, end) else []
+        if label == "LOCATION":
+            iso = self.gazetteer.name_iso(text)
+            if iso and text not in self.gazetteer.ambiguous_en:
+                return [(start, end, "COUNTRY", "name", iso, 2)]
+            return [(start, end, "LOCATION", "name", None, 1)]
+        # A country (or demonym) at the front of a PERSON/ORG span.
+        inner = start
+        while inner < end and inner in country_tokens:
+            inner += 1
+        if inner > start and inner < end:
+            rest = doc[inner:end].text
+            if label == "PERSON":
+                while inner < end and doc[inner].lower_.rstrip(".") in lex["titles"] | {"'s", "’s"}:
+                    inner += 1
+                return [(inner, end, "PERSON", "name", None, 1)] if inner < end else []
+            if rest in lex["generic"]:
+                return []
+            if rest in lex["gov_bodies"] or doc[end - 1].text in lex["gov_bodies"]:
+                return [(inner, end, "ORG", "name", None, 1)]
+            return [(start, end, "ORG", "name", None, 2)]  # the country is part of the name
+        if label == "PERSON":
+            while start < end and doc[start].lower_.rstrip(".") in lex["titles"]:
+                start += 1
+            if start >= end:
+                return []
+        return [(start, end, label, "name", None, 1)]
+
+    @staticmethod
+    def _platform_is_actor(doc: Any, start: int, end: int) -> bool:
+        """Twitter as a company ("Twitter said", "Twitter's board") rather than a medium."""
+        head = doc[end - 1]
+        if head.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        return end < len(doc) and doc[end].lower_ in ("'s", "’s", "inc", "inc.", "corp", "corp.")
+
+    # -- article-wide consistency ------------------------------------------------------------
+    def _consistency(self, doc: Any, spans: list[tuple]) -> list[tuple]:
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for s, e, label, form, iso, prio in spans:
+            if label in ("PERSON", "ORG", "LOCATION"):
+                votes[doc[s:e].text][label] += e - s  # longer spans are surer
+        person_parts: set[str] = set()
+        for text, counter in votes.items():
+            words = text.split()
+            if counter.most_common(1)[0][0] == "PERSON" and len(words) >= 2:
+                person_parts.update(w for w in (words[0], words[-1]) if len(w) >= 3 and w[0].isupper())
+        fixed = []
+        for s, e, label, form, iso, prio in spans:
+            text = doc[s:e].text
+            if label in ("PERSON", "ORG", "LOCATION"):
+                if text in person_parts and e - s == 1:
+                    label = "PERSON"
+                else:
+                    label = votes[text].most_common(1)[0][0]
+            fixed.append((s, e, label, form, iso, prio))
+        # Further occurrences of known names that NER missed.
+        known: dict[tuple[str, ...], str] = {}
+        for s, e, label, form, iso, prio in fixed:
+            if label in ("PERSON", "ORG") and doc[s].text[:1].isupper():
+                known.setdefault(tuple(t.text for t in doc[s:e]), label)
+        for part in person_parts:
+            known.setdefault((part,), "PERSON")
+        taken = set()
+        for s, e, *_ in fixed:
+            taken.update(range(s, e))
+        by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for words in known:
+            by_first[words[0]].append(words)
+        for i, token in enumerate(doc):
+            if i in taken or token.text not in by_first:
+                continue
+            for words in sorted(by_first[token.text], key=len, reverse=True):
+                j = i + len(words)
+                if j <= len(doc) and tuple(t.text for t in doc[i:j]) == words and not taken.intersection(range(i, j)):
+                    fixed.append((i, j, known[words], "name", None, 0))
+                    taken.update(range(i, j))
+                    break
+        return _resolve(fixed)
+
+    def _candidate(self, work: Work, doc: Any, s: int, e: int, label: str, form: str, iso: str | None) -> Candidate:
+        view = work.en_view
+        assert view is not None
+        start_char, end_char = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        src_start, src_end = view.to_source(start_char, end_char)
+        source, seen = work.text[src_start:src_end], view.text[start_char:end_char]
+        return Candidate(src_start, src_end, source, label, form, iso, key=seen if seen != source else None)
+
+
+def _resolve(spans: list[tuple]) -> list[tuple]:
+    """Drop overlaps: higher priority first, then longer spans."""
+    chosen: list[tuple] = []
+    taken: set[int] = set()
+    for item in sorted(spans, key=lambda x: (-x[5], -(x[1] - x[0]), x[0])):
+        s, e = item[0], item[1]
+        if taken.intersection(range(s, e)):
+            continue
+        chosen.append(item)
+        taken.update(range(s, e))
+    return sorted(chosen, key=lambda x: x[0])

@@ -1,0 +1,58 @@
+"""The ``entities`` stage: mentions per language, then canonical entities per article.
+
+English mentions come from the article's spaCy parse (:mod:`newsnlp.entities.english`);
+Chinese ones from the Chinese stage when its model is installed. The byline's author is a
+PERSON mention too. Grouping (:mod:`newsnlp.entities.canonical`) is shared by both languages.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from newsnlp.config import Settings
+from newsnlp.document import Work
+from newsnlp.entities.canonical import Candidate, group_entities
+from newsnlp.entities.gazetteer import country_gazetteer
+from newsnlp.pipeline import register_stage
+
+
+class EntityStage:
+    """Finds PERSON, ORG, COUNTRY (with ISO code) and LOCATION entities."""
+
+    name = "entities"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def english(self) -> Any:
+        from newsnlp.entities.english import EnglishMentions
+        from newsnlp.preprocess.tokenize import load_english
+
+        return EnglishMentions(load_english(self.settings.english_model))
+
+    @cached_property
+    def chinese(self) -> Any:
+        from newsnlp.entities.chinese import chinese_mentions_factory
+
+        return chinese_mentions_factory(self.settings)
+
+    def __call__(self, batch: list[Work]) -> None:
+        zh_works = [w for w in batch if w.zh]
+        zh_candidates = self.chinese(zh_works) if zh_works and self.chinese is not None else {}
+        gazetteer = country_gazetteer()
+        for work in batch:
+            candidates: list[Candidate] = []
+            if work.en_doc is not None:
+                candidates.extend(self.english(work))
+            candidates.extend(zh_candidates.get(id(work), []))
+            if work.author:
+                start, end = work.author
+                if not any(c.start < end and start < c.end for c in candidates):
+                    candidates.append(Candidate(start, end, work.text[start:end], "PERSON"))
+            name_lang = "zh" if work.lang == "zh" else "en"
+            work.entities = group_entities(candidates, gazetteer_name=lambda iso: gazetteer.common_name(iso, name_lang))
+
+
+register_stage("entities", EntityStage, order=100)
