@@ -25,8 +25,9 @@ from newsnlp.document import Work
 from newsnlp.entities.canonical import Candidate
 from newsnlp.entities.gazetteer import CountryGazetteer, country_gazetteer
 
-NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
-              "NORP": "NORP"}
+NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION",
+              "FAC": "LOCATION", "NORP": "NORP", "MISC": "MISC", "EVENT": "MISC", "LAW": "MISC",
+              "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LANGUAGE": "MISC"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
 
@@ -78,9 +79,10 @@ class EnglishMentions:
                 continue
             for item in self._from_ent(doc, ent.start, ent.end, label, country_tokens):
                 spans.append(item)
-        spans = _resolve(spans)
-        spans = self._consistency(doc, spans)
-        return [self._candidate(work, doc, s, e, label, form, iso) for s, e, label, form, iso, _ in spans]
+        spans = self._consistency(doc, _resolve(spans))
+        # MISC spans (events, works, laws) only block what they contain: "U.S. Open" is no country.
+        return [self._candidate(work, doc, s, e, label, form, iso)
+                for s, e, label, form, iso, _ in spans if label != "MISC"]
 
     # -- one NER span -----------------------------------------------------------------------
     def _from_ent(self, doc: Any, start: int, end: int, label: str, country_tokens: set[int]) -> list[tuple]:
@@ -96,9 +98,14 @@ class EnglishMentions:
         text = doc[start:end].text
         if text in lex["not_entities"]:
             return []
-        if label == "NORP":
+        if label in ("NORP", "MISC"):
             iso = self.gazetteer.demonym_iso(text)
-            return [(start, end, "COUNTRY", "demonym", iso, 2)] if iso else []
+            if iso:
+                return [(start, end, "COUNTRY", "demonym", iso, 2)]
+            inside = country_tokens.intersection(range(start, end))
+            return [(start, end, "MISC", "name", None, 4 if inside else 0)]
+        if label == "PERSON" and text in self.gazetteer.ambiguous_en:
+            return [(start, end, "PERSON", "name", None, 4)]  # Jordan, Holland: people here
         if text in lex["platforms"]:
             return [(start, end, "ORG", "name", None, 1)] if self._platform_is_actor(doc, start, end) else []
         if label == "LOCATION":
@@ -120,7 +127,10 @@ class EnglishMentions:
                 return []
             if rest in lex["gov_bodies"] or doc[end - 1].text in lex["gov_bodies"]:
                 return [(inner, end, "ORG", "name", None, 1)]
-            return [(start, end, "ORG", "name", None, 2)]  # the country is part of the name
+            return [(start, end, "ORG", "name", None, 4 if _clean_name(doc, start, end) else 0)]
+        if label == "ORG" and country_tokens.intersection(range(start, end)):
+            # Air France, Bank of Canada: the country is part of the name (a clean multi-word name).
+            return [(start, end, "ORG", "name", None, 4 if _clean_name(doc, start, end) else 0)]
         if label == "PERSON":
             while start < end and doc[start].lower_.rstrip(".") in lex["titles"]:
                 start += 1
@@ -187,6 +197,11 @@ class EnglishMentions:
         src_start, src_end = view.to_source(start_char, end_char)
         source, seen = work.text[src_start:src_end], view.text[start_char:end_char]
         return Candidate(src_start, src_end, source, label, form, iso, key=seen if seen != source else None)
+
+
+def _clean_name(doc: Any, start: int, end: int) -> bool:
+    """A multi-word name without dashes, brackets, digits or commas (not a run-together NER span)."""
+    return end - start >= 2 and not any(t.is_punct and t.text not in (".", "&", "'") or t.like_num for t in doc[start:end])
 
 
 def _resolve(spans: list[tuple]) -> list[tuple]:

@@ -45,6 +45,7 @@ class CountryGazetteer:
 
 
 def _add(table: dict[str, str], form: str, iso: str, *, caps: bool = True) -> None:
+    form = form.removeprefix("the ").removeprefix("The ")  # "the" stays outside spans
     table.setdefault(form, iso)
     if caps and form.upper() != form:
         table.setdefault(form.upper(), iso)
