@@ -93,6 +93,11 @@ class EnglishMentions:
             start += 1
         while end > start and (doc[end - 1].text in _EDGE_PUNCT or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
             end -= 1
+        for i in range(start + 1, end):
+            # "Jeb Bush-spent", "Twitter @NolteNC": the name ends before the hyphen or handle.
+            if (doc[i].text in ("-", "–") and i + 1 < end and doc[i + 1].is_lower) or doc[i].text.startswith("@"):
+                end = i
+                break
         if start >= end:
             return []
         text = doc[start:end].text

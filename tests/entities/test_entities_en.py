@@ -1,0 +1,40 @@
+"""The English entity stage on our own samples and the user's page."""
+
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def by_name(article):
+    return {e.name: e for e in article.entities}
+
+
+def test_sample_entities(full_analyzer) -> None:
+    a = full_analyzer.analyze((SAMPLES / "en_trade_talks.txt").read_bytes())
+    e = by_name(a)
+    assert e["Canada"].iso == "CA" and e["Japan"].iso == "JP"
+    assert any(m.form == "demonym" and m.text == "Canadian" for m in e["Canada"].mentions)
+    assert e["Daniel Okafor"].label == "PERSON" and [m.text for m in e["Daniel Okafor"].mentions] == ["Daniel Okafor", "Okafor"]
+    assert e["Kenji Watanabe"].count == 2
+    assert e["Maria Lopez"].label == "PERSON"  # the byline's author
+    assert e["World Trade Organization"].label == "ORG"
+    assert a.invalid_spans() == []
+
+
+def test_seed_page_entities(shared, full_analyzer) -> None:
+    a = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
+    e = by_name(a)
+    for person in ("Xi Jinping", "Volodymyr Zelenskyy", "Vladimir Putin", "Kevin Zhang"):
+        assert e[person].label == "PERSON", person
+    assert {m.text for m in e["Xi Jinping"].mentions} == {"Xi Jinping", "Xi"}
+    assert {m.text for m in e["Volodymyr Zelenskyy"].mentions} == {"Volodymyr Zelenskyy", "Zelenskyy"}
+    assert e["Vladimir Putin"].count == 2
+    for name, iso, demonym in (("China", "CN", "Chinese"), ("Ukraine", "UA", "Ukrainian"), ("Russia", "RU", "Russian")):
+        assert e[name].label == "COUNTRY" and e[name].iso == iso
+        assert any(m.text == demonym and m.form == "demonym" for m in e[name].mentions)
+    assert e["UN Security Council"].label == "ORG"
+    assert e["Moscow"].label == "LOCATION"
+    assert "Twitter" not in e and "Telegram" not in e  # platforms used as a medium
+    assert all(not any(m.text == "Zelenskyy" for m in ent.mentions) for ent in a.entities if ent.label != "PERSON")
