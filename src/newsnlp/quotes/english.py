@@ -1,0 +1,224 @@
+"""English quote attribution over the article's spaCy parse.
+
+* Direct and mixed quotes start from quotation marks (:mod:`newsnlp.quotes.marks`). The cue is
+  the reporting verb governing the quote, else the nearest one in its sentence; a reported chain
+  ("the government said Xi told Zelenskyy") goes to the innermost speaker. A quote that covers
+  the verb's whole complement is direct; a quoted fragment inside a larger reported clause makes
+  that clause a mixed quote. A quote with no cue continues the previous speaker's quote, and
+  short unattributed ones are scare quotes, not quotes.
+* Indirect quotes: a reporting verb with a clausal complement (He mentioned that …), and
+  "according to X".
+* Speakers are the verb's subject; pronouns, "the president" and "who" resolve to entities
+  in :mod:`newsnlp.quotes.speakers`.
+
+All offsets here are in the English view; :class:`RawQuote` carries them to the stage, which
+maps them to the source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from newsnlp.quotes.marks import find_quoted_paragraphs
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
+_SPEAKER_DEPS = ("nsubj", "nsubjpass")
+
+
+@lru_cache(maxsize=1)
+def cue_lists() -> dict[str, Any]:
+    """The cue, role and anonymous-source lists of ``resources/cues.json``."""
+    return json.loads(resources.files("newsnlp.resources").joinpath("cues.json").read_text("utf-8"))
+
+
+@dataclass
+class RawQuote:
+    """A quote in view offsets (speaker span may be ``None``; ``speaker_head`` is a token index)."""
+
+    start: int
+    end: int
+    kind: str
+    cue: tuple[int, int] | None
+    speaker: tuple[int, int] | None
+    speaker_head: int | None = None
+
+
+def _span(doc: Any, start_token: int, end_token: int) -> tuple[int, int]:
+    first, last = doc[start_token], doc[end_token - 1]
+    return first.idx, last.idx + len(last.text)
+
+
+def _subtree_span(token: Any) -> tuple[int, int]:
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i + 1
+    while right - 1 > left and doc[right - 1].is_punct and doc[right - 1].text not in _QUOTE_CHARS:
+        right -= 1
+    while left < right - 1 and doc[left].is_punct and doc[left].text not in _QUOTE_CHARS:
+        left += 1
+    return _span(doc, left, right)
+
+
+class EnglishQuotes:
+    """Finds quotes in one parsed English view."""
+
+    def __init__(self) -> None:
+        lists = cue_lists()
+        self.cue_lemmas = frozenset(lists["en_verbs"])
+
+    def is_cue(self, token: Any) -> bool:
+        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
+
+    def __call__(self, doc: Any) -> list[RawQuote]:
+        text = doc.text
+        paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
+        quotes: list[RawQuote] = []
+        used_cues: set[int] = set()
+        previous: RawQuote | None = None
+        for q_start, q_end in find_quoted_paragraphs(text, paragraphs):
+            span = doc.char_span(q_start, q_end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            found = self._direct(doc, span, q_start, q_end)
+            words = sum(t.is_alpha for t in span)
+            if found is None:
+                if words <= 5:
+                    continue  # a scare quote or a title, not a quotation
+                inherit = previous if previous and previous.end >= q_start - 400 else None
+                found = RawQuote(q_start, q_end, "direct", inherit.cue if inherit else None,
+                                 inherit.speaker if inherit else None, inherit.speaker_head if inherit else None)
+            elif found.kind == "mixed" and words <= 5 and found.speaker is None:
+                continue
+            if found.cue is not None:
+                used_cues.add(doc.char_span(*found.cue, alignment_mode="expand")[0].i)
+            quotes.append(found)
+            previous = found
+        quotes.extend(self._indirect(doc, quotes, used_cues))
+        return quotes
+
+    # -- direct and mixed ------------------------------------------------------------------
+    def _direct(self, doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | None:
+        inside = set(range(span.start, span.end))
+        verb = self._governing_cue(span, inside) or self._nearest_cue(doc, span, inside)
+        if verb is None:
+            return None
+        verb = self._innermost(verb, inside)
+        speaker, head = self._speaker(verb)
+        cue = _span(doc, verb.i, verb.i + 1)
+        complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd")
+                           and c.i not in inside and any(t.i in inside for t in c.subtree)), None)
+        if complement is not None:
+            c_start, c_end = _subtree_span(complement)
+            quoted = q_end - q_start
+            outside = (c_end - c_start) - quoted
+            if c_start < q_start - 1 and (outside >= 15 or (c_end - c_start) > 1.6 * quoted):
+                return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", cue, speaker, head)
+        return RawQuote(q_start, q_end, "direct", cue, speaker, head)
+
+    def _governing_cue(self, span: Any, inside: set[int]) -> Any:
+        for token in span:
+            climbed = 0
+            for ancestor in token.ancestors:
+                if ancestor.i in inside:
+                    continue
+                if self.is_cue(ancestor):
+                    return ancestor
+                climbed += 1
+                if climbed > 5:
+                    break
+        return None
+
+    def _nearest_cue(self, doc: Any, span: Any, inside: set[int]) -> Any:
+        sentences = {t.sent.start: t.sent for t in (span[0], span[-1])}
+        candidates = [t for sent in sentences.values() for t in sent if t.i not in inside and self.is_cue(t)]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
+
+    def _innermost(self, verb: Any, inside: set[int]) -> Any:
+        """Follow a reported chain: "the government said Xi told Zelenskyy" → told."""
+        for _ in range(3):
+            inner = next((c for c in verb.children if c.dep_ == "ccomp" and c.i not in inside and self.is_cue(c)
+                          and any(s.dep_ in _SPEAKER_DEPS for s in c.children)), None)
+            if inner is None:
+                return verb
+            verb = inner
+        return verb
+
+    @staticmethod
+    def _speaker(verb: Any) -> tuple[tuple[int, int] | None, int | None]:
+        token = verb
+        for _ in range(3):
+            subject = next((c for c in token.children if c.dep_ in _SPEAKER_DEPS), None)
+            if subject is not None:
+                if subject.lower_ in ("it", "there"):
+                    return None, None
+                if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+                    # "Sanders, who said …": the span is "who", the referent the noun it modifies.
+                    return _span(subject.doc, subject.i, subject.i + 1), subject.head.head.i
+                return _subtree_span(subject), subject.i
+            if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
+                token = token.head  # "smiled and said": the subject of the first verb
+                continue
+            break
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None and list(agent.children):
+            obj = list(agent.children)[0]
+            return _subtree_span(obj), obj.i
+        return None, None
+
+    # -- indirect ------------------------------------------------------------------------------
+    def _indirect(self, doc: Any, taken: list[RawQuote], used_cues: set[int]) -> list[RawQuote]:
+        spans = [(q.start, q.end) for q in taken]
+        out: list[RawQuote] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in spans)
+
+        for token in doc:
+            if token.i in used_cues:
+                continue
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                found = self._according(doc, token)
+            elif self.is_cue(token):
+                complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+                if complement is None or complement.i < token.i and not any(
+                        c.dep_ in _SPEAKER_DEPS and c.i > token.i for c in token.children):
+                    continue
+                if any(t.text in _QUOTE_CHARS for t in complement.subtree):
+                    continue
+                start, end = _subtree_span(complement)
+                speaker, head = self._speaker(token)
+                found = RawQuote(start, end, "indirect", _span(doc, token.i, token.i + 1), speaker, head)
+            else:
+                continue
+            if found and found.end - found.start >= 8 and free(found.start, found.end):
+                out.append(found)
+                spans.append((found.start, found.end))
+        return out
+
+    @staticmethod
+    def _according(doc: Any, token: Any) -> RawQuote | None:
+        to = doc[token.i + 1]
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            return None
+        s_start, s_end = _subtree_span(obj)
+        sent = token.sent
+        phrase_start, phrase_end = token.idx, s_end
+        text = doc.text
+        # The content is the rest of the sentence on the longer side of the phrase.
+        left = (sent.start_char, phrase_start)
+        right = (phrase_end, sent.end_char)
+        start, end = left if left[1] - left[0] >= right[1] - right[0] else right
+        while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
+            end -= 1
+        cue = (token.idx, to.idx + len(to.text))
+        return RawQuote(start, end, "indirect", cue, (s_start, s_end), obj.i)

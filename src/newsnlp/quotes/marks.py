@@ -1,0 +1,103 @@
+"""Quotation marks → quoted spans, robust to apostrophes and unbalanced marks.
+
+Handles “…”, "…" (straight marks paired by position), ‘…’ and '…' (only where an apostrophe
+is impossible: Ukraine’s and the Clintons’ are apostrophes), 「…」, 『…』, «…» and „…“.
+A quote left open at the end of a paragraph runs to the paragraph's end and, when the next
+paragraph opens with a quotation mark (the news convention for quotes that run on), continues
+there. A stray closing mark is ignored. Nothing is ever dropped: unbalanced marks only make
+shorter or open-ended quotes.
+
+Example:
+    >>> find_quoted("He said “yes” and Ukraine’s ‘no’.")
+    [(8, 13), (28, 32)]
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+_PAIRS = {"“": "”", "„": "“", "«": "»", "「": "」", "『": "』", "‘": "’", "‹": "›"}
+_CLOSERS = {"”", "»", "」", "』", "’", "›", "“"}
+
+
+def _opens_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+def _closes_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def _straight_opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or before in "([{—–-:,":
+        return not after.isspace()
+    return False
+
+
+def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Quoted spans (marks included) inside ``text[start:end]``; open quotes run to ``end``."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []  # (expected closer, position)
+    i = start
+    while i < end:
+        char = text[i]
+        if stack and char == stack[-1][0] and (char not in "’'" or _closes_single(text, i)):
+            _, pos = stack.pop()
+            if not stack:
+                spans.append((pos, i + 1))
+        elif char == '"':
+            if stack and stack[-1][0] == '"':
+                _, pos = stack.pop()
+                if not stack:
+                    spans.append((pos, i + 1))
+            elif _straight_opens(text, i) or not stack:
+                stack.append(('"', i))
+        elif char in _PAIRS and (char not in "‘" or _opens_single(text, i)):
+            if char == "“" and stack and stack[-1][0] == "“":  # „…“ closes with “
+                _, pos = stack.pop()
+                if not stack:
+                    spans.append((pos, i + 1))
+            else:
+                stack.append((_PAIRS[char], i))
+        elif char == "'" and _opens_single(text, i) and not stack:
+            stack.append(("'", i))
+        i += 1
+    if stack:
+        # Unbalanced: the outermost open quote runs to the end; an inner stray mark is forgotten.
+        pos = stack[0][1]
+        if text[pos] not in "'‘" or end - pos < 400:
+            spans.append((pos, end))
+    spans.sort()
+    return spans
+
+
+def find_quoted_paragraphs(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quoted spans over paragraphs, joining quotes that run on into the next paragraph."""
+    out: list[tuple[int, int]] = []
+    open_run: tuple[int, int] | None = None
+    for p_start, p_end in paragraphs:
+        spans = find_quoted(text, p_start, p_end)
+        starts_with_mark = p_start < p_end and text[p_start] in "“\"「『‘«"
+        if open_run is not None:
+            if spans and starts_with_mark and spans[0][0] == p_start:
+                first = spans.pop(0)
+                open_run = (open_run[0], first[1])
+                if first[1] < p_end or text[p_end - 1] in _CLOSERS or text[p_end - 1] == '"':
+                    out.append(open_run)
+                    open_run = None
+            else:
+                out.append(open_run)
+                open_run = None
+        if open_run is None and spans and spans[-1][1] == p_end and text[p_end - 1] not in _CLOSERS | {'"'}:
+            open_run = spans.pop()
+        out.extend(spans)
+    if open_run is not None:
+        out.append(open_run)
+    return sorted(out)

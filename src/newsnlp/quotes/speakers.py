@@ -1,0 +1,66 @@
+"""Speakers linked to entities: names, pronouns, "the president", anonymous sources.
+
+Example:
+    >>> from newsnlp.model import Entity, Mention
+    >>> linker = SpeakerLinker([Entity("e0", "PERSON", "Volodymyr Zelenskyy", (Mention(0, 9, "Zelenskyy"),))])
+    >>> linker.link(30, 32, 30, 32, "He").name
+    'Volodymyr Zelenskyy'
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+from newsnlp.model import Entity, Speaker
+
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "他", "她"}
+PRONOUNS_GROUP = {"they", "we", "i", "them", "他们", "她们", "我们", "我"}
+_SPEAKER_LABELS = ("PERSON", "ORG", "COUNTRY")
+
+
+class SpeakerLinker:
+    """Resolves speaker spans (source offsets) to the article's entities."""
+
+    def __init__(self, entities: Sequence[Entity], roles: frozenset[str] = frozenset()) -> None:
+        self.mentions = sorted(
+            ((m.start, m.end, e) for e in entities if e.label in _SPEAKER_LABELS for m in e.mentions),
+            key=lambda item: item[0],
+        )
+        self.starts = [m[0] for m in self.mentions]
+        self.roles = roles
+
+    def _inside(self, start: int, end: int) -> list[tuple[int, int, Entity]]:
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[lo:hi] if m[1] <= end]
+
+    def _before(self, position: int, label: str = "PERSON") -> Entity | None:
+        index = bisect.bisect_left(self.starts, position) - 1
+        while index >= 0:
+            if self.mentions[index][2].label == label:
+                return self.mentions[index][2]
+            index -= 1
+        return None
+
+    def link(self, start: int, end: int, head_start: int, head_end: int, text: str, head_text: str | None = None,
+             determiner: str | None = None) -> Speaker:
+        """A :class:`Speaker` for ``text[start:end]`` whose head word is at ``[head_start, head_end)``."""
+        head = (head_text or text).lower()
+        entity: Entity | None = None
+        covering = [m for m in self._inside(min(start, head_start), max(end, head_end))
+                    if m[0] <= head_start and head_end <= m[1] or m[0] >= head_start and m[1] <= head_end]
+        if covering:
+            entity = covering[0][2]
+        else:
+            inside = self._inside(start, end)
+            for label in _SPEAKER_LABELS:
+                entity = next((m[2] for m in inside if m[2].label == label), None)
+                if entity:
+                    break
+        if entity is None and head in PRONOUNS_PERSON:
+            entity = self._before(start)
+        elif entity is None and head in self.roles and (determiner or "").lower() in ("the", "this", "that", ""):
+            entity = self._before(start)
+        name = entity.name if entity else None
+        return Speaker(start, end, text, name, entity.id if entity else None)
