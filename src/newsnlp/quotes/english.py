@@ -84,8 +84,8 @@ class EnglishQuotes:
             span = doc.char_span(q_start, q_end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            found = self._direct(doc, span, q_start, q_end)
             words = sum(t.is_alpha for t in span)
+            found = self._direct(doc, span, q_start, q_end, short=words <= 5)
             if found is None:
                 if words <= 5:
                     continue  # a scare quote or a title, not a quotation
@@ -102,13 +102,16 @@ class EnglishQuotes:
         return quotes
 
     # -- direct and mixed ------------------------------------------------------------------
-    def _direct(self, doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | None:
+    def _direct(self, doc: Any, span: Any, q_start: int, q_end: int, short: bool = False) -> RawQuote | None:
         inside = set(range(span.start, span.end))
-        verb = self._governing_cue(span, inside) or self._nearest_cue(doc, span, inside)
+        verb = self._governing_cue(span, inside)
+        if verb is None and short:
+            return None  # a short quote needs a verb that takes it: otherwise a name or scare quote
+        verb = verb or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
-            return None
+            return self._colon_speaker(doc, span, q_start, q_end) or self._dash_speaker(doc, q_start, q_end)
         verb = self._innermost(verb, inside)
-        speaker, head = self._speaker(verb)
+        speaker, head = self._speaker(verb, inside)
         cue = _span(doc, verb.i, verb.i + 1)
         complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd")
                            and c.i not in inside and any(t.i in inside for t in c.subtree)), None)
@@ -140,6 +143,53 @@ class EnglishQuotes:
             return None
         return min(candidates, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
 
+    def _neighbour_cue(self, doc: Any, span: Any) -> Any:
+        """A cue in the sentence just before (same paragraph) or just after the quote:
+        'Bystrom agreed. "Mainstream …"' and '"…" / He said so on Monday.'"""
+        first, last = span[0].sent, span[-1].sent
+        if first.start > 0:
+            before = doc[first.start - 1].sent
+            if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in _QUOTE_CHARS for t in before):
+                found = [t for t in before if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
+                if found:
+                    return found[-1]
+        if last.end < len(doc):
+            after = doc[last.end].sent
+            if len(after) <= 12 and "\n" not in doc.text[last.end_char:after.start_char]:
+                found = [t for t in after if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
+                if found:
+                    return found[0]
+        return None
+
+    @staticmethod
+    def _colon_speaker(doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | None:
+        """'Rep. Trey Gowdy (R-S.C.): "…"' — a name and a colon before the quote, no verb."""
+        text = doc.text
+        line_start = text.rfind("\n", 0, q_start) + 1
+        lead = text[line_start:q_start].rstrip()
+        if not lead.endswith(":") or not (2 <= len(lead) <= 120):
+            return None
+        head_span = doc.char_span(line_start, line_start + len(lead) - 1, alignment_mode="contract")
+        if head_span is None or not any(t.pos_ == "PROPN" for t in head_span):
+            return None
+        head = max((t for t in head_span if t.pos_ == "PROPN"), key=lambda t: t.i)
+        colon = line_start + len(lead) - 1
+        return RawQuote(q_start, q_end, "direct", (colon, colon + 1), (head_span.start_char, head_span.end_char), head.i)
+
+    @staticmethod
+    def _dash_speaker(doc: Any, q_start: int, q_end: int) -> RawQuote | None:
+        """'“…” ― Edwin G. Monroy': a dash and a name right after the quote."""
+        text = doc.text
+        match = re.match(r"[ \t]*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})", text[q_end:q_end + 70])
+        if not match:
+            return None
+        name = doc.char_span(q_end + match.start(2), q_end + match.end(2), alignment_mode="contract")
+        if name is None or not any(t.pos_ == "PROPN" for t in name):
+            return None
+        head = max((t for t in name if t.pos_ == "PROPN"), key=lambda t: t.i)
+        dash = (q_end + match.start(1), q_end + match.end(1))
+        return RawQuote(q_start, q_end, "direct", dash, (name.start_char, name.end_char), head.i)
+
     def _innermost(self, verb: Any, inside: set[int]) -> Any:
         """Follow a reported chain: "the government said Xi told Zelenskyy" → told."""
         for _ in range(3):
@@ -151,10 +201,14 @@ class EnglishQuotes:
         return verb
 
     @staticmethod
-    def _speaker(verb: Any) -> tuple[tuple[int, int] | None, int | None]:
+    def _speaker(verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
         token = verb
         for _ in range(3):
-            subject = next((c for c in token.children if c.dep_ in _SPEAKER_DEPS), None)
+            subject = next((c for c in token.children if c.dep_ in _SPEAKER_DEPS and c.i not in inside), None)
+            if subject is None and token is verb and inside and min(inside) < verb.i:
+                # '"…," added a New Hampshire Democrat': the inverted subject may be parsed as an object.
+                subject = next((c for c in verb.rights if c.i not in inside and c.dep_ in ("dobj", "attr", "npadvmod", "appos")
+                                and c.pos_ in ("PROPN", "NOUN")), None)
             if subject is not None:
                 if subject.lower_ in ("it", "there"):
                     return None, None

@@ -48,6 +48,13 @@ def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple
     i = start
     while i < end:
         char = text[i]
+        if char == '"' and ((i + 1 < end and text[i + 1] in "“”") or (i > start and text[i - 1] in "“”")):
+            i += 1  # a doubled mark ("“ or ”"): the curly one counts
+            continue
+        if char == "”" and not stack and _opens_single(text, i):
+            char = "“"  # a wrong-way mark used to open: ”Fear. I am …”
+        elif char == "“" and stack and stack[-1][0] == "”" and _closes_single(text, i) and not _opens_single(text, i):
+            char = "”"  # a wrong-way mark used to close: “Cape Breton If Trump Wins“
         if stack and char == stack[-1][0] and (char not in "’'" or _closes_single(text, i)):
             _, pos = stack.pop()
             if not stack:
