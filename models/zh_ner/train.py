@@ -16,7 +16,8 @@ Usage:
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
       python models/zh_ner/train.py all            # convert + train + package + evaluate
   python models/zh_ner/train.py evaluate --model models/zh_ner/model
-Options: --train FILE (default /work/shared/data/ner/zh/train_nopku.jsonl),
+Options: --train FILE (default /work/shared/data/ner/zh/train.jsonl; its hand-labelled
+         MSRA/PD-NER records are repeated --hand-repeat times, default 2, the PKU part once),
          --dev FILE, --work DIR, --max-steps N (overrides config), --limit N (smoke test).
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 FEATURES = REPO / "src" / "newsnlp" / "entities" / "zh_features.py"
 SHARED = Path(os.environ.get("NEWSNLP_SHARED", REPO.parent / "shared"))
-DEFAULT_TRAIN = SHARED / "data" / "ner" / "zh" / "train_nopku.jsonl"
+DEFAULT_TRAIN = SHARED / "data" / "ner" / "zh" / "train.jsonl"
 DEFAULT_DEV = SHARED / "eval" / "ner" / "zh" / "dev.jsonl"
 LABELS = ("PERSON", "ORG", "LOC")
 
@@ -63,7 +64,7 @@ def read_jsonl(path: Path, limit: int = 0):
                 yield json.loads(line)
 
 
-def to_docbin(src: Path, dst: Path, limit: int = 0) -> dict:
+def to_docbin(src: Path, dst: Path, limit: int = 0, hand_repeat: int = 1) -> dict:
     import spacy
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
@@ -88,9 +89,13 @@ def to_docbin(src: Path, dst: Path, limit: int = 0) -> dict:
         kept = filter_spans(spans)
         stats["dropped_ents"] += len(spans) - len(kept)
         doc.ents = kept
-        stats["ents"] += len(kept)
-        stats["docs"] += 1
-        db.add(doc)
+        # hand-labelled MSRA / PD-NER records are repeated ``hand_repeat`` times,
+        # the POS-converted PKU 1998-01 records (near-gold) once
+        n = 1 if "PKU" in r.get("source", "") else hand_repeat
+        for _ in range(n):
+            db.add(doc)
+        stats["ents"] += n * len(kept)
+        stats["docs"] += n
     dst.parent.mkdir(parents=True, exist_ok=True)
     db.to_disk(dst)
     return stats
@@ -99,7 +104,7 @@ def to_docbin(src: Path, dst: Path, limit: int = 0) -> dict:
 def cmd_convert(a) -> None:
     work = Path(a.work)
     for name, src in (("train", Path(a.train)), ("dev", Path(a.dev))):
-        st = to_docbin(src, work / f"{name}.spacy", a.limit)
+        st = to_docbin(src, work / f"{name}.spacy", a.limit, a.hand_repeat if name == "train" else 1)
         print(f"[convert] {src} -> {work / (name + '.spacy')}: {st}", flush=True)
 
 
@@ -122,7 +127,7 @@ def cmd_package(a) -> None:
     import spacy
     import newsnlp.entities.zh_features  # noqa: F401  (registers the factory)
 
-    src = Path(a.work) / "output" / "model-best"
+    src = Path(a.checkpoint) if a.checkpoint else Path(a.work) / "output" / "model-best"
     dst = Path(a.model)
     nlp = spacy.load(src)
     if dst.exists():
@@ -211,6 +216,9 @@ def main() -> None:
     ap.add_argument("--model", default=str(HERE / "model"))
     ap.add_argument("--out", default=str(HERE / "dev_scores.json"))
     ap.add_argument("--max-steps", type=int, default=0)
+    ap.add_argument("--checkpoint", default="", help="package: source (default WORK/output/model-best)")
+    ap.add_argument("--hand-repeat", type=int, default=2,
+                    help="repeat hand-labelled (non-PKU) train records N times (default 2)")
     ap.add_argument("--limit", type=int, default=0)
     a = ap.parse_args()
     t0 = time.time()

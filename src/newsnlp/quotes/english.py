@@ -71,8 +71,11 @@ class EnglishQuotes:
         lists = cue_lists()
         self.cue_lemmas = frozenset(lists["en_verbs"])
 
+    _quoted_tokens: set[int] = set()
+
     def is_cue(self, token: Any) -> bool:
-        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
+        return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
+                and token.i not in self._quoted_tokens)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
         text = doc.text
@@ -80,7 +83,10 @@ class EnglishQuotes:
         quotes: list[RawQuote] = []
         used_cues: set[int] = set()
         previous: RawQuote | None = None
-        for q_start, q_end in find_quoted_paragraphs(text, paragraphs):
+        quoted = find_quoted_paragraphs(text, paragraphs)
+        # Cue verbs and speakers are never inside a quotation.
+        self._quoted_tokens = {t.i for a, b in quoted if (sp := doc.char_span(a, b, alignment_mode="expand")) for t in sp}
+        for q_start, q_end in quoted:
             span = doc.char_span(q_start, q_end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
@@ -115,8 +121,17 @@ class EnglishQuotes:
         cue = _span(doc, verb.i, verb.i + 1)
         complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd")
                            and c.i not in inside and any(t.i in inside for t in c.subtree)), None)
+        c_start = c_end = None
         if complement is not None:
             c_start, c_end = _subtree_span(complement)
+        else:
+            # "He mentioned that X, and the call serves as a “powerful impetus”": the quote sits in a
+            # clause conjoined to the verb, after its complement.
+            branch = next((c for c in verb.children if c.dep_ == "conj" and any(t.i in inside for t in c.subtree)), None)
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < (branch.i if branch else 0)), None)
+            if branch is not None and clause is not None:
+                c_start, c_end = _subtree_span(clause)[0], _subtree_span(branch)[1]
+        if c_start is not None and c_end is not None:
             quoted = q_end - q_start
             outside = (c_end - c_start) - quoted
             if c_start < q_start - 1 and (outside >= 15 or (c_end - c_start) > 1.6 * quoted):
@@ -149,6 +164,11 @@ class EnglishQuotes:
         first, last = span[0].sent, span[-1].sent
         if first.start > 0:
             before = doc[first.start - 1].sent
+            lead = doc.text[before.start_char:first.start_char].rstrip()
+            if lead.endswith(":") and before.root.pos_ in ("VERB", "AUX") and before.root.i not in self._quoted_tokens:
+                # "Caddell continued:" / "Frank quotes Alfred Kahn:" ending the sentence before the quote.
+                if any(c.dep_ in _SPEAKER_DEPS for c in before.root.children):
+                    return before.root
             if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in _QUOTE_CHARS for t in before):
                 found = [t for t in before if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
                 if found:
