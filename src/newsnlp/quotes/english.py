@@ -72,6 +72,19 @@ class EnglishQuotes:
         self.cue_lemmas = frozenset(lists["en_verbs"])
 
     _quoted_tokens: set[int] = set()
+    volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
+                            "intend", "wish", "aim", "seek", "urge", "ask", "call", "push", "demand", "prefer", "agree"})
+
+    def _attitude(self, token: Any) -> bool:
+        """Any verb whose subject is a person or group and that takes a clause (PolNeAR counts beliefs too)."""
+        if token.pos_ != "VERB" or token.i in self._quoted_tokens:
+            return False
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        return subject.pos_ == "PROPN" or subject.lower_ in ("he", "she", "they", "we", "i", "who") or (
+            subject.pos_ == "NOUN" and subject.ent_type_ in ("", "NORP", "ORG", "PERSON", "PERCENT", "CARDINAL")
+            and subject.lower_ not in ("it", "this", "that"))
 
     def is_cue(self, token: Any) -> bool:
         return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
@@ -259,10 +272,18 @@ class EnglishQuotes:
                 continue
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 found = self._according(doc, token)
-            elif self.is_cue(token):
+            elif self.is_cue(token) or self._attitude(token):
                 complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-                if complement is None or complement.i < token.i and not any(
-                        c.dep_ in _SPEAKER_DEPS and c.i > token.i for c in token.children):
+                if complement is None and token.lemma_.lower() in self.volitional:
+                    complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
+                if complement is None and token.dep_ == "parataxis" and self.is_cue(token):
+                    for part in self._parenthetical(doc, token):
+                        if part[1] - part[0] >= 8 and free(*part):
+                            speaker, head = self._speaker(token)
+                            out.append(RawQuote(*part, "indirect", _span(doc, token.i, token.i + 1), speaker, head))
+                            spans.append(part)
+                    continue
+                if complement is None:
                     continue
                 if any(t.text in _QUOTE_CHARS for t in complement.subtree):
                     continue
@@ -275,6 +296,23 @@ class EnglishQuotes:
                 out.append(found)
                 spans.append((found.start, found.end))
         return out
+
+    @staticmethod
+    def _parenthetical(doc: Any, token: Any) -> list[tuple[int, int]]:
+        """'The golf industry, she said, is doing better': the clause around the parenthetical."""
+        head = token.head
+        h_start, h_end = _subtree_span(head)
+        t_start, t_end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+        text = doc.text
+        parts = []
+        for start, end in ((h_start, t_start), (t_end, h_end)):
+            while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+                start += 1
+            while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
+                end -= 1
+            if end > start:
+                parts.append((start, end))
+        return parts
 
     @staticmethod
     def _according(doc: Any, token: Any) -> RawQuote | None:

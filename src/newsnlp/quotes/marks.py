@@ -48,6 +48,16 @@ def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple
     i = start
     while i < end:
         char = text[i]
+        if char == "'" and i + 1 < end and text[i + 1] == "'":
+            char = '"'  # ''two apostrophes'' used as a double quotation mark
+            if stack and stack[-1][0] == '"':
+                _, pos = stack.pop()
+                if not stack:
+                    spans.append((pos, i + 2))
+            elif _straight_opens(text, i) or not stack:
+                stack.append(('"', i))
+            i += 2
+            continue
         if char == '"' and ((i + 1 < end and text[i + 1] in "“”") or (i > start and text[i - 1] in "“”")):
             i += 1  # a doubled mark ("“ or ”"): the curly one counts
             continue
