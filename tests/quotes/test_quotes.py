@@ -1,0 +1,100 @@
+"""Quote attribution: marks, English and Chinese patterns, the user's page, our Chinese gold set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsnlp.quotes.marks import find_quoted, find_quoted_paragraphs
+
+HERE = Path(__file__).resolve().parent
+
+
+def quotes_of(analyzer, text: str):
+    return [(q.kind, q.text, q.speaker.name if q.speaker and q.speaker.name else (q.speaker.text if q.speaker else None),
+             q.cue.text if q.cue else None) for q in analyzer.analyze(text).quotes]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("He said “yes” and Ukraine’s ‘no’.", ["“yes”", "‘no’"]),
+        ("the Clintons’ house and rock ’n’ roll", []),
+        ('A "first" and "second" one', ['"first"', '"second"']),
+        ("x ”Fear. I am afraid.” ― Ed", ["”Fear. I am afraid.”"]),
+        ("He said ''it works,'' she said.", ["''it works,''"]),
+        ("他说：“好。我们走。”然后离开了。", ["“好。我们走。”"]),
+        ("Stray “open mark with no end", ["“open mark with no end"]),
+    ],
+)
+def test_find_quoted(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in find_quoted(text)] == expected
+
+
+def test_quote_running_on_into_the_next_paragraph() -> None:
+    text = "“First part of it.\n\n“Second part,” he said.\n\nNext."
+    paragraphs = [(0, 18), (20, 43), (45, 50)]
+    assert [text[a:b] for a, b in find_quoted_paragraphs(text, paragraphs)] == [text[0:34]]
+
+
+def test_english_patterns(full_analyzer) -> None:
+    text = ("Talks resume\n\n"
+            "Canadian minister Daniel Okafor met Japan's Kenji Watanabe in Ottawa on Monday.\n\n"
+            "“We are not there yet, but the mood has changed,” Watanabe told reporters. "
+            "He added that Tokyo wanted stronger rules on food safety.\n\n"
+            "Okafor said the deal was “within reach” after the meeting.\n\n"
+            "According to the Canadian Agri-Food Trade Alliance, farm exports to Japan rose by a tenth.")
+    found = quotes_of(full_analyzer, text)
+    assert ("direct", "“We are not there yet, but the mood has changed,”", "Kenji Watanabe", "told") in found
+    assert ("indirect", "that Tokyo wanted stronger rules on food safety", "Kenji Watanabe", "added") in found
+    assert any(k == "mixed" and "“within reach”" in t and s == "Daniel Okafor" for k, t, s, _ in found)
+    assert any(k == "indirect" and c == "According to" and "farm exports" in t for k, t, s, c in found)
+
+
+def test_unbalanced_marks_never_drop_text(full_analyzer) -> None:
+    text = "A title\n\nHe said “this never closes. It goes on and on.\n\nA second paragraph stays.\n\nThird ” stray."
+    article = full_analyzer.analyze(text)
+    assert [p.role for p in article.paragraphs] == ["title", "body", "body", "body"]
+    assert any("A second paragraph stays." in s.text for s in article.sentences)
+    assert article.invalid_spans() == []
+
+
+def test_chinese_patterns(full_analyzer) -> None:
+    text = ("标题\n\n“我们会继续努力。”张伟说。\n\n李明表示：“这是一个好的开始。”\n\n"
+            "外交部发言人汪文斌在例行记者会上表示，中方愿同各方加强合作。\n\n据悉，项目将于明年完工。")
+    found = quotes_of(full_analyzer, text)
+    assert ("direct", "“我们会继续努力。”", "张伟", "说") in found
+    assert ("direct", "“这是一个好的开始。”", "李明", "表示") in found
+    assert ("indirect", "中方愿同各方加强合作", "外交部发言人汪文斌", "表示") in found
+    assert ("indirect", "项目将于明年完工", None, "据悉") in found
+
+
+def test_seed_page(shared, full_analyzer) -> None:
+    article = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
+    kinds = sorted(q.kind for q in article.quotes)
+    assert kinds == ["direct", "direct", "indirect", "indirect", "indirect", "mixed", "mixed", "mixed"]
+    by_cue = {q.cue.text: q for q in article.quotes if q.cue}
+    assert by_cue["wrote"].speaker.text == "He" and by_cue["wrote"].speaker.name == "Volodymyr Zelenskyy"
+    assert by_cue["told"].speaker.name == "Xi Jinping" and "nuclear wars" in by_cue["told"].text
+    xi = next(e for e in article.entities if e.name == "Xi Jinping")
+    assert by_cue["told"].speaker.entity == xi.id
+    assert article.quotes_by_speaker()["Volodymyr Zelenskyy"]
+
+
+def test_seed_quote_score(shared) -> None:
+    result = subprocess.run(
+        [sys.executable, str(shared / "eval" / "evaluate.py"), "quotes", "--gold", str(shared / "eval" / "quotes" / "seed.jsonl"),
+         "--min", "all_e2e_f1=0.85", "--json"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
+
+
+def test_chinese_gold_set_precision_and_recall() -> None:
+    sys.path.insert(0, str(HERE))
+    from score_zh import score
+
+    result = score()
+    assert result["e2e_precision"] >= 0.9 and result["e2e_recall"] >= 0.85, result
