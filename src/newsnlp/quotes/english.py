@@ -72,6 +72,8 @@ class EnglishQuotes:
         self.cue_lemmas = frozenset(lists["en_verbs"])
 
     _quoted_tokens: set[int] = set()
+    attitude_lemmas = frozenset({"think", "believe", "hope", "fear", "expect", "feel", "know", "worry", "wonder",
+                                 "guess", "reckon", "find", "show", "agree", "disagree"})
     volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
                             "intend", "wish", "aim", "seek", "urge", "ask", "call", "push", "demand", "prefer", "agree"})
 
@@ -169,7 +171,9 @@ class EnglishQuotes:
         candidates = [t for sent in sentences.values() for t in sent if t.i not in inside and self.is_cue(t)]
         if not candidates:
             return None
-        return min(candidates, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
+        # Speech verbs before attitude verbs ("which Mozloom thinks"), main clauses before relative ones.
+        return min(candidates, key=lambda t: (t.dep_ == "relcl", t.lemma_ in self.attitude_lemmas,
+                                              min(abs(t.i - span.start), abs(t.i - span.end))))
 
     def _neighbour_cue(self, doc: Any, span: Any) -> Any:
         """A cue in the sentence just before (same paragraph) or just after the quote:
@@ -233,8 +237,7 @@ class EnglishQuotes:
             verb = inner
         return verb
 
-    @staticmethod
-    def _speaker(verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
+    def _speaker(self, verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
         token = verb
         for _ in range(3):
             subject = next((c for c in token.children if c.dep_ in _SPEAKER_DEPS and c.i not in inside), None)
@@ -257,6 +260,13 @@ class EnglishQuotes:
         if agent is not None and list(agent.children):
             obj = list(agent.children)[0]
             return _subtree_span(obj), obj.i
+        # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
+        doc = verb.doc
+        window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
+                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens]
+        if window:
+            head = min(window, key=lambda t: abs(t.i - verb.i))
+            return _span(doc, head.i, head.i + 1), head.i
         return None, None
 
     # -- indirect ------------------------------------------------------------------------------
