@@ -53,6 +53,7 @@ def annotate(
     stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated stages to run [default: all]."),
     tokens: bool = typer.Option(False, "--tokens", help="Include tokens in the output."),
     en_model: Optional[str] = typer.Option(None, "--en-model", help="English spaCy pipeline (name or path)."),
+    topic_model: Optional[str] = typer.Option(None, "--topic-model", help="Folder of a topic model of your own."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more."),
 ) -> None:
@@ -71,7 +72,11 @@ def annotate(
     from newsnlp.errors import NewsNLPError
 
     stage_names = tuple(s.strip() for s in stages.split(",") if s.strip()) if stages is not None else None
-    settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model)
+    if topic_model and not Path(topic_model).is_dir():
+        typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
+                                 topic_model=topic_model)
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet)
@@ -120,6 +125,40 @@ def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, wo
         errors_path.unlink()
     logger.info("%d annotated, %d failed in %.1fs", ok, failed, time.perf_counter() - started)
     return ok, failed
+
+
+train_app = typer.Typer(help="Train models on your own data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("topics")
+def train_topics(
+    data: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSONL or CSV with a text and a label per record."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write the model to."),
+    text_key: str = typer.Option("text", "--text-key"),
+    label_key: str = typer.Option("label", "--label-key"),
+    lang_key: str = typer.Option("lang", "--lang-key", help="Language field (en/zh); detected when missing."),
+    dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="Held-out records to report on."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train a topic classifier on your own labels; use it with 'annotate --topic-model DIR'."""
+    _setup_logging(False, False)
+    from newsnlp.errors import NewsNLPError
+    from newsnlp.io.readers import read_table
+    from newsnlp.topics.model import TopicModelError
+    from newsnlp.topics.train import evaluate, format_report, train
+
+    try:
+        model = train(read_table(data), text_key=text_key, label_key=label_key, lang_key=lang_key, seed=seed,
+                      metadata={"trained_on": data.name})
+        model.save(output)
+        typer.echo(f"newsnlp: topic model with {len(model.labels)} labels written to {output}")
+        if dev is not None:
+            typer.echo(format_report(evaluate(model, read_table(dev), text_key=text_key, label_key=label_key,
+                                              lang_key=lang_key)))
+    except (TopicModelError, NewsNLPError) as error:
+        typer.echo(f"newsnlp: error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()

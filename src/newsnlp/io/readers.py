@@ -130,3 +130,29 @@ def _csv(data: bytes, name: str, text_key: str, id_key: str, delimiter: str) -> 
         return
     for number, row in enumerate(reader, start=2):
         yield _record(row, f"{name}:{number}", text_key, id_key)
+
+
+def read_table(path: str | Path) -> list[dict[str, Any]]:
+    """All records of a JSONL or CSV/TSV file as dicts (for training data).
+
+    Raises:
+        RecordError: on a line that is not a JSON object, naming the file and line.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    kind = RECORD_SUFFIXES.get(path.suffix.lower(), "jsonl")
+    if kind in ("csv", "tsv"):
+        text = data.decode("utf-8-sig", errors="replace")
+        return list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if kind == "tsv" else ","))
+    rows = []
+    for number, line in enumerate(data.decode("utf-8-sig", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise RecordError(f"invalid JSON: {error.msg}", source=f"{path}:{number}") from error
+        if not isinstance(item, dict):
+            raise RecordError("expected a JSON object", source=f"{path}:{number}")
+        rows.append(item)
+    return rows
