@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Recipe for the default newsnlp topic model.
+
+    OMP_NUM_THREADS=1 python models/topics/train_default.py --shared ../shared -o models/topics/default
+
+Trains on ``shared/data/topics/{en/train,en/train_extra,zh/train}.jsonl`` (never on dev or
+articles), then measures the dev sets, the labelled full articles in ``shared/articles`` and
+speed/size/load time, prints everything and stores the numbers in the model's metadata.
+Deterministic: fixed seed, single-threaded solver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from newsnlp.topics.model import TopicModel  # noqa: E402
+from newsnlp.topics.train import evaluate, format_report, train  # noqa: E402
+
+SEED = 20261128
+TRAIN_FILES = ("data/topics/en/train.jsonl", "data/topics/en/train_extra.jsonl", "data/topics/zh/train.jsonl")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def article_records(shared: Path, lang: str) -> list[dict]:
+    """Labelled full articles (title line, blank line, body) as evaluation records."""
+    index = read_jsonl(shared / "articles" / lang / "index.jsonl")
+    return [{"text": (shared / "articles" / r["file"]).read_text(encoding="utf-8"), "label": r["label"], "lang": lang}
+            for r in index]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared data folder")
+    ap.add_argument("-o", "--output", type=Path, default=Path("models/topics/default"))
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+    records = [r for f in TRAIN_FILES for r in read_jsonl(args.shared / f)]
+    print(f"training on {len(records)} records from {', '.join(TRAIN_FILES)}")
+    t0 = time.perf_counter()
+    model = train(records, seed=SEED, metadata={
+        "name": "newsnlp-topics-default",
+        "training_data": list(TRAIN_FILES),
+        "recipe": "models/topics/train_default.py",
+    })
+    print(f"trained in {time.perf_counter() - t0:.0f} s")
+
+    model.save(args.output)  # saved again below with the metrics in its metadata
+    metrics: dict = {}
+    for lang in ("en", "zh"):
+        dev = read_jsonl(args.shared / "eval" / "topics" / lang / "dev.jsonl")
+        res = evaluate(model, dev)
+        print(f"\n== dev {lang} ==\n{format_report(res)}")
+        arts = article_records(args.shared, lang)
+        ares = evaluate(model, arts)
+        print(f"\n== articles {lang} ==\n{format_report(ares)}")
+        texts = [r["text"] for r in arts] * 2
+        fresh = TopicModel.load(args.output)  # a cold model, as a user gets it
+        t1, c1 = time.perf_counter(), time.process_time()
+        fresh.predict_proba(texts, [lang] * len(texts))
+        speed = len(texts) / (time.process_time() - c1)
+        wall = len(texts) / (time.perf_counter() - t1)
+        print(f"speed {lang}: {speed:.0f} full articles per CPU-second, {wall:.0f}/s wall clock (one process)")
+        metrics[lang] = {"dev_accuracy": round(res["accuracy"], 4), "dev_macro_f1": round(res["macro_f1"], 4),
+                         "dev_n": res["n"], "articles_accuracy": round(ares["accuracy"], 4),
+                         "articles_n": ares["n"], "articles_per_cpu_second": round(speed),
+                         "articles_per_second_wall": round(wall)}
+    model.metadata["metrics"] = metrics
+    model.save(args.output)
+    size = sum(p.stat().st_size for p in args.output.iterdir())
+    t2 = time.perf_counter()
+    again = TopicModel.load(args.output)
+    load_s = time.perf_counter() - t2
+    assert again.predict(["test"]) == model.predict(["test"])
+    print(f"\nsaved to {args.output}: {size / 1e6:.1f} MB, load {load_s:.2f} s")
+    print(json.dumps(metrics, indent=1))
+
+
+if __name__ == "__main__":
+    main()

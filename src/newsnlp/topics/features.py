@@ -1,0 +1,164 @@
+"""Text normalisation, language detection and sparse TF-IDF features for the topic model.
+
+The feature pipeline is written so that training and prediction run exactly the same code:
+``CountVectorizer`` (from scikit-learn) only tokenises and counts against a fixed vocabulary;
+sublinear term frequency, IDF weighting and L2 normalisation are applied here with numpy, so a
+saved model needs nothing but its vocabulary and IDF arrays.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+
+WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+ANALYZER_KINDS = ("word", "char", "char_wb")
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` folded with NFKC (full-width forms → ASCII) and lower-cased."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+def cjk_ratio(text: str, sample: int = 2000) -> float:
+    """Share of CJK ideographs among the letters of the first ``sample`` characters.
+
+    Returns 0.0 for text without letters.
+    """
+    cjk = letters = 0
+    for ch in text[:sample]:
+        if _is_cjk(ch):
+            cjk += 1
+            letters += 1
+        elif ch.isalpha():
+            letters += 1
+    return cjk / letters if letters else 0.0
+
+
+@dataclass
+class AnalyzerSpec:
+    """One block of features: an n-gram analyzer and its fitted vocabulary and IDF."""
+
+    kind: str
+    ngram_range: tuple[int, int]
+    min_df: int = 2
+    max_features: int | None = None
+    vocabulary: list[str] = field(default_factory=list)
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    def __post_init__(self) -> None:
+        if self.kind not in ANALYZER_KINDS:
+            raise ValueError(f"unknown analyzer kind {self.kind!r}; expected one of {ANALYZER_KINDS}")
+        self.ngram_range = (int(self.ngram_range[0]), int(self.ngram_range[1]))
+        self._counter: Any = None  # a CountVectorizer, or the char_wb vocabulary and word cache
+
+    def params(self) -> dict[str, Any]:
+        """JSON-able parameters (everything except the vocabulary and IDF)."""
+        return {
+            "kind": self.kind,
+            "ngram_range": list(self.ngram_range),
+            "min_df": self.min_df,
+            "max_features": self.max_features,
+        }
+
+    def _make_counter(self, vocabulary: dict[str, int] | None, min_df: int = 1) -> CountVectorizer:
+        return CountVectorizer(
+            analyzer=self.kind,
+            ngram_range=self.ngram_range,
+            lowercase=False,  # texts are normalised before they get here
+            token_pattern=WORD_TOKEN_PATTERN if self.kind == "word" else None,
+            min_df=min_df,
+            max_features=None if vocabulary is not None else self.max_features,
+            vocabulary=vocabulary,
+            dtype=np.float32,
+        )
+
+    def fit(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Learn vocabulary and IDF from normalised ``texts``; return their feature matrix."""
+        min_df = self.min_df if len(texts) >= 4 * self.min_df else 1
+        counter = self._make_counter(None, min_df=min_df)
+        counts = counter.fit_transform(texts).tocsr()
+        vocab = counter.vocabulary_
+        self.vocabulary = [""] * len(vocab)
+        for term, idx in vocab.items():
+            self.vocabulary[idx] = term
+        df = np.bincount(counts.indices, minlength=len(vocab)).astype(np.float64)
+        n = counts.shape[0]
+        self.idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        self._counter = None
+        return self._weight(counts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Feature matrix for normalised ``texts`` against the fitted vocabulary."""
+        if self.kind == "char_wb":
+            return self._weight(self._char_wb_counts(texts))
+        if self._counter is None:
+            # A CountVectorizer given a vocabulary needs no fitting.
+            self._counter = self._make_counter({t: i for i, t in enumerate(self.vocabulary)})
+        return self._weight(self._counter.transform(texts).tocsr())
+
+    def _char_wb_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Counts identical to ``CountVectorizer(analyzer="char_wb")``, computed per distinct word.
+
+        Articles repeat words, and words repeat across articles, so the n-gram ids of each word are
+        computed once and cached; this is several times faster than scikit-learn's generic path.
+        """
+        if self._counter is None or not isinstance(self._counter, dict):
+            self._counter = {"vocab": {t: i for i, t in enumerate(self.vocabulary)}, "cache": {}}
+        vocab: dict[str, int] = self._counter["vocab"]
+        cache: dict[str, list[int]] = self._counter["cache"]
+        lo, hi = self.ngram_range
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            for word, count in Counter(text.split()).items():
+                ids = cache.get(word)
+                if ids is None:
+                    padded = f" {word} "
+                    grams: list[str] = []
+                    for n in range(lo, hi + 1):
+                        if len(padded) <= n:  # scikit-learn counts a short word once, whole
+                            grams.append(padded)
+                            break
+                        grams.extend(padded[i: i + n] for i in range(len(padded) - n + 1))
+                    ids = [vocab[g] for g in grams if g in vocab]
+                    if len(cache) > 500_000:
+                        cache.clear()
+                    cache[word] = ids
+                indices.extend(ids)
+                data.extend([count] * len(ids))
+            indptr.append(len(indices))
+        counts = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                                np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocabulary)))
+        counts.sum_duplicates()
+        return counts
+
+    def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        x = counts.astype(np.float32)
+        np.log(x.data, out=x.data)  # sublinear tf: 1 + log(tf)
+        x.data += 1.0
+        x = x @ sp.diags(self.idf, format="csr")
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+def featurize(specs: Iterable[AnalyzerSpec], texts: Sequence[str], fit: bool = False) -> sp.csr_matrix:
+    """Stack the blocks of every analyzer (each block L2-normalised on its own)."""
+    blocks = [s.fit(texts) if fit else s.transform(texts) for s in specs]
+    return sp.hstack(blocks, format="csr", dtype=np.float32)

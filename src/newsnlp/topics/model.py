@@ -1,0 +1,300 @@
+"""The topic classifier: one linear model per language behind a single ``TopicModel``.
+
+Saved models are plain data, never pickles: ``model.json`` (format, labels, parameters,
+metadata, sha256 of the arrays) and ``arrays.npz`` (vocabularies as UTF-8 bytes, IDF vectors,
+weights), read with ``np.load(..., allow_pickle=False)`` and checked before use.
+
+Example:
+    >>> model = TopicModel.load(default_model_path())          # doctest: +SKIP
+    >>> model.predict(["Stocks fell as the central bank raised rates"])  # doctest: +SKIP
+    ['business']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .features import AnalyzerSpec, cjk_ratio
+from .linear import DEFAULT_CONFIGS, LangConfig, LangModel
+
+logger = logging.getLogger(__name__)
+
+FORMAT_NAME = "newsnlp-topic-model"
+from newsnlp.errors import ModelFormatError  # noqa: E402  (kept next to its only use)
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.json"
+ARRAYS_FILE = "arrays.npz"
+LANGUAGES = ("en", "zh")
+ENV_VAR = "NEWSNLP_TOPIC_MODEL"
+
+
+class TopicModelError(ModelFormatError, ValueError):
+    """A topic model could not be trained, saved or loaded (bad folder, format or content)."""
+
+
+def default_model_path() -> Path:
+    """Folder of the default model: ``$NEWSNLP_TOPIC_MODEL`` or ``<repo>/models/topics/default``."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parents[3] / "models" / "topics" / "default"
+
+
+def detect_lang(text: str) -> str:
+    """``"zh"``, ``"en"`` or ``"mixed"`` from the share of CJK ideographs among letters."""
+    ratio = cjk_ratio(text)  # one ideograph carries about as much as a short Latin word
+    if ratio >= 0.6:
+        return "zh"
+    if ratio <= 0.15:
+        return "en"
+    return "mixed"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class TopicModel:
+    """Bilingual (English/Chinese) topic classifier with calibrated probabilities.
+
+    Attributes:
+        labels: every label the model can return, sorted.
+        metadata: free-form JSON-able information (versions, training date, metrics, ...).
+    """
+
+    def __init__(self, models: dict[str, LangModel] | None = None, metadata: dict[str, Any] | None = None,
+                 configs: dict[str, LangConfig] | None = None, seed: int = 0) -> None:
+        self.models: dict[str, LangModel] = dict(models or {})
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.configs: dict[str, LangConfig] = {**DEFAULT_CONFIGS, **(configs or {})}
+        self.seed = seed
+        self.labels: list[str] = sorted({lab for m in self.models.values() for lab in m.labels})
+
+    # ---- training ---------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], labels: Sequence[str], langs: Sequence[str | None] | None = None) -> "TopicModel":
+        """Train one classifier per language found in ``texts`` (``langs`` or detected).
+
+        Mixed-language texts are used for both languages.
+        """
+        if len(texts) != len(labels) or (langs is not None and len(langs) != len(texts)):
+            raise TopicModelError("texts, labels and langs must have the same length")
+        if not texts:
+            raise TopicModelError("no training texts")
+        resolved = self._resolve_langs(texts, langs)
+        self.models = {}
+        for lang in LANGUAGES:
+            idx = [i for i, lg in enumerate(resolved) if lg in (lang, "mixed")]
+            if not idx:
+                continue
+            logger.info("training %s topic model on %d texts", lang, len(idx))
+            self.models[lang] = LangModel.fit([texts[i] for i in idx], [labels[i] for i in idx],
+                                              self.configs[lang], seed=self.seed)
+        self.labels = sorted(set(labels))
+        return self
+
+    # ---- prediction -------------------------------------------------------------------------
+    def _resolve_langs(self, texts: Sequence[str], langs: Sequence[str | None] | None) -> list[str]:
+        out = []
+        for i, text in enumerate(texts):
+            lang = langs[i] if langs is not None else None
+            out.append(lang if lang in ("en", "zh", "mixed") else detect_lang(text))
+        return out
+
+    def _lang_proba(self, lang: str, texts: list[str]) -> np.ndarray:
+        """Probabilities over ``self.labels`` from one language's model (absent labels get 0)."""
+        model = self.models[lang]
+        out = np.zeros((len(texts), len(self.labels)))
+        cols = [self.labels.index(lab) for lab in model.labels]
+        out[:, cols] = model.proba(texts)
+        return out
+
+    def proba_matrix(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> np.ndarray:
+        """Probabilities as an array of shape (len(texts), len(self.labels)); rows sum to 1.
+
+        Mixed texts blend both languages' probabilities, weighted by their CJK share; a text in a
+        language the model was not trained on goes to the other language's model.
+        """
+        if not self.models:
+            raise TopicModelError("the model is not trained")
+        texts = list(texts)
+        resolved = self._resolve_langs(texts, langs)
+        out = np.zeros((len(texts), len(self.labels)))
+        for lang in LANGUAGES:
+            idx = [i for i, lg in enumerate(resolved) if lg in (lang, "mixed")]
+            if not idx:
+                continue
+            target = lang if lang in self.models else next(iter(self.models))
+            probs = self._lang_proba(target, [texts[i] for i in idx])
+            for row, i in enumerate(idx):
+                if resolved[i] == "mixed":
+                    ratio = cjk_ratio(texts[i])
+                    weight = ratio if lang == "zh" else 1.0 - ratio
+                else:
+                    weight = 1.0
+                out[i] += weight * probs[row]
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def predict_proba(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[list[tuple[str, float]]]:
+        """For each text, every label with its probability, best first."""
+        probs = self.proba_matrix(texts, langs)
+        result = []
+        for row in probs:
+            order = np.argsort(-row, kind="stable")
+            result.append([(self.labels[j], float(row[j])) for j in order])
+        return result
+
+    def predict(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[str]:
+        """The most probable label for each text."""
+        probs = self.proba_matrix(texts, langs)
+        return [self.labels[j] for j in probs.argmax(axis=1)]
+
+    # ---- persistence ------------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write ``model.json`` and ``arrays.npz`` into ``directory`` (created if needed)."""
+        if not self.models:
+            raise TopicModelError("cannot save an untrained model")
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {"labels": np.array(self.labels, dtype=str)}
+        langs_json: dict[str, Any] = {}
+        for lang, m in self.models.items():
+            p = f"{lang}."
+            arrays[p + "labels"] = np.array(m.labels, dtype=str)
+            arrays[p + "coef"] = m.coef.astype(np.float16)
+            arrays[p + "coef_long"] = m.coef_long.astype(np.float16)
+            arrays[p + "intercept"] = m.intercept.astype(np.float32)
+            arrays[p + "long_bias"] = m.long_bias.astype(np.float32)
+            for k, spec in enumerate(m.specs):
+                if any("\n" in term for term in spec.vocabulary):
+                    raise TopicModelError("vocabulary terms must not contain newlines")
+                arrays[f"{p}vocab{k}"] = np.frombuffer("\n".join(spec.vocabulary).encode("utf-8"), dtype=np.uint8)
+                arrays[f"{p}idf{k}"] = spec.idf.astype(np.float32)
+            langs_json[lang] = {
+                "labels": m.labels,
+                "analyzers": [dict(s.params(), vocab_size=len(s.vocabulary)) for s in m.specs],
+                "temperature": m.temperature,
+                "long_chars": m.long_chars,
+                "max_chars": m.max_chars,
+                "info": m.info,
+            }
+        np.savez_compressed(folder / ARRAYS_FILE, **arrays)
+        doc = {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "labels": self.labels,
+            "languages": langs_json,
+            "arrays_sha256": _sha256(folder / ARRAYS_FILE),
+            "metadata": self.metadata,
+        }
+        (folder / MODEL_FILE).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> "TopicModel":
+        """Load a saved model, refusing anything missing, unknown, malformed or tampered with."""
+        folder = Path(directory)
+        doc = _read_model_json(folder)
+        arrays_path = folder / ARRAYS_FILE
+        if not arrays_path.is_file():
+            raise TopicModelError(f"{arrays_path}: missing file")
+        if _sha256(arrays_path) != doc.get("arrays_sha256"):
+            raise TopicModelError(f"{arrays_path}: sha256 does not match model.json (file changed or corrupt)")
+        try:
+            with np.load(arrays_path, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (ValueError, OSError) as exc:
+            raise TopicModelError(f"{arrays_path}: unreadable arrays ({exc})") from exc
+        labels = doc.get("labels")
+        if not isinstance(labels, list) or labels != sorted(set(labels)) or not labels:
+            raise TopicModelError("model.json: 'labels' must be a non-empty sorted list of distinct labels")
+        if arrays.get("labels") is None or arrays["labels"].tolist() != labels:
+            raise TopicModelError("label list in arrays.npz does not match model.json")
+        models = {}
+        langs = doc.get("languages")
+        if not isinstance(langs, dict) or not langs or not set(langs) <= set(LANGUAGES):
+            raise TopicModelError(f"model.json: 'languages' must map some of {LANGUAGES} to parameters")
+        for lang, params in langs.items():
+            models[lang] = _build_lang_model(lang, params, arrays, labels)
+        model = cls(models, metadata=doc.get("metadata") or {})
+        if model.labels != labels:
+            raise TopicModelError("model.json: 'labels' is not the union of the languages' labels")
+        return model
+
+
+def _read_model_json(folder: Path) -> dict[str, Any]:
+    path = folder / MODEL_FILE
+    if not path.is_file():
+        raise TopicModelError(f"{path}: missing file (not a topic model folder?)")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TopicModelError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise TopicModelError(f"{path}: unknown format {doc.get('format') if isinstance(doc, dict) else None!r}; "
+                              f"expected {FORMAT_NAME!r}")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise TopicModelError(f"{path}: unsupported format_version {doc.get('format_version')!r}; "
+                              f"this newsnlp reads version {FORMAT_VERSION}")
+    return doc
+
+
+def _array(arrays: dict[str, np.ndarray], key: str, dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
+    arr = arrays.get(key)
+    if arr is None:
+        raise TopicModelError(f"arrays.npz: missing array {key!r}")
+    if arr.dtype != np.dtype(dtype) or arr.shape != shape:
+        raise TopicModelError(f"arrays.npz: {key!r} has dtype {arr.dtype} and shape {arr.shape}; "
+                              f"expected {np.dtype(dtype)} and {shape}")
+    return arr
+
+
+def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.ndarray], labels: list[str]) -> LangModel:
+    p = f"{lang}."
+    try:
+        lang_labels = list(params["labels"])
+        specs = []
+        for k, a in enumerate(params["analyzers"]):
+            raw = arrays.get(f"{p}vocab{k}")
+            if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
+                raise TopicModelError(f"arrays.npz: missing or malformed {p}vocab{k}")
+            vocab = raw.tobytes().decode("utf-8").split("\n") if raw.size else []
+            if len(vocab) != a["vocab_size"]:
+                raise TopicModelError(f"arrays.npz: {p}vocab{k} has {len(vocab)} terms, model.json says {a['vocab_size']}")
+            idf = _array(arrays, f"{p}idf{k}", np.float32, (len(vocab),))
+            specs.append(AnalyzerSpec(a["kind"], tuple(a["ngram_range"]), a["min_df"], a["max_features"], vocab, idf))
+        temperature, long_chars, max_chars = float(params["temperature"]), int(params["long_chars"]), int(params["max_chars"])
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, TopicModelError):
+            raise
+        raise TopicModelError(f"model.json: bad parameters for language {lang!r} ({exc!r})") from exc
+    if not lang_labels or not set(lang_labels) <= set(labels):
+        raise TopicModelError(f"model.json: labels of {lang!r} are not a subset of the model's labels")
+    if (arrays.get(p + "labels") is None) or arrays[p + "labels"].tolist() != lang_labels:
+        raise TopicModelError(f"label list of {lang!r} in arrays.npz does not match model.json")
+    n_feat = sum(len(s.vocabulary) for s in specs) if any(s.vocabulary for s in specs) else 0
+    k = len(lang_labels)
+    return LangModel(
+        labels=lang_labels,
+        specs=specs,
+        coef=_array(arrays, p + "coef", np.float16, (n_feat, k)).astype(np.float32),
+        coef_long=_array(arrays, p + "coef_long", np.float16, (n_feat, k)).astype(np.float32),
+        intercept=_array(arrays, p + "intercept", np.float32, (k,)),
+        long_bias=_array(arrays, p + "long_bias", np.float32, (k,)),
+        temperature=temperature,
+        long_chars=long_chars,
+        max_chars=max_chars,
+        info=dict(params.get("info") or {}),
+    )

@@ -1,0 +1,177 @@
+"""Unit tests for the topic model: training on made-up labels, the safe format, refusals."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from newsnlp.topics.model import TopicModel, TopicModelError, default_model_path, detect_lang
+from newsnlp.topics.train import evaluate, format_report, train
+
+WORDS = {
+    "fruit": ["apple", "banana", "cherry", "mango", "苹果", "香蕉"],
+    "space": ["rocket", "planet", "orbit", "comet", "火箭", "行星"],
+    "chess": ["bishop", "knight", "rook", "pawn", "象棋", "棋盘"],
+}
+
+
+def make_records(n_per_label: int = 10, seed: int = 1) -> list[dict]:
+    rng = random.Random(seed)
+    recs = []
+    for label, words in WORDS.items():
+        latin, cjk = words[:4], words[4:]
+        for i in range(n_per_label):
+            if i % 3 == 2:
+                recs.append({"text": "".join(rng.choice(cjk) for _ in range(4)), "label": label, "lang": "zh"})
+            else:
+                recs.append({"text": " ".join(rng.choice(latin) for _ in range(5)), "label": label, "lang": "en"})
+    return recs
+
+
+@pytest.fixture(scope="module")
+def small_model() -> TopicModel:
+    return train(make_records(), seed=3)
+
+
+@pytest.fixture()
+def saved(tmp_path: Path, small_model: TopicModel) -> Path:
+    return small_model.save(tmp_path / "m")
+
+
+def test_small_model_predicts_its_labels(small_model: TopicModel) -> None:
+    assert small_model.labels == ["chess", "fruit", "space"]
+    assert small_model.predict(["rocket orbit comet", "knight rook", "香蕉苹果"]) == ["space", "chess", "fruit"]
+    dist = small_model.predict_proba(["mango cherry"])[0]
+    assert [lab for lab, _ in dist][0] == "fruit"
+    assert sorted(lab for lab, _ in dist) == small_model.labels
+    assert sum(p for _, p in dist) == pytest.approx(1.0)
+    assert [p for _, p in dist] == sorted((p for _, p in dist), reverse=True)
+
+
+def test_dataframe_input_and_evaluate(small_model: TopicModel) -> None:
+    df = pd.DataFrame(make_records(seed=2)).rename(columns={"text": "body", "label": "topic"})
+    model = train(df, text_key="body", label_key="topic", lang_key=None)
+    result = evaluate(model, df, text_key="body", label_key="topic", lang_key=None)
+    assert result["accuracy"] >= 0.9
+    assert result["confusion"]["labels"] == ["chess", "fruit", "space"]
+    assert np.array(result["confusion"]["matrix"]).sum() == len(df)
+    assert "macro_f1" in format_report(result)
+
+
+def test_save_load_roundtrip_identical(small_model: TopicModel, saved: Path) -> None:
+    texts = ["planet rocket", "棋盘象棋", "apple knight orbit", "mixed 火箭 text"]
+    again = TopicModel.load(saved)
+    assert again.labels == small_model.labels
+    assert again.predict_proba(texts) == small_model.predict_proba(texts)
+    assert sorted(p.name for p in saved.iterdir()) == ["arrays.npz", "model.json"]
+    assert json.loads((saved / "model.json").read_text())["metadata"]["versions"]["sklearn"]
+
+
+def test_mixed_and_lang_hints(small_model: TopicModel) -> None:
+    assert detect_lang("hello world") == "en"
+    assert detect_lang("你好世界") == "zh"
+    assert detect_lang("hello 你好世界") == "mixed"
+    assert detect_lang("") == "en"
+    probs = small_model.predict_proba(["rook bishop 象棋"], langs=["mixed"])[0]
+    assert probs[0][0] == "chess"
+    assert sum(p for _, p in probs) == pytest.approx(1.0)
+
+
+def test_bad_training_input() -> None:
+    with pytest.raises(TopicModelError):
+        train([])
+    with pytest.raises(TopicModelError):
+        train([{"text": "", "label": "x"}])
+
+
+def _edit_json(folder: Path, **changes: object) -> None:
+    doc = json.loads((folder / "model.json").read_text())
+    doc.update(changes)
+    (folder / "model.json").write_text(json.dumps(doc))
+
+
+def _rewrite_arrays(folder: Path, mutate) -> None:
+    """Change arrays.npz and fix its hash, so only the content check can catch it."""
+    with np.load(folder / "arrays.npz", allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    mutate(arrays)
+    np.savez_compressed(folder / "arrays.npz", **arrays)
+    import hashlib
+    _edit_json(folder, arrays_sha256=hashlib.sha256((folder / "arrays.npz").read_bytes()).hexdigest())
+
+
+@pytest.mark.parametrize("case", ["no_json", "no_arrays", "format", "version", "bad_json"])
+def test_refuses_broken_folders(saved: Path, case: str) -> None:
+    if case == "no_json":
+        (saved / "model.json").unlink()
+    elif case == "no_arrays":
+        (saved / "arrays.npz").unlink()
+    elif case == "format":
+        _edit_json(saved, format="something-else")
+    elif case == "version":
+        _edit_json(saved, format_version=99)
+    else:
+        (saved / "model.json").write_text("{not json")
+    with pytest.raises(TopicModelError):
+        TopicModel.load(saved)
+
+
+def test_refuses_tampered_arrays(saved: Path) -> None:
+    data = bytearray((saved / "arrays.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (saved / "arrays.npz").write_bytes(bytes(data))
+    with pytest.raises(TopicModelError, match="sha256"):
+        TopicModel.load(saved)
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda a: a.__setitem__("en.coef", a["en.coef"][:-1]),
+    lambda a: a.__setitem__("en.coef", a["en.coef"].astype(np.float64)),
+    lambda a: a.__setitem__("en.intercept", a["en.intercept"][:2]),
+    lambda a: a.__setitem__("labels", np.array(["chess", "fruit", "stars"])),
+    lambda a: a.__setitem__("zh.labels", np.array(["chess", "fruit"])),
+    lambda a: a.pop("zh.idf0"),
+    lambda a: a.__setitem__("en.vocab0", np.frombuffer(b"just\nthree\nterms", dtype=np.uint8)),
+], ids=["shape", "dtype", "intercept", "labels", "lang_labels", "missing", "vocab"])
+def test_refuses_inconsistent_arrays(saved: Path, mutate) -> None:
+    _rewrite_arrays(saved, mutate)
+    with pytest.raises(TopicModelError):
+        TopicModel.load(saved)
+
+
+def test_refuses_label_mismatch_in_json(saved: Path) -> None:
+    _edit_json(saved, labels=["chess", "fruit", "space", "zzz"])
+    with pytest.raises(TopicModelError):
+        TopicModel.load(saved)
+
+
+def test_refuses_pickled_arrays(saved: Path) -> None:
+    def add_object(a: dict) -> None:
+        a["en.intercept"] = np.array([object()] * 3, dtype=object)
+    _rewrite_arrays(saved, add_object)
+    with pytest.raises(TopicModelError):
+        TopicModel.load(saved)
+
+
+def test_default_model_path_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEWSNLP_TOPIC_MODEL", str(tmp_path))
+    assert default_model_path() == tmp_path
+    monkeypatch.delenv("NEWSNLP_TOPIC_MODEL")
+    assert default_model_path().parts[-3:] == ("models", "topics", "default")
+
+
+def test_fast_char_wb_counts_match_scikit_learn() -> None:
+    from newsnlp.topics.features import AnalyzerSpec, normalize_text
+
+    texts = [normalize_text(t) for t in ["A tiny test, with  short words: a ab abc!", "naïve café 中文 ok\tok ok", "", "x"]]
+    spec = AnalyzerSpec("char_wb", (1, 5), min_df=1)
+    spec.fit(texts)
+    fast = spec._char_wb_counts(texts + ["unseen words here ok"])
+    slow = spec._make_counter({t: i for i, t in enumerate(spec.vocabulary)}).transform(texts + ["unseen words here ok"])
+    assert (fast != slow).nnz == 0
+    assert fast.nnz > 0
