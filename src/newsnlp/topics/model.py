@@ -23,12 +23,11 @@ import numpy as np
 
 from .features import AnalyzerSpec, cjk_ratio
 from .linear import DEFAULT_CONFIGS, LangConfig, LangModel
+from newsnlp.errors import ModelFormatError
 
 logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "newsnlp-topic-model"
-from newsnlp.errors import ModelFormatError  # noqa: E402  (kept next to its only use)
-
 FORMAT_VERSION = 1
 MODEL_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
