@@ -1,12 +1,182 @@
-"""Chinese mentions (placeholder until the Chinese NER model ships): none yet."""
+"""Chinese mentions: our own NER model (``models/zh_ner``) plus the country gazetteer.
+
+* The model (character tokens, so no entity is ever split) reads each Chinese paragraph through
+  its folded view: simplified, half-width. Traditional input therefore gives the same entities,
+  with names folded to simplified (``Candidate.key``).
+* LOC becomes COUNTRY (with its ISO code) when the gazetteer knows it, else LOCATION; 中方, 美方
+  and other names the model missed are added from the gazetteer; one-character abbreviations
+  count inside compounds (中美 → 中 + 美, 访华/驻华/对华 → CN, 来港/抵港 → HK).
+* 温总理 is a mention of 温家宝 when 温家宝 is in the article (surname + title).
+* A person's name carries its pinyin (习近平 → "Xi Jinping") to link with English mentions.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from newsnlp.config import Settings
+from newsnlp.document import Work
+from newsnlp.entities.canonical import Candidate
+from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
+from newsnlp.errors import ModelNotFoundError
+
+logger = logging.getLogger(__name__)
+
+_TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
+_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|商务部|财政部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|军方|海军|陆军|空军|总统府|内阁|央行)$")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
+_CONTEXT_ABBREVIATIONS = (
+    (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
+    (re.compile(r"(?<=[来抵赴离访在])港|港(?=府|人|资|股)"), "HK"),
+    (re.compile(r"台(?=当局|方)"), "TW"),
+)
 
 
-def chinese_mentions_factory(settings: Settings) -> Any:
-    """The Chinese mention finder, or ``None`` when no Chinese NER model is installed."""
-    return None
+def default_zh_ner_path() -> Path:
+    """The shipped Chinese NER pipeline: ``$NEWSNLP_ZH_NER_MODEL`` or ``<repo>/models/zh_ner/model``."""
+    import os
+
+    if os.environ.get("NEWSNLP_ZH_NER_MODEL"):
+        return Path(os.environ["NEWSNLP_ZH_NER_MODEL"])
+    return Path(__file__).resolve().parents[3] / "models" / "zh_ner" / "model"
+
+
+@lru_cache(maxsize=4)
+def load_zh_ner(path: str) -> Any:
+    """Load the Chinese NER pipeline once per process (offline, from a folder)."""
+    import spacy
+
+    import newsnlp.entities.zh_features  # noqa: F401  registers the feature component
+
+    if not Path(path, "meta.json").is_file():
+        raise ModelNotFoundError(f"no Chinese NER model at {path}")
+    return spacy.load(path)
+
+
+def pinyin_name(name: str) -> str:
+    """The pinyin of a Chinese person name, surname first: 习近平 → "Xi Jinping"."""
+    from pypinyin import lazy_pinyin
+
+    split = 2 if name[:2] in _COMPOUND_SURNAMES else 1
+    surname, given = name[:split], name[split:]
+    parts = ["".join(lazy_pinyin(surname)).capitalize()]
+    if given:
+        parts.append("".join(lazy_pinyin(given)).capitalize())
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern[str]:
+    names = sorted(country_gazetteer().names_zh, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+class ChineseMentions:
+    """Candidate mentions for the Chinese paragraphs of a batch of articles."""
+
+    def __init__(self, path: Path, batch_size: int = 64) -> None:
+        self.path = path
+        self.batch_size = batch_size
+
+    @cached_property
+    def nlp(self) -> Any:
+        return load_zh_ner(str(self.path))
+
+    def __call__(self, works: list[Work]) -> dict[int, list[Candidate]]:
+        paragraphs = [(work, para) for work in works for para in work.zh]
+        docs = self.nlp.pipe((para.view.text for _, para in paragraphs), batch_size=self.batch_size)
+        out: dict[int, list[Candidate]] = {}
+        for (work, para), doc in zip(paragraphs, docs):
+            out.setdefault(id(work), []).extend(self._paragraph(work, para, doc))
+        for work in works:
+            out[id(work)] = self._titles(work, out.get(id(work), []))
+        return out
+
+    def _paragraph(self, work: Work, para: Any, doc: Any) -> list[Candidate]:
+        gazetteer = country_gazetteer()
+        text = para.view.text
+        found: list[tuple[int, int, str, str | None]] = []
+        abbreviations = zh_abbreviations()
+        for ent in doc.ents:
+            label = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOCATION", "GPE": "LOCATION"}.get(ent.label_)
+            if label is None:
+                continue
+            start, end = ent.start_char, ent.end_char
+            if label == "LOCATION" and len(ent.text) == 1 and text[end:end + 1] == "方":
+                iso = gazetteer.name_iso(ent.text + "方")  # 中方, 美方, 巴方
+                if iso:
+                    found.append((start, end + 1, "COUNTRY", iso))
+                    continue
+            if label == "LOCATION" and all(c in abbreviations for c in ent.text) and len(ent.text) <= 2:
+                for i in range(start, end):  # 中, 中美: one mention per country character
+                    found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
+                continue
+            if label == "ORG":
+                split = _GOV_BODY.match(ent.text)
+                if split and gazetteer.name_iso(split.group(1)):
+                    cut = start + split.end(1)
+                    found.append((start, cut, "COUNTRY", gazetteer.name_iso(split.group(1))))
+                    start = cut  # 中国国务院 → 中国 + 国务院
+            iso = gazetteer.name_iso(text[start:end]) if label == "LOCATION" else None
+            found.append((start, end, "COUNTRY" if iso else label, iso))
+        taken = [(s, e) for s, e, _, _ in found]
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        for match in _country_pattern().finditer(text):
+            if free(*match.span()):
+                found.append((match.start(), match.end(), "COUNTRY", gazetteer.name_iso(match.group())))
+                taken.append(match.span())
+        words = {(s, e) for s, e in para.words}
+        for start, end in words:
+            # Country-pair compounds (中美, 中英): each character is a mention of its country.
+            if end - start == 2 and free(start, end) and all(c in abbreviations for c in text[start:end]):
+                for i in (start, start + 1):
+                    found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
+                taken.append((start, end))
+        for pattern, iso in _CONTEXT_ABBREVIATIONS:
+            for match in pattern.finditer(text):
+                if free(*match.span()):
+                    found.append((match.start(), match.end(), "COUNTRY", iso))
+                    taken.append(match.span())
+        candidates = []
+        for start, end, label, iso in found:
+            s, e = para.view.to_source(start, end)
+            key = text[start:end]
+            aliases = (pinyin_name(key),) if label == "PERSON" and 2 <= len(key) <= 4 else ()
+            candidates.append(Candidate(s, e, work.text[s:e], label, "name", iso,
+                                        key=key if key != work.text[s:e] else None, aliases=aliases))
+        return candidates
+
+    @staticmethod
+    def _titles(work: Work, candidates: list[Candidate]) -> list[Candidate]:
+        """温总理 → a mention (温) of 温家宝 when the article names 温家宝."""
+        people = {c.name for c in candidates if c.label == "PERSON" and 2 <= len(c.name) <= 4}
+        by_surname: dict[str, str] = {}
+        for name in people:
+            by_surname.setdefault(name[0], name)
+        if not by_surname:
+            return candidates
+        pattern = re.compile(f"([{''.join(map(re.escape, by_surname))}])(?:{_TITLES})")
+        taken = [(c.start, c.end) for c in candidates]
+        extra = []
+        for para in work.zh:
+            for match in pattern.finditer(para.view.text):
+                s, e = para.view.to_source(match.start(1), match.end(1))
+                if all(e <= a or s >= b for a, b in taken):
+                    extra.append(Candidate(s, e, work.text[s:e], "PERSON", "name", key=by_surname[match.group(1)]))
+        return candidates + extra
+
+
+def chinese_mentions_factory(settings: Settings) -> ChineseMentions | None:
+    """The Chinese mention finder, or ``None`` (with a warning) when no model is installed."""
+    path = Path(settings.zh_ner_model) if settings.zh_ner_model else default_zh_ner_path()
+    if not Path(path, "meta.json").is_file():
+        logger.warning("no Chinese NER model at %s: Chinese entities are skipped", path)
+        return None
+    return ChineseMentions(path, settings.batch_size)

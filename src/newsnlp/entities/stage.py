@@ -7,6 +7,7 @@ PERSON mention too. Grouping (:mod:`newsnlp.entities.canonical`) is shared by bo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
@@ -47,12 +48,27 @@ class EntityStage:
             if work.en_doc is not None:
                 candidates.extend(self.english(work))
             candidates.extend(zh_candidates.get(id(work), []))
+            candidates = _link_across_languages(candidates)
             if work.author:
                 start, end = work.author
                 if not any(c.start < end and start < c.end for c in candidates):
                     candidates.append(Candidate(start, end, work.text[start:end], "PERSON"))
             name_lang = "zh" if work.lang == "zh" else "en"
             work.entities = group_entities(candidates, gazetteer_name=lambda iso: gazetteer.common_name(iso, name_lang))
+
+
+def _link_across_languages(candidates: list[Candidate]) -> list[Candidate]:
+    """习近平 (pinyin "Xi Jinping") and Xi Jinping in one article are one person."""
+    english = {c.name.lower(): c.name for c in candidates if c.label == "PERSON" and c.name.isascii()}
+    if not english:
+        return candidates
+    out = []
+    for cand in candidates:
+        match = next((english[a.lower()] for a in cand.aliases if a.lower() in english), None)
+        if cand.label == "PERSON" and match and not cand.name.isascii():
+            cand = replace(cand, key=match, aliases=(*cand.aliases, cand.name))
+        out.append(cand)
+    return out
 
 
 register_stage("entities", EntityStage, order=100)
