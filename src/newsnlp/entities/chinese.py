@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
 _GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|商务部|财政部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|军方|海军|陆军|空军|总统府|内阁|央行)$")
+_COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _CONTEXT_ABBREVIATIONS = (
     (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
@@ -75,6 +76,15 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
 
+@lru_cache(maxsize=1)
+def _media_pattern() -> re.Pattern[str]:
+    import json
+    from importlib import resources
+
+    raw = json.loads(resources.files("newsnlp.resources").joinpath("entity_rules_zh.json").read_text("utf-8"))
+    return re.compile("|".join(map(re.escape, sorted(raw["media_orgs"], key=len, reverse=True))))
+
+
 class ChineseMentions:
     """Candidate mentions for the Chinese paragraphs of a batch of articles."""
 
@@ -116,11 +126,13 @@ class ChineseMentions:
                     found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
                 continue
             if label == "ORG":
-                split = _GOV_BODY.match(ent.text)
+                split = _GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
                 if split and gazetteer.name_iso(split.group(1)):
                     cut = start + split.end(1)
                     found.append((start, cut, "COUNTRY", gazetteer.name_iso(split.group(1))))
                     start = cut  # 中国国务院 → 中国 + 国务院
+            if label == "ORG" and text[start:start + 1] == "《" and text[end - 1:end] == "》":
+                start, end = start + 1, end - 1  # the paper, not its title marks
             iso = gazetteer.name_iso(text[start:end]) if label == "LOCATION" else None
             found.append((start, end, "COUNTRY" if iso else label, iso))
         taken = [(s, e) for s, e, _, _ in found]
@@ -128,14 +140,23 @@ class ChineseMentions:
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in taken)
 
+        starts = {s for s, _ in para.words}
+        ends = {e for _, e in para.words}
         for match in _country_pattern().finditer(text):
-            if free(*match.span()):
+            # Whole words only: 中国 in 中国人民银行 belongs to the bank (when the model found it).
+            if free(*match.span()) and match.start() in starts and match.end() in ends:
                 found.append((match.start(), match.end(), "COUNTRY", gazetteer.name_iso(match.group())))
+                taken.append(match.span())
+        for match in _media_pattern().finditer(text):
+            if free(*match.span()) and match.start() in starts:
+                found.append((match.start(), match.end(), "ORG", None))
                 taken.append(match.span())
         words = {(s, e) for s, e in para.words}
         for start, end in words:
-            # Country-pair compounds (中美, 中英): each character is a mention of its country.
-            if end - start == 2 and free(start, end) and all(c in abbreviations for c in text[start:end]):
+            # Country-pair compounds (中美, 中英): each character is a mention of its country; 中华 is no pair.
+            pair = text[start:end]
+            if (end - start == 2 and free(start, end) and all(c in abbreviations for c in pair)
+                    and abbreviations[pair[0]] != abbreviations[pair[1]]):
                 for i in (start, start + 1):
                     found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
                 taken.append((start, end))
