@@ -184,8 +184,11 @@ def _group_orgs(orgs: list[Candidate], clusters: list[list[Candidate]], by_key: 
 def _canonical(members: list[Candidate], label: str, iso: str | None, gazetteer_name) -> str:  # type: ignore[no-untyped-def]
     names = [m for m in members if m.form == "name"] or members
     if label == "COUNTRY":
-        if not any(m.form == "name" for m in members) and gazetteer_name and iso:
+        # 中, 中方, 华 are abbreviations: a country known only by them takes its common name.
+        names = [m for m in names if m.form == "name" and len(m.name) > 1 and not (_HAN.search(m.name) and m.name.endswith("方"))]
+        if not names and gazetteer_name and iso:
             return gazetteer_name(iso)
+        names = names or members
         best = max(names, key=lambda m: (len(_words(m.name)), len(m.name)))
         return _fold(best.name)
     if label == "ORG":

@@ -1,0 +1,58 @@
+"""The Chinese entity stage: model + gazetteer, traditional input, cross-lingual links."""
+
+from pathlib import Path
+
+import pytest
+
+from newsnlp.entities.chinese import default_zh_ner_path, pinyin_name
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+needs_model = pytest.mark.skipif(not (default_zh_ner_path() / "meta.json").is_file(), reason="no Chinese NER model")
+
+
+def names(article):
+    return {e.name: e for e in article.entities}
+
+
+def test_pinyin_names() -> None:
+    assert pinyin_name("习近平") == "Xi Jinping"
+    assert pinyin_name("欧阳修") == "Ouyang Xiu"
+
+
+@needs_model
+def test_countries_abbreviations_and_titles(full_analyzer) -> None:
+    a = full_analyzer.analyze("国务院总理温家宝昨天在北京会见美国国务卿。温总理表示，中美关系十分重要。中方愿同美方加强合作。")
+    e = names(a)
+    assert [m.text for m in e["温家宝"].mentions] == ["温家宝", "温"]
+    assert e["中国"].iso == "CN" and {m.text for m in e["中国"].mentions} == {"中", "中方"}
+    assert e["美国"].iso == "US" and {m.text for m in e["美国"].mentions} == {"美国", "美", "美方"}
+    assert e["北京"].label == "LOCATION"
+    assert e["国务院"].label == "ORG"
+
+
+@needs_model
+def test_traditional_gives_the_same_entities(full_analyzer) -> None:
+    simplified = full_analyzer.analyze("国务院总理温家宝昨天在北京会见了美国国务卿和日本外相。")
+    traditional = full_analyzer.analyze("國務院總理溫家寶昨天在北京會見了美國國務卿和日本外相。")
+    assert [(e.label, e.name, e.iso) for e in traditional.entities] == [(e.label, e.name, e.iso) for e in simplified.entities]
+
+
+@needs_model
+def test_mixed_article_links_across_languages(full_analyzer) -> None:
+    a = full_analyzer.analyze((SAMPLES / "mixed_summit.txt").read_bytes())
+    e = names(a)
+    china = e["China"]
+    assert china.iso == "CN" and {"China", "中国"} <= {m.text for m in china.mentions}
+    li = e["Li Qiang"]
+    assert {"Li Qiang", "李强"} <= {m.text for m in li.mentions} and "李强" in li.aliases
+    assert a.invalid_spans() == []
+
+
+@needs_model
+def test_messy_traditional_files_match_their_simplified_entities(shared, full_analyzer) -> None:
+    from newsnlp.preprocess.normalize import to_simplified
+
+    for name in ("m05_zh_big5_traditional.txt", "m07_zh_traditional_s2twp.txt"):
+        article = full_analyzer.analyze((shared / "articles" / "messy" / name).read_bytes())
+        simplified = full_analyzer.analyze(to_simplified(article.text))
+        assert {(e.label, e.name) for e in article.entities} == {(e.label, e.name) for e in simplified.entities}, name
