@@ -134,8 +134,9 @@ class EnglishQuotes:
         verb = self._innermost(verb, inside)
         speaker, head = self._speaker(verb, inside)
         cue = _span(doc, verb.i, verb.i + 1)
-        complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd")
-                           and c.i not in inside and any(t.i in inside for t in c.subtree)), None)
+        # The verb's complement holding the quote; its head may sit inside the quote ("would “not get beat up”").
+        complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd", "advcl")
+                           and any(t.i in inside for t in c.subtree)), None)
         c_start = c_end = None
         if complement is not None:
             c_start, c_end = _subtree_span(complement)
