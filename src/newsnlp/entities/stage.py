@@ -31,7 +31,7 @@ class EntityStage:
         from newsnlp.entities.english import EnglishMentions
         from newsnlp.preprocess.tokenize import load_english
 
-        return EnglishMentions(load_english(self.settings.english_model))
+        return EnglishMentions(load_english(self.settings.english_model, self.settings.en_ner_model))
 
     @cached_property
     def chinese(self) -> Any:

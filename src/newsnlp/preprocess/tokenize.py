@@ -49,8 +49,12 @@ def english_model_name(requested: str | None = None) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def load_english(requested: str | None = None) -> Language:
-    """Load the English spaCy pipeline once, with paragraph-aware sentence starts."""
+def load_english(requested: str | None = None, ner_model: str | None = None) -> Language:
+    """Load the English spaCy pipeline once, with paragraph-aware sentence starts.
+
+    Its ``ner`` is replaced by newsnlp's CoNLL-trained news NER (``models/en_ner``, same shape
+    and cost) unless ``ner_model == "spacy"``; a missing model falls back to the pipeline's own.
+    """
     import spacy
 
     name = english_model_name(requested)
@@ -63,6 +67,16 @@ def load_english(requested: str | None = None) -> Language:
         nlp = spacy.load(name)
     except OSError as error:
         raise ModelNotFoundError(f"cannot load the English spaCy pipeline {name!r}: {error}") from error
+    if ner_model != "spacy" and "ner" in nlp.pipe_names:
+        from newsnlp.entities.en_ner import default_en_ner_path, install_newsnlp_ner
+
+        folder = Path(ner_model) if ner_model else default_en_ner_path()
+        try:
+            install_newsnlp_ner(nlp, folder)
+        except ModelNotFoundError as error:
+            if ner_model:
+                raise
+            logger.warning("%s; using the English pipeline's own NER", error)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     elif "senter" not in nlp.pipe_names:
