@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib.metadata import entry_points
@@ -37,6 +38,8 @@ from newsnlp.preprocess.structure import find_structure
 from newsnlp.preprocess.textview import TextView
 
 logger = logging.getLogger(__name__)
+
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\s]")
 
 
 class Stage(Protocol):
@@ -189,8 +192,9 @@ class Analyzer:
         for block in structure.blocks:
             segment = text[block.start:block.end]
             lang = detect_language(segment)
-            if lang == "und" and hint in ("en", "zh") and block.role in ("title", "body"):
-                lang = hint
+            if hint in ("en", "zh") and block.role in ("title", "body") and (
+                    lang == "und" or (lang == "other" and hint == "en" and not _NON_LATIN.search(segment))):
+                lang = hint  # the caller's word beats a guess on a list of names
             script = "traditional" if lang == "zh" and is_traditional(segment) else None
             work.paragraphs.append(Paragraph(block.start, block.end, segment, lang, block.role, script))
         analysed = [(i, p) for i, p in enumerate(work.paragraphs) if p.analysed]

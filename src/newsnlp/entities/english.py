@@ -88,14 +88,15 @@ class EnglishMentions:
     def _from_ent(self, doc: Any, start: int, end: int, label: str, country_tokens: set[int]) -> list[tuple]:
         lex = self.lex
         # Trim "the", titles, possessives and punctuation at the edges.
-        while start < end and (doc[start].lower_ == "the" or doc[start].text in _EDGE_PUNCT
+        while start < end and (doc[start].text == "the" or doc[start].text in _EDGE_PUNCT
                                or (label == "PERSON" and doc[start].lower_.rstrip(".") in lex["titles"])):
             start += 1
         while end > start and (doc[end - 1].text in _EDGE_PUNCT or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
             end -= 1
         for i in range(start + 1, end):
             # "Jeb Bush-spent", "Twitter @NolteNC": the name ends before the hyphen or handle.
-            if (doc[i].text in ("-", "–") and i + 1 < end and doc[i + 1].is_lower) or doc[i].text.startswith("@"):
+            lower_tail = doc[i].text in ("-", "–") and all(t.is_lower or t.text in ("-", "–") for t in doc[i + 1:end])
+            if (lower_tail and i + 1 < end) or doc[i].text.startswith("@"):
                 end = i
                 break
         if start >= end:
@@ -117,7 +118,9 @@ class EnglishMentions:
             iso = self.gazetteer.name_iso(text)
             if iso and text not in self.gazetteer.ambiguous_en:
                 return [(start, end, "COUNTRY", "name", iso, 2)]
-            return [(start, end, "LOCATION", "name", None, 1)]
+            # Panama City, South China: a longer place name keeps the country word inside it.
+            holds_country = bool(country_tokens.intersection(range(start, end)))
+            return [(start, end, "LOCATION", "name", None, 4 if holds_country else 1)]
         # A country (or demonym) at the front of a PERSON/ORG span.
         inner = start
         while inner < end and inner in country_tokens:
@@ -130,9 +133,9 @@ class EnglishMentions:
                 return [(inner, end, "PERSON", "name", None, 1)] if inner < end else []
             if rest in lex["generic"]:
                 return []
-            if rest in lex["gov_bodies"] or doc[end - 1].text in lex["gov_bodies"]:
+            if rest in lex["gov_bodies"]:
                 return [(inner, end, "ORG", "name", None, 1)]
-            return [(start, end, "ORG", "name", None, 4 if _clean_name(doc, start, end) else 0)]
+            return [(start, end, "ORG", "name", None, 4 if _clean_name(doc, start, end) else 1)]
         if label == "ORG" and country_tokens.intersection(range(start, end)):
             # Air France, Bank of Canada: the country is part of the name (a clean multi-word name).
             return [(start, end, "ORG", "name", None, 4 if _clean_name(doc, start, end) else 0)]
@@ -185,7 +188,7 @@ class EnglishMentions:
         for words in known:
             by_first[words[0]].append(words)
         for i, token in enumerate(doc):
-            if i in taken or token.text not in by_first:
+            if i in taken or token.text not in by_first or _in_hyphenated_word(doc, i):
                 continue
             for words in sorted(by_first[token.text], key=len, reverse=True):
                 j = i + len(words)
@@ -204,9 +207,16 @@ class EnglishMentions:
         return Candidate(src_start, src_end, source, label, form, iso, key=seen if seen != source else None)
 
 
+def _in_hyphenated_word(doc: Any, i: int) -> bool:
+    """Ata in Ata-ur-Rehman: a token glued to a hyphen is part of a longer word."""
+    before = i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+    after = i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_
+    return before or after
+
+
 def _clean_name(doc: Any, start: int, end: int) -> bool:
     """A multi-word name without dashes, brackets, digits or commas (not a run-together NER span)."""
-    return end - start >= 2 and not any(t.is_punct and t.text not in (".", "&", "'") or t.like_num for t in doc[start:end])
+    return end - start >= 2 and not any(t.is_punct and t.text not in (".", "&", "'", "-") or t.like_num for t in doc[start:end])
 
 
 def _resolve(spans: list[tuple]) -> list[tuple]:

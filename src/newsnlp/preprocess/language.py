@@ -53,10 +53,10 @@ def detect_language(text: str) -> str:
     lowered = [w.lower() for w in words]
     scores = {lang: sum(w in vocab for w in lowered) for lang, vocab in _FUNCTION_WORDS.items()}
     best_other = max(v for k, v in scores.items() if k != "en")
-    if scores["en"] >= best_other or (len(words) < 6 and best_other < 2):
-        return "en"
-    # Many English function words still win over a few shared short words (a, in, de).
-    return "en" if scores["en"] >= 0.8 * best_other and scores["en"] >= 3 else "other"
+    # Another language needs real evidence: a lone "o" (O'Neill) or "de" (de Silva) is no French.
+    if best_other >= 2 and best_other > 1.5 * scores["en"] and best_other >= 0.08 * len(words):
+        return "other"
+    return "en"
 
 
 def article_language(parts: Sequence[tuple[str, int]], hint: str | None = None) -> str:
