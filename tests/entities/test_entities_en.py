@@ -26,7 +26,7 @@ def test_sample_entities(full_analyzer) -> None:
 def test_seed_page_entities(shared, full_analyzer) -> None:
     a = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
     e = by_name(a)
-    for person in ("Xi Jinping", "Volodymyr Zelenskyy", "Vladimir Putin", "Kevin Zhang"):
+    for person in ("Xi Jinping", "Volodymyr Zelenskyy", "Vladimir Putin", "Pavlo Riabikin", "Kevin Zhang"):
         assert e[person].label == "PERSON", person
     assert {m.text for m in e["Xi Jinping"].mentions} == {"Xi Jinping", "Xi"}
     assert {m.text for m in e["Volodymyr Zelenskyy"].mentions} == {"Volodymyr Zelenskyy", "Zelenskyy"}

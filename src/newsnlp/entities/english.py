@@ -41,6 +41,7 @@ def _lexicon() -> dict[str, Any]:
         "gov_bodies": frozenset(raw["government_bodies"]),
         "generic": frozenset(raw["generic_after_country"]),
         "not_entities": frozenset(raw["not_entities"]),
+        "misc_heads": frozenset(raw["misc_heads"]),
     }
 
 
@@ -109,6 +110,8 @@ class EnglishMentions:
             if iso:
                 return [(start, end, "COUNTRY", "demonym", iso, 2)]
             inside = country_tokens.intersection(range(start, end))
+            if not inside and self._looks_like_person(doc, start, end):
+                return [(start, end, "PERSON", "name", None, 1)]
             return [(start, end, "MISC", "name", None, 4 if inside else 0)]
         if label == "PERSON" and text in self.gazetteer.ambiguous_en:
             return [(start, end, "PERSON", "name", None, 4)]  # Jordan, Holland: people here
@@ -146,6 +149,15 @@ class EnglishMentions:
                 return []
         return [(start, end, label, "name", None, 1)]
 
+    def _looks_like_person(self, doc: Any, start: int, end: int) -> bool:
+        """"Pavlo Riabikin" tagged MISC: two or three title-case proper nouns with no event, work,
+        group or currency word and no article before them read as a person's name."""
+        tokens = doc[start:end]
+        if not 2 <= len(tokens) <= 3 or (start > 0 and doc[start - 1].lower_ in ("the", "a", "an")):
+            return False
+        return all(t.pos_ == "PROPN" and t.is_title and t.is_alpha and t.text not in self.lex["misc_heads"]
+                   and not self.gazetteer.demonym_iso(t.text) for t in tokens)
+
     @staticmethod
     def _platform_is_actor(doc: Any, start: int, end: int) -> bool:
         """Twitter as a company ("Twitter said", "Twitter's board") rather than a medium."""
@@ -168,6 +180,9 @@ class EnglishMentions:
         fixed = []
         for s, e, label, form, iso, prio in spans:
             text = doc[s:e].text
+            if label in ("ORG", "LOCATION") and any(t.text in person_parts for t in doc[s:e]) and any(
+                    t.lower_ in ("and", "&") or t.pos_ == "VERB" for t in doc[s:e]):
+                continue  # "Xi and Zelenskyy", "Xi Jinping Calls Ukraine": people, found again below
             if label in ("PERSON", "ORG", "LOCATION"):
                 if text in person_parts and e - s == 1:
                     label = "PERSON"
