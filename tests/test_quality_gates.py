@@ -1,0 +1,48 @@
+"""Quality gates: dev-set floors just under what we measured, so a regression fails CI.
+
+Each gate runs ``../shared/eval/evaluate.py`` (the scorers we report) against the installed
+``newsnlp annotate``; they skip when ``../shared`` is absent. Measured values are in the
+comments; floors sit a little below them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+GATES = [
+    # task, extra arguments, floors                                  measured (2026-11-29)
+    ("ner-en", [], ["f1=89.5", "org_f1=84", "country_f1=97.5"]),         # 90.35 / 84.92 / 98.3
+    ("entities", ["--lang", "en"], ["entity_f1=0.84", "grouping_f1=0.99", "canonical_acc=0.95",
+                                    "country_iso_acc=0.98"]),           # 0.858 / 1.0 / 0.975 / 1.0
+    ("topics-en", ["--cmd", "newsnlp annotate {input} -o {output} --stages topics -q"], ["accuracy=0.78"]),  # 0.789
+    ("topics-zh", ["--cmd", "newsnlp annotate {input} -o {output} --stages topics -q"], ["accuracy=0.79"]),  # 0.798
+]
+
+
+def run_gate(shared: Path, task: str, extra: list[str], floors: list[str], gold: Path | None = None) -> None:
+    command = [sys.executable, str(shared / "eval" / "evaluate.py"), task, *extra]
+    if gold is not None:
+        command += ["--gold", str(gold)]
+    for floor in floors:
+        command += ["--min", floor]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, f"{task} below its floor:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize("task, extra, floors", GATES, ids=[g[0] + "".join(g[1][:2]) for g in GATES])
+def test_dev_floor(shared: Path, task: str, extra: list[str], floors: list[str]) -> None:
+    run_gate(shared, task, extra, floors)
+
+
+def test_quotes_floor_on_the_first_60_dev_articles(shared: Path, tmp_path: Path) -> None:
+    lines = (shared / "eval" / "quotes" / "dev.jsonl").read_text("utf-8").splitlines()[:60]
+    gold = tmp_path / "quotes60.jsonl"
+    gold.write_text("\n".join(lines) + "\n", "utf-8")
+    # measured: direct_e2e 0.741, direct_mixed_e2e 0.659, all_e2e 0.507 (whole dev: 0.84 / 0.74 / 0.53)
+    run_gate(shared, "quotes", [], ["direct_e2e_f1=0.72", "direct_mixed_e2e_f1=0.64", "all_e2e_f1=0.49"], gold)
