@@ -69,7 +69,9 @@ def test_chinese_patterns(full_analyzer) -> None:
     found = quotes_of(full_analyzer, text)
     assert ("direct", "“我们会继续努力。”", "张伟", "说") in found
     assert ("direct", "“这是一个好的开始。”", "李明", "表示") in found
-    assert ("indirect", "中方愿同各方加强合作", "外交部发言人汪文斌", "表示") in found
+    assert ("indirect", "中方愿同各方加强合作", "表示") in [(k, t, c) for k, t, _, c in found]
+    spokesman = next(q.speaker for q in full_analyzer.analyze(text).quotes if q.text == "中方愿同各方加强合作")
+    assert spokesman.text == "外交部发言人汪文斌"
     assert ("indirect", "项目将于明年完工", None, "据悉") in found
 
 

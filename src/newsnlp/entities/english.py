@@ -177,6 +177,13 @@ class EnglishMentions:
             words = text.split()
             if counter.most_common(1)[0][0] == "PERSON" and len(words) >= 2:
                 person_parts.update(w for w in (words[0], words[-1]) if len(w) >= 3 and w[0].isupper())
+        # "Kenji Watanabe" tagged ORG while "Watanabe" alone is a PERSON: the full name is the person.
+        person_singletons = {t for t, c in votes.items() if " " not in t and c.most_common(1)[0][0] == "PERSON"}
+        for s, e, label, form, iso, prio in spans:
+            if label in ("ORG", "LOCATION") and 2 <= e - s <= 3 and doc[e - 1].text in person_singletons and all(
+                    t.pos_ == "PROPN" and t.is_title for t in doc[s:e]):
+                votes[doc[s:e].text]["PERSON"] += 10
+                person_parts.update(w for w in (doc[s].text, doc[e - 1].text) if len(w) >= 3)
         fixed = []
         for s, e, label, form, iso, prio in spans:
             text = doc[s:e].text

@@ -51,7 +51,9 @@ class SpeakerLinker:
         covering = [m for m in self._inside(min(start, head_start), max(end, head_end))
                     if m[0] <= head_start and head_end <= m[1] or m[0] >= head_start and m[1] <= head_end]
         if covering:
-            entity = covering[0][2]
+            # 外交部发言人汪文斌: the person named last in the phrase, before any organisation in it.
+            rank = {label: i for i, label in enumerate(_SPEAKER_LABELS)}
+            entity = min(covering, key=lambda m: (rank[m[2].label], -m[0]))[2]
         else:
             inside = self._inside(start, end)
             for label in _SPEAKER_LABELS:
