@@ -27,7 +27,8 @@ from newsnlp.errors import ModelNotFoundError
 logger = logging.getLogger(__name__)
 
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
-_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|商务部|财政部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|军方|海军|陆军|空军|总统府|内阁|央行)$")
+# Only the bodies the entity guidelines split off (中国外交部 → 中国 + 外交部); 委内瑞拉能矿部 stays whole.
+_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _CONTEXT_ABBREVIATIONS = (
