@@ -21,7 +21,7 @@ LABELS = ("PERSON", "ORG", "LOC")
 # measured on the first 500 dev sentences (see models/zh_ner/README.md);
 # the floor sits a little below the measured micro-F1
 DEV_FLOOR_N = 500
-DEV_FLOOR_F1 = 0.85
+DEV_FLOOR_F1 = 0.86  # measured 0.8821 (P 91.94, R 84.77)
 
 pytestmark = pytest.mark.slow
 
