@@ -28,11 +28,13 @@ logger = logging.getLogger(__name__)
 
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
 # Only the bodies the entity guidelines split off (中国外交部 → 中国 + 外交部); 委内瑞拉能矿部 stays whole.
-_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
+_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|财政部|商务部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
+_TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 _CONTEXT_ABBREVIATIONS = (
     (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
+    (re.compile(r"菲(?=籍|方)"), "PH"),
     (re.compile(r"(?<=[来抵赴离访在])港|港(?=府|人|资|股)"), "HK"),
     (re.compile(r"台(?=当局|方)"), "TW"),
 )
@@ -114,6 +116,7 @@ class ChineseMentions:
         abbreviations = zh_abbreviations()
         starts = {s for s, _ in para.words}
         ends = {e for _, e in para.words}
+        spans_of_words = set(para.words)
         media = [m.span() for m in _media_pattern().finditer(text) if m.start() in starts]
         found.extend((s, e, "ORG", None) for s, e in media)
         for ent in doc.ents:
@@ -133,9 +136,16 @@ class ChineseMentions:
                     found.append((start, end + 1, "COUNTRY", iso))
                     continue
             if label == "LOCATION" and all(c in abbreviations for c in ent.text) and len(ent.text) <= 2:
-                for i in range(start, end):  # 中, 中美: one mention per country character
-                    found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
+                isos = [abbreviations[c] for c in ent.text]
+                # 中, 中美: one mention per country; not 中华 (one country twice), not 港 of 港珠澳/港大.
+                paired = any(text[j:j + 1] in abbreviations and abbreviations[text[j]] != isos[0]
+                             for j in (start - 1, end) if 0 <= j < len(text))
+                if len(set(isos)) == len(isos) and (len(isos) == 2 or (start, end) in spans_of_words or paired):
+                    for i in range(start, end):
+                        found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
                 continue
+            if label == "PERSON" and len(ent.text) == 2 and _TITLE_TAIL.match(ent.text):
+                end = start + 1  # 任老, 温总: the surname is the mention
             if label == "ORG":
                 split = _GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
                 if split and gazetteer.name_iso(split.group(1)):
