@@ -117,7 +117,8 @@ class ChineseMentions:
         starts = {s for s, _ in para.words}
         ends = {e for _, e in para.words}
         spans_of_words = set(para.words)
-        media = [m.span() for m in _media_pattern().finditer(text) if m.start() in starts]
+        media = [m.span() for m in _media_pattern().finditer(text)
+                 if m.start() in starts or text[m.start() - 1:m.start()] in ("据", "《", "（", "(", "、", " ")]
         found.extend((s, e, "ORG", None) for s, e in media)
         for ent in doc.ents:
             label = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOCATION", "GPE": "LOCATION"}.get(ent.label_)
