@@ -122,3 +122,11 @@ def test_partition_accepts_a_dataframe() -> None:
     frame = pd.DataFrame({"id": ["x", "y"], "text": ["One story here.", "  "]})
     out = annotate_partition(frame, Settings(stages=()))
     assert out[0]["id"] == "x" and out[1]["error"]["type"] == "EmptyInputError"
+
+
+def test_all_stages_in_two_processes_match_one_process() -> None:
+    texts = [(SAMPLES / n).read_text("utf-8") for n in sorted(p.name for p in SAMPLES.iterdir())]
+    one = list(newsnlp.analyze_many(texts, batch_size=2))
+    two = list(newsnlp.analyze_many(texts, batch_size=2, n_process=2))
+    assert one == two
+    assert all(a.topics for a in one) and any(a.quotes for a in one) and all(a.entities for a in one)
