@@ -163,7 +163,10 @@ class ChineseMentions:
             return all(end <= s or start >= e for s, e in taken)
 
         for match in _country_pattern().finditer(text):
-            # Whole words only: 中国 in 中国人民银行 belongs to the bank (when the model found it).
+            # The model rarely misses a plain country name but cannot know 中方/美方, and a name it
+            # left alone is usually part of something else (中国电信): only X方 forms are added.
+            if not match.group().endswith("方"):
+                continue
             if free(*match.span()) and match.start() in starts and match.end() in ends:
                 found.append((match.start(), match.end(), "COUNTRY", gazetteer.name_iso(match.group())))
                 taken.append(match.span())
