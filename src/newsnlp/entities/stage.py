@@ -7,6 +7,7 @@ PERSON mention too. Grouping (:mod:`newsnlp.entities.canonical`) is shared by bo
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cached_property
 from typing import Any
@@ -49,12 +50,26 @@ class EntityStage:
                 candidates.extend(self.english(work))
             candidates.extend(zh_candidates.get(id(work), []))
             candidates = _link_across_languages(candidates)
+            candidates = _dateline_agency(work, candidates)
             if work.author:
                 start, end = work.author
                 if not any(c.start < end and start < c.end for c in candidates):
                     candidates.append(Candidate(start, end, work.text[start:end], "PERSON"))
             name_lang = "zh" if work.lang == "zh" else "en"
             work.entities = group_entities(candidates, gazetteer_name=lambda iso: gazetteer.common_name(iso, name_lang))
+
+
+def _dateline_agency(work: Work, candidates: list[Candidate]) -> list[Candidate]:
+    """WASHINGTON (Reuters) -: the bracketed part of a dateline is the news agency, an ORG."""
+    if not work.dateline:
+        return candidates
+    start, end = work.dateline
+    match = re.search(r"\(([^()]{2,40})\)", work.text[start:end])
+    if not match or not match.group(1)[:1].isupper():
+        return candidates
+    a, b = start + match.start(1), start + match.end(1)
+    kept = [c for c in candidates if c.end <= a or c.start >= b]
+    return kept + [Candidate(a, b, work.text[a:b], "ORG")]
 
 
 def _link_across_languages(candidates: list[Candidate]) -> list[Candidate]:
