@@ -52,6 +52,7 @@ class Work:
     entities: list[Entity] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def span(self, start: int, end: int) -> Span:
         """A :class:`Span` over source offsets."""
@@ -59,8 +60,9 @@ class Work:
 
     def paragraph_at(self, offset: int) -> int:
         """Index of the paragraph containing ``offset`` (the nearest one before it)."""
-        starts = [p.start for p in self.paragraphs]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        if len(self._starts) != len(self.paragraphs):  # paragraphs are only appended while building
+            self._starts = [p.start for p in self.paragraphs]
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
     @property
     def analysed_text(self) -> str:
