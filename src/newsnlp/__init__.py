@@ -23,6 +23,7 @@ _LAZY = {
     "register_stage": "newsnlp.pipeline",
     "Settings": "newsnlp.config",
     "annotate_partition": "newsnlp.partition",
+    "to_frames": "newsnlp.frames",
     "Article": "newsnlp.model",
     "Entity": "newsnlp.model",
     "Mention": "newsnlp.model",
@@ -38,6 +39,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.api import analyze, analyze_many, get_analyzer
     from newsnlp.config import Settings
+    from newsnlp.frames import to_frames
     from newsnlp.errors import NewsNLPError
     from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic
     from newsnlp.partition import annotate_partition
