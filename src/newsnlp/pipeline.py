@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from contextlib import ExitStack
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -43,7 +44,11 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\s]")
 
 
 class Stage(Protocol):
-    """An analysis stage: adds its results to every :class:`Work` of a batch."""
+    """An analysis stage: adds its results to every :class:`Work` of a batch.
+
+    A stage may also define ``prepare(batch)``, called before the batch's spaCy memory zone opens:
+    the place to build anything tied to a vocabulary (a ``PhraseMatcher``) or to load a model.
+    """
 
     name: str
 
@@ -209,18 +214,33 @@ class Analyzer:
         return work
 
     def process(self, works: list[Work]) -> list[Article]:
-        """Tokenize a batch (spaCy once per article, through ``nlp.pipe``), run the stages, freeze."""
-        self._tokenize_english(works)
-        self._tokenize_chinese(works)
+        """Tokenize a batch (spaCy once per article, through ``nlp.pipe``), run the stages, freeze.
+
+        The batch runs inside spaCy's ``memory_zone``: strings the batch adds to the vocabulary are
+        freed afterwards, so a long run does not grow without bound. No ``Doc`` outlives the batch.
+        """
         for stage in self.stages:
-            try:
-                stage(works)
-            except NewsNLPError:
-                raise
-            except Exception as error:
-                ids = ", ".join(str(w.id) for w in works[:5])
-                raise StageError(f"stage {stage.name!r} failed: {error!r} (batch of {ids}...)") from error
-        return [work.to_article() for work in works]
+            # Stages build vocabulary-bound resources (matchers) before the zone, or they'd be freed.
+            prepare = getattr(stage, "prepare", None)
+            if prepare is not None:
+                prepare(works)
+        with ExitStack() as zone:
+            if any(w.en_view is not None for w in works):
+                zone.enter_context(self.english.memory_zone())
+            self._tokenize_english(works)
+            self._tokenize_chinese(works)
+            for stage in self.stages:
+                try:
+                    stage(works)
+                except NewsNLPError:
+                    raise
+                except Exception as error:
+                    ids = ", ".join(str(w.id) for w in works[:5])
+                    raise StageError(f"stage {stage.name!r} failed: {error!r} (batch of {ids}...)") from error
+            articles = [work.to_article() for work in works]
+            for work in works:
+                work.en_doc = None
+        return articles
 
     def _tokenize_english(self, works: Sequence[Work]) -> None:
         todo = [w for w in works if w.en_view is not None]

@@ -101,10 +101,11 @@ class ChineseMentions:
 
     def __call__(self, works: list[Work]) -> dict[int, list[Candidate]]:
         paragraphs = [(work, para) for work in works for para in work.zh]
-        docs = self.nlp.pipe((para.view.text for _, para in paragraphs), batch_size=self.batch_size)
         out: dict[int, list[Candidate]] = {}
-        for (work, para), doc in zip(paragraphs, docs):
-            out.setdefault(id(work), []).extend(self._paragraph(work, para, doc))
+        with self.nlp.memory_zone():  # free the batch's strings: no Doc leaves this block
+            docs = self.nlp.pipe((para.view.text for _, para in paragraphs), batch_size=self.batch_size)
+            for (work, para), doc in zip(paragraphs, docs):
+                out.setdefault(id(work), []).extend(self._paragraph(work, para, doc))
         for work in works:
             out[id(work)] = self._titles(work, out.get(id(work), []))
         return out

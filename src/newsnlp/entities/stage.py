@@ -40,6 +40,13 @@ class EntityStage:
 
         return chinese_mentions_factory(self.settings)
 
+    def prepare(self, batch: list[Work]) -> None:
+        """Build the English matcher and load the Chinese model outside spaCy's memory zone."""
+        if any(w.en_view is not None for w in batch):
+            _ = self.english
+        if any(w.zh for w in batch) and self.chinese is not None:
+            _ = self.chinese.nlp
+
     def __call__(self, batch: list[Work]) -> None:
         zh_works = [w for w in batch if w.zh]
         zh_candidates = self.chinese(zh_works) if zh_works and self.chinese is not None else {}

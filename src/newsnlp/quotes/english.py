@@ -29,6 +29,11 @@ from newsnlp.quotes.marks import find_quoted_paragraphs
 _PARAGRAPH = re.compile(r"[^\n]+")
 _QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
 _SPEAKER_DEPS = ("nsubj", "nsubjpass")
+_NOT_SPEAKERS = frozenset({"note", "update", "correction", "photo", "video", "watch", "read", "related", "source",
+                           "sources", "credit", "disclosure", "editor", "caption", "image", "tags", "topics", "more"})
+_SAY_VERBS = frozenset({"say", "state", "write", "report", "add", "note", "argue", "claim", "announce", "tell", "conclude"})
+_STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
+                     "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +111,12 @@ class EnglishQuotes:
             if span is None or len(span) == 0:
                 continue
             words = sum(t.is_alpha for t in span)
-            found = self._direct(doc, span, q_start, q_end, short=words <= 5)
+            found = None
+            if self._continues(text, previous, q_start) and self._governing_cue(span, set(range(span.start, span.end))) is None:
+                # '“…,” Grayson said. “…”': a quote right after an attributed one, with no verb of its own.
+                found = RawQuote(q_start, q_end, "direct", previous.cue, previous.speaker, previous.speaker_head)
+            if found is None:
+                found = self._direct(doc, span, q_start, q_end, short=words <= 5)
             if found is None:
                 if words <= 5:
                     continue  # a scare quote or a title, not a quotation
@@ -122,13 +132,27 @@ class EnglishQuotes:
         quotes.extend(self._indirect(doc, quotes, used_cues))
         return quotes
 
+    @staticmethod
+    def _continues(text: str, previous: RawQuote | None, q_start: int) -> bool:
+        """Whether a quote at ``q_start`` goes on from ``previous``: only its own attribution
+        ('” Grayson said. “') or nothing lies between them, in the same paragraph."""
+        if previous is None or previous.speaker is None or previous.kind != "direct":
+            return False
+        gap = text[previous.end:q_start]
+        if "\n" in gap or len(gap) > 90:
+            return False
+        if not gap.strip(" ,.;:—–-"):
+            return True
+        return previous.cue is not None and previous.end <= previous.cue[0] < q_start and gap.rstrip().endswith(
+            (".", ",", ":", ";", "—"))
+
     # -- direct and mixed ------------------------------------------------------------------
     def _direct(self, doc: Any, span: Any, q_start: int, q_end: int, short: bool = False) -> RawQuote | None:
         inside = set(range(span.start, span.end))
         verb = self._governing_cue(span, inside)
         if verb is None and short:
             return None  # a short quote needs a verb that takes it: otherwise a name or scare quote
-        verb = verb or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
+        verb = verb or self._colon_cue(doc, span) or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
             return self._colon_speaker(doc, span, q_start, q_end) or self._dash_speaker(doc, q_start, q_end)
         verb = self._innermost(verb, inside)
@@ -157,15 +181,39 @@ class EnglishQuotes:
     def _governing_cue(self, span: Any, inside: set[int]) -> Any:
         for token in span:
             climbed = 0
+            child = token
             for ancestor in token.ancestors:
                 if ancestor.i in inside:
+                    child = ancestor
                     continue
-                if self.is_cue(ancestor):
+                if self.is_cue(ancestor) or (climbed == 0 and self._speech_frame(ancestor, child)):
                     return ancestor
                 climbed += 1
                 if climbed > 5:
                     break
         return None
+
+    def _speech_frame(self, verb: Any, child: Any) -> bool:
+        """'“…,” Hannity pressed.': any verb whose clausal complement is the quote and whose
+        subject is a person, group or pronoun acts as the cue."""
+        if verb.pos_ != "VERB" or child.dep_ not in ("ccomp", "parataxis") or verb.i in self._quoted_tokens:
+            return False
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subject is not None and subject.lower_ not in ("it", "this", "that", "there", "which") and (
+            subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP")
+            or (subject.pos_ == "NOUN" and subject.ent_type_ == ""))
+
+    def _colon_cue(self, doc: Any, span: Any) -> Any:
+        """'Trump went even further: “…”': the verb of the clause that a colon ties to the quote."""
+        colon = span.start - 1
+        while colon >= 0 and doc[colon].is_space:
+            colon -= 1
+        if colon < 0 or doc[colon].text != ":" or "\n" in doc.text[doc[colon].idx:span.start_char]:
+            return None
+        start = doc[colon].sent.start
+        verbs = [t for t in doc[max(start, colon - 12):colon] if t.pos_ == "VERB" and t.i not in self._quoted_tokens
+                 and any(c.dep_ == "nsubj" and c.lower_ not in ("it", "there", "this") for c in t.children)]
+        return verbs[-1] if verbs else None
 
     def _nearest_cue(self, doc: Any, span: Any, inside: set[int]) -> Any:
         sentences = {t.sent.start: t.sent for t in (span[0], span[-1])}
@@ -180,12 +228,20 @@ class EnglishQuotes:
         """A cue in the sentence just before (same paragraph) or just after the quote:
         'Bystrom agreed. "Mainstream …"' and '"…" / He said so on Monday.'"""
         first, last = span[0].sent, span[-1].sent
+        after_start = span.end
+        if after_start < len(doc) and "\n" not in doc.text[span.end_char:doc[after_start].idx]:
+            # '“Who do they think they are?” Trump said of Apple': the attribution right after the
+            # quote wins over a cue in the sentence before, even when the parser splits them.
+            near = [t for t in doc[after_start:min(len(doc), after_start + 4)]
+                    if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
+            if near:
+                return near[0]
         if first.start > 0:
             before = doc[first.start - 1].sent
             lead = doc.text[before.start_char:first.start_char].rstrip()
             if lead.endswith(":") and before.root.pos_ in ("VERB", "AUX") and before.root.i not in self._quoted_tokens:
                 # "Caddell continued:" / "Frank quotes Alfred Kahn:" ending the sentence before the quote.
-                if any(c.dep_ in _SPEAKER_DEPS for c in before.root.children):
+                if any(c.dep_ in _SPEAKER_DEPS + ("dobj", "attr") for c in before.root.children):
                     return before.root
             if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in _QUOTE_CHARS for t in before):
                 found = [t for t in before if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
@@ -247,6 +303,8 @@ class EnglishQuotes:
                 subject = next((c for c in verb.rights if c.i not in inside and c.dep_ in ("dobj", "attr", "npadvmod", "appos")
                                 and c.pos_ in ("PROPN", "NOUN")), None)
             if subject is not None:
+                if subject.lower_ == "it" and subject.dep_ == "nsubj" and verb.lemma_ in _SAY_VERBS:
+                    return _span(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
                 if subject.lower_ in ("it", "there"):
                     return None, None
                 if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
@@ -264,7 +322,8 @@ class EnglishQuotes:
         # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
         doc = verb.doc
         window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
-                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens]
+                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens
+                  and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj"]
         if window:
             head = min(window, key=lambda t: abs(t.i - verb.i))
             return _span(doc, head.i, head.i + 1), head.i
@@ -278,6 +337,10 @@ class EnglishQuotes:
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in spans)
 
+        for found in self._headline_claims(doc):
+            if free(found.start, found.end):
+                out.append(found)
+                spans.append((found.start, found.end))
         for token in doc:
             if token.i in used_cues:
                 continue
@@ -294,6 +357,9 @@ class EnglishQuotes:
                             out.append(RawQuote(*part, "indirect", _span(doc, token.i, token.i + 1), speaker, head))
                             spans.append(part)
                     continue
+                if complement is None and token.lemma_.lower() in _STANCE and self._attitude(token):
+                    # "Sanders criticized the deal": a stance verb's object is what it attributes.
+                    complement = next((c for c in token.children if c.dep_ == "dobj" and len(list(c.subtree)) >= 2), None)
                 if complement is None:
                     continue
                 if any(t.text in _QUOTE_CHARS for t in complement.subtree):
@@ -306,6 +372,32 @@ class EnglishQuotes:
             if found and found.end - found.start >= 8 and free(found.start, found.end):
                 out.append(found)
                 spans.append((found.start, found.end))
+        return out
+
+    @staticmethod
+    def _headline_claims(doc: Any) -> list[RawQuote]:
+        """'Trump: Cruz Has a Long Way to Go': a short verbless name or noun phrase, a colon, and a
+        claim, opening a line (the headline convention)."""
+        out = []
+        text = doc.text
+        for match in _PARAGRAPH.finditer(text):
+            line_start, line_end = match.span()
+            colon = text.find(": ", line_start, min(line_end, line_start + 60))
+            if colon < 0 or text[line_start] in _QUOTE_CHARS:
+                continue
+            lead = doc.char_span(line_start, colon, alignment_mode="contract")
+            rest = text[colon + 2:line_end].rstrip(" .")
+            if lead is None or not (1 <= len(lead) <= 6) or not (3 <= len(rest.split()) <= 25) or rest[:1] in _QUOTE_CHARS:
+                continue
+            if lead.text.isupper() or rest.count(",") > 3 or all(t.ent_type_ in ("GPE", "LOC", "DATE") for t in lead if t.pos_ == "PROPN"):
+                continue
+            if any(t.pos_ in ("VERB", "AUX", "NUM") for t in lead) or not any(t.pos_ in ("PROPN", "NOUN") for t in lead):
+                continue
+            if lead[-1].lower_ in _NOT_SPEAKERS:
+                continue
+            head = max((t for t in lead if t.pos_ in ("PROPN", "NOUN")), key=lambda t: t.i)
+            out.append(RawQuote(colon + 2, colon + 2 + len(rest), "indirect", (colon, colon + 1),
+                                (lead.start_char, lead.end_char), head.i))
         return out
 
     @staticmethod
