@@ -54,12 +54,14 @@ def annotate(
     tokens: bool = typer.Option(False, "--tokens", help="Include tokens in the output."),
     en_model: Optional[str] = typer.Option(None, "--en-model", help="English spaCy pipeline (name or path)."),
     topic_model: Optional[str] = typer.Option(None, "--topic-model", help="Folder of a topic model of your own."),
+    out_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv or parquet [default: from OUT's extension]."),
+    resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT (after a crash or with new inputs)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more."),
 ) -> None:
     """Annotate INPUTS and write one Article per line to OUTPUT."""
     _setup_logging(quiet, verbose)
-    from newsnlp.io.readers import iter_inputs, missing_inputs
+    from newsnlp.io.readers import count_documents, iter_inputs, missing_inputs
 
     missing = missing_inputs(inputs)
     if missing:
@@ -71,6 +73,12 @@ def annotate(
     from newsnlp.config import Settings
     from newsnlp.errors import NewsNLPError
 
+    from newsnlp.io.bulk import FORMATS, output_format
+
+    fmt = output_format(output, out_format)
+    if fmt not in FORMATS or (output == "-" and (fmt != "jsonl" or resume)):
+        typer.echo(f"newsnlp: error: --format must be one of {', '.join(FORMATS)} (stdout takes jsonl, no --resume)", err=True)
+        raise typer.Exit(EXIT_USAGE)
     stage_names = tuple(s.strip() for s in stages.split(",") if s.strip()) if stages is not None else None
     if topic_model and not Path(topic_model).is_dir():
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
@@ -79,11 +87,12 @@ def annotate(
                                  topic_model=topic_model)
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
-                          _errors_path(output, errors), settings, workers, lang, tokens, quiet)
+                          _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,
+                          count_documents(inputs))
     except NewsNLPError as error:
         typer.echo(f"newsnlp: error: {error}", err=True)
         raise typer.Exit(EXIT_ALL_FAILED)
-    if ok + failed == 0:
+    if ok + failed == 0 and not resume:
         typer.echo("newsnlp: error: the inputs hold no records", err=True)
         raise typer.Exit(EXIT_USAGE)
     if failed:
@@ -92,39 +101,73 @@ def annotate(
 
 
 def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, workers: int,
-         lang: Optional[str], tokens: bool, quiet: bool) -> tuple[int, int]:
+         lang: Optional[str], tokens: bool, quiet: bool, fmt: str = "jsonl", resume: bool = False,
+         total: Optional[int] = None) -> tuple[int, int]:
     from dataclasses import replace
 
     from tqdm import tqdm
 
+    from newsnlp.io.bulk import Journal, journal_path, write_tables
     from newsnlp.io.writers import AtomicJsonlWriter
     from newsnlp.partition import annotate_partition, iter_chunks, map_partitions
     from newsnlp.pipeline import Record
 
-    def with_hint(stream: Iterator[Any]) -> Iterator[Any]:
+    journal = Journal(journal_path(output, fmt), resume=resume) if output != "-" else None
+    skipped = 0
+
+    def todo(stream: Iterator[Any]) -> Iterator[Any]:
+        nonlocal skipped
         for item in stream:
-            yield replace(item, lang=item.lang or lang) if isinstance(item, Record) and lang else item
+            if isinstance(item, Record):
+                if journal is not None and item.id in journal.done:
+                    skipped += 1
+                    continue
+                if lang:
+                    item = replace(item, lang=item.lang or lang)
+            yield item
 
     ok = failed = 0
     started = time.perf_counter()
-    with AtomicJsonlWriter(output) as out, AtomicJsonlWriter(errors_path) as bad:
-        progress = tqdm(unit="doc", file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
-        for results in map_partitions(annotate_partition, iter_chunks(with_hint(items), settings.batch_size),
-                                      settings, n_process=workers, tokens=tokens):
-            for result in results:
-                if "error" in result:
-                    bad.write(result)
-                    failed += 1
-                    logger.warning("%s: %s", result.get("source") or result.get("id"), result["error"]["message"])
+    progress = tqdm(total=total, unit="doc", file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
+    try:
+        with AtomicJsonlWriter(errors_path) as bad, (AtomicJsonlWriter("-") if journal is None else _nullcontext()) as out:
+            for results in map_partitions(annotate_partition, iter_chunks(todo(items), settings.batch_size),
+                                          settings, n_process=workers, tokens=tokens):
+                good = [r for r in results if "error" not in r]
+                for result in results:
+                    if "error" in result:
+                        bad.write(result)
+                        logger.warning("%s: %s", result.get("source") or result.get("id"), result["error"]["message"])
+                if journal is not None:
+                    journal.write(good)
                 else:
-                    out.write(result)
-                    ok += 1
-            progress.update(len(results))
+                    for result in good:
+                        out.write(result)
+                ok += len(good)
+                failed += len(results) - len(good)
+                progress.update(len(results) + skipped)
+                skipped = 0
+        if journal is not None:
+            journal.finish()
+            if fmt != "jsonl":
+                for path in write_tables(journal.path, output, fmt):
+                    logger.info("wrote %s", path)
+    finally:
         progress.close()
+        if journal is not None:
+            journal.close()
     if not failed and errors_path.exists() and errors_path.stat().st_size == 0:
         errors_path.unlink()
     logger.info("%d annotated, %d failed in %.1fs", ok, failed, time.perf_counter() - started)
     return ok, failed
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
 
 
 train_app = typer.Typer(help="Train models on your own data.", no_args_is_help=True)

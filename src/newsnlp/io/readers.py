@@ -50,6 +50,23 @@ def iter_inputs(inputs: list[str], *, text_key: str = "text", id_key: str = "id"
             yield from _from_file(path, text_key, id_key)
 
 
+def count_documents(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (files and folders of
+    documents); ``None`` when record files or stdin are among them (the progress bar then has no ETA)."""
+    total = 0
+    for name in inputs:
+        if name == "-":
+            return None
+        path = Path(name)
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() in RECORD_SUFFIXES:
+                return None
+            if not any(part.startswith(".") for part in file.relative_to(path).parts) or not path.is_dir():
+                total += 1
+    return total
+
+
 def missing_inputs(inputs: list[str]) -> list[str]:
     """Inputs that do not exist (a usage error, reported before any work starts)."""
     return [name for name in inputs if name != "-" and not Path(name).exists()]
