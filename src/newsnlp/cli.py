@@ -56,6 +56,8 @@ def annotate(
     topic_model: Optional[str] = typer.Option(None, "--topic-model", help="Folder of a topic model of your own."),
     out_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv or parquet [default: from OUT's extension]."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT (after a crash or with new inputs)."),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address [default: a local cluster]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more."),
 ) -> None:
@@ -75,6 +77,15 @@ def annotate(
 
     from newsnlp.io.bulk import FORMATS, output_format
 
+    if engine not in ("local", "dask"):
+        typer.echo("newsnlp: error: --engine must be local or dask", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if engine == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            typer.echo('newsnlp: error: --engine dask needs the dask extra: pip install "newsnlp[dask]"', err=True)
+            raise typer.Exit(EXIT_USAGE)
     fmt = output_format(output, out_format)
     if fmt not in FORMATS or (output == "-" and (fmt != "jsonl" or resume)):
         typer.echo(f"newsnlp: error: --format must be one of {', '.join(FORMATS)} (stdout takes jsonl, no --resume)", err=True)
@@ -88,7 +99,7 @@ def annotate(
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,
-                          count_documents(inputs))
+                          count_documents(inputs), engine, scheduler)
     except NewsNLPError as error:
         typer.echo(f"newsnlp: error: {error}", err=True)
         raise typer.Exit(EXIT_ALL_FAILED)
@@ -102,7 +113,7 @@ def annotate(
 
 def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, workers: int,
          lang: Optional[str], tokens: bool, quiet: bool, fmt: str = "jsonl", resume: bool = False,
-         total: Optional[int] = None) -> tuple[int, int]:
+         total: Optional[int] = None, engine: str = "local", scheduler: Optional[str] = None) -> tuple[int, int]:
     from dataclasses import replace
 
     from tqdm import tqdm
@@ -131,8 +142,14 @@ def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, wo
     progress = tqdm(total=total, unit="doc", file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
     try:
         with AtomicJsonlWriter(errors_path) as bad, (AtomicJsonlWriter("-") if journal is None else _nullcontext()) as out:
-            for results in map_partitions(annotate_partition, iter_chunks(todo(items), settings.batch_size),
-                                          settings, n_process=workers, tokens=tokens):
+            chunks = iter_chunks(todo(items), settings.batch_size)
+            if engine == "dask":
+                from newsnlp.dask import map_partitions_dask
+
+                stream = map_partitions_dask(chunks, settings, scheduler=scheduler, workers=max(workers, 1), tokens=tokens)
+            else:
+                stream = map_partitions(annotate_partition, chunks, settings, n_process=workers, tokens=tokens)
+            for results in stream:
                 good = [r for r in results if "error" not in r]
                 for result in results:
                     if "error" in result:

@@ -84,3 +84,10 @@ def test_too_large_is_refused() -> None:
 def test_error_names_the_source() -> None:
     with pytest.raises(EmptyInputError, match="my.txt"):
         decode_bytes(b"", source="my.txt")
+
+
+def test_undecodable_bytes_are_refused_with_a_hint() -> None:
+    from newsnlp.errors import DecodingError
+
+    with pytest.raises(DecodingError, match="not decodable"):
+        decode_bytes(b"\x81\x8d\x8f\x90\x9d" * 50, source="odd.txt")

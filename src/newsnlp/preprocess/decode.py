@@ -11,7 +11,9 @@ Order of decisions (first that applies wins):
 5. strict UTF-8; a file cut inside its last character decodes with U+FFFD and a warning;
 6. UTF-16 without BOM (recognised by its zero bytes);
 7. the Chinese legacy encodings GB18030 (⊇ GBK, GB2312) and Big5, chosen by how common the
-   decoded Han characters are, else cp1252 (so ``“curly quotes”`` never turn into ``â€œ``).
+   decoded Han characters are, else cp1252 (so ``“curly quotes”`` never turn into ``â€œ``);
+8. UTF-8 with replacement when at most 1% of it is broken; anything else is refused with
+   :class:`~newsnlp.errors.DecodingError` (naming the encoding it may be in).
 
 Newlines are normalised: CRLF and lone CR become LF.
 
@@ -210,18 +212,28 @@ def _legacy(data: bytes, warnings: list[str], source: str | None) -> tuple[str, 
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         pass
-    # Last resort: the detector's guess, or UTF-8 with replacement characters.
+    # UTF-16 without BOM and without zero bytes (Chinese text): it must decode to common Han characters.
+    if len(data) % 2 == 0:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                candidate = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            fit, n_han = _han_fit(candidate, gb_common | big5_common)
+            if n_han >= 0.5 * len(candidate) and fit >= 0.9:
+                return candidate, encoding
+    # Last resort: UTF-8 with a few replacement characters; otherwise refuse, naming the detector's guess.
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(1, len(text) // 100):
+        warnings.append("invalid UTF-8 bytes replaced with U+FFFD")
+        return text, "utf-8"
+    hint = ""
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-    except Exception:  # pragma: no cover - the detector is an optional nicety
-        best = None
-    if best is not None and best.encoding:
-        warnings.append(f"encoding guessed as {best.encoding}")
-        return str(best), best.encoding
-    text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") > len(text) // 10:
-        raise DecodingError("no supported encoding decodes this input", source=source)
-    warnings.append("invalid UTF-8 bytes replaced with U+FFFD")
-    return text, "utf-8"
+        if best is not None and best.encoding:
+            hint = f" (it may be {best.encoding}: convert it to UTF-8 first, e.g. with iconv)"
+    except Exception:  # pragma: no cover - the detector only improves the message
+        pass
+    raise DecodingError(f"not decodable as UTF-8, UTF-16, GB18030, Big5 or cp1252{hint}", source=source)
