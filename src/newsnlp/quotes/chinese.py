@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.model import Quote, Span
-from newsnlp.quotes.english import cue_lists
+from newsnlp.quotes.spans import cue_lists
 from newsnlp.quotes.marks import find_quoted
 from newsnlp.quotes.speakers import SpeakerLinker
 

@@ -17,56 +17,19 @@ maps them to the source.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from newsnlp.quotes.marks import find_quoted_paragraphs
+from newsnlp.quotes.patterns import according, colon_speaker, dash_speaker, headline_claims, parenthetical
+from newsnlp.quotes.spans import RawQuote, cue_lists, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
 _SPEAKER_DEPS = ("nsubj", "nsubjpass")
-_NOT_SPEAKERS = frozenset({"note", "update", "correction", "photo", "video", "watch", "read", "related", "source",
-                           "sources", "credit", "disclosure", "editor", "caption", "image", "tags", "topics", "more"})
 _SAY_VERBS = frozenset({"say", "state", "write", "report", "add", "note", "argue", "claim", "announce", "tell", "conclude"})
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
-
-
-@lru_cache(maxsize=1)
-def cue_lists() -> dict[str, Any]:
-    """The cue, role and anonymous-source lists of ``resources/cues.json``."""
-    return json.loads(resources.files("newsnlp.resources").joinpath("cues.json").read_text("utf-8"))
-
-
-@dataclass
-class RawQuote:
-    """A quote in view offsets (speaker span may be ``None``; ``speaker_head`` is a token index)."""
-
-    start: int
-    end: int
-    kind: str
-    cue: tuple[int, int] | None
-    speaker: tuple[int, int] | None
-    speaker_head: int | None = None
-
-
-def _span(doc: Any, start_token: int, end_token: int) -> tuple[int, int]:
-    first, last = doc[start_token], doc[end_token - 1]
-    return first.idx, last.idx + len(last.text)
-
-
-def _subtree_span(token: Any) -> tuple[int, int]:
-    doc = token.doc
-    left, right = token.left_edge.i, token.right_edge.i + 1
-    while right - 1 > left and doc[right - 1].is_punct and doc[right - 1].text not in _QUOTE_CHARS:
-        right -= 1
-    while left < right - 1 and doc[left].is_punct and doc[left].text not in _QUOTE_CHARS:
-        left += 1
-    return _span(doc, left, right)
 
 
 class EnglishQuotes:
@@ -154,23 +117,23 @@ class EnglishQuotes:
             return None  # a short quote needs a verb that takes it: otherwise a name or scare quote
         verb = verb or self._colon_cue(doc, span) or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
-            return self._colon_speaker(doc, span, q_start, q_end) or self._dash_speaker(doc, q_start, q_end)
+            return colon_speaker(doc, span, q_start, q_end) or dash_speaker(doc, q_start, q_end)
         verb = self._innermost(verb, inside)
         speaker, head = self._speaker(verb, inside)
-        cue = _span(doc, verb.i, verb.i + 1)
+        cue = span_of(doc, verb.i, verb.i + 1)
         # The verb's complement holding the quote; its head may sit inside the quote ("would “not get beat up”").
         complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "attr", "oprd", "advcl")
                            and any(t.i in inside for t in c.subtree)), None)
         c_start = c_end = None
         if complement is not None:
-            c_start, c_end = _subtree_span(complement)
+            c_start, c_end = subtree_span(complement)
         else:
             # "He mentioned that X, and the call serves as a “powerful impetus”": the quote sits in a
             # clause conjoined to the verb, after its complement.
             branch = next((c for c in verb.children if c.dep_ == "conj" and any(t.i in inside for t in c.subtree)), None)
             clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < (branch.i if branch else 0)), None)
             if branch is not None and clause is not None:
-                c_start, c_end = _subtree_span(clause)[0], _subtree_span(branch)[1]
+                c_start, c_end = subtree_span(clause)[0], subtree_span(branch)[1]
         if c_start is not None and c_end is not None:
             quoted = q_end - q_start
             outside = (c_end - c_start) - quoted
@@ -255,35 +218,6 @@ class EnglishQuotes:
                     return found[0]
         return None
 
-    @staticmethod
-    def _colon_speaker(doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | None:
-        """'Rep. Trey Gowdy (R-S.C.): "…"' — a name and a colon before the quote, no verb."""
-        text = doc.text
-        line_start = text.rfind("\n", 0, q_start) + 1
-        lead = text[line_start:q_start].rstrip()
-        if not lead.endswith(":") or not (2 <= len(lead) <= 120):
-            return None
-        head_span = doc.char_span(line_start, line_start + len(lead) - 1, alignment_mode="contract")
-        if head_span is None or not any(t.pos_ == "PROPN" for t in head_span):
-            return None
-        head = max((t for t in head_span if t.pos_ == "PROPN"), key=lambda t: t.i)
-        colon = line_start + len(lead) - 1
-        return RawQuote(q_start, q_end, "direct", (colon, colon + 1), (head_span.start_char, head_span.end_char), head.i)
-
-    @staticmethod
-    def _dash_speaker(doc: Any, q_start: int, q_end: int) -> RawQuote | None:
-        """'“…” ― Edwin G. Monroy': a dash and a name right after the quote."""
-        text = doc.text
-        match = re.match(r"[ \t]*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})", text[q_end:q_end + 70])
-        if not match:
-            return None
-        name = doc.char_span(q_end + match.start(2), q_end + match.end(2), alignment_mode="contract")
-        if name is None or not any(t.pos_ == "PROPN" for t in name):
-            return None
-        head = max((t for t in name if t.pos_ == "PROPN"), key=lambda t: t.i)
-        dash = (q_end + match.start(1), q_end + match.end(1))
-        return RawQuote(q_start, q_end, "direct", dash, (name.start_char, name.end_char), head.i)
-
     def _innermost(self, verb: Any, inside: set[int]) -> Any:
         """Follow a reported chain: "the government said Xi told Zelenskyy" → told."""
         for _ in range(3):
@@ -304,13 +238,13 @@ class EnglishQuotes:
                                 and c.pos_ in ("PROPN", "NOUN")), None)
             if subject is not None:
                 if subject.lower_ == "it" and subject.dep_ == "nsubj" and verb.lemma_ in _SAY_VERBS:
-                    return _span(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
+                    return span_of(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
                 if subject.lower_ in ("it", "there"):
                     return None, None
                 if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
                     # "Sanders, who said …": the span is "who", the referent the noun it modifies.
-                    return _span(subject.doc, subject.i, subject.i + 1), subject.head.head.i
-                return _subtree_span(subject), subject.i
+                    return span_of(subject.doc, subject.i, subject.i + 1), subject.head.head.i
+                return subtree_span(subject), subject.i
             if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
                 token = token.head  # "smiled and said": the subject of the first verb
                 continue
@@ -318,7 +252,7 @@ class EnglishQuotes:
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None and list(agent.children):
             obj = list(agent.children)[0]
-            return _subtree_span(obj), obj.i
+            return subtree_span(obj), obj.i
         # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
         doc = verb.doc
         window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
@@ -326,7 +260,7 @@ class EnglishQuotes:
                   and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj"]
         if window:
             head = min(window, key=lambda t: abs(t.i - verb.i))
-            return _span(doc, head.i, head.i + 1), head.i
+            return span_of(doc, head.i, head.i + 1), head.i
         return None, None
 
     # -- indirect ------------------------------------------------------------------------------
@@ -337,7 +271,7 @@ class EnglishQuotes:
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in spans)
 
-        for found in self._headline_claims(doc):
+        for found in headline_claims(doc):
             if free(found.start, found.end):
                 out.append(found)
                 spans.append((found.start, found.end))
@@ -345,16 +279,16 @@ class EnglishQuotes:
             if token.i in used_cues:
                 continue
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-                found = self._according(doc, token)
+                found = according(doc, token)
             elif self.is_cue(token) or self._attitude(token):
                 complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
                 if complement is None and token.lemma_.lower() in self.volitional:
                     complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
                 if complement is None and token.dep_ == "parataxis" and self.is_cue(token):
-                    for part in self._parenthetical(doc, token):
+                    for part in parenthetical(doc, token):
                         if part[1] - part[0] >= 8 and free(*part):
                             speaker, head = self._speaker(token)
-                            out.append(RawQuote(*part, "indirect", _span(doc, token.i, token.i + 1), speaker, head))
+                            out.append(RawQuote(*part, "indirect", span_of(doc, token.i, token.i + 1), speaker, head))
                             spans.append(part)
                     continue
                 if complement is None and token.lemma_.lower() in _STANCE and self._attitude(token):
@@ -364,76 +298,12 @@ class EnglishQuotes:
                     continue
                 if any(t.text in _QUOTE_CHARS for t in complement.subtree):
                     continue
-                start, end = _subtree_span(complement)
+                start, end = subtree_span(complement)
                 speaker, head = self._speaker(token)
-                found = RawQuote(start, end, "indirect", _span(doc, token.i, token.i + 1), speaker, head)
+                found = RawQuote(start, end, "indirect", span_of(doc, token.i, token.i + 1), speaker, head)
             else:
                 continue
             if found and found.end - found.start >= 8 and free(found.start, found.end):
                 out.append(found)
                 spans.append((found.start, found.end))
         return out
-
-    @staticmethod
-    def _headline_claims(doc: Any) -> list[RawQuote]:
-        """'Trump: Cruz Has a Long Way to Go': a short verbless name or noun phrase, a colon, and a
-        claim, opening a line (the headline convention)."""
-        out = []
-        text = doc.text
-        for match in _PARAGRAPH.finditer(text):
-            line_start, line_end = match.span()
-            colon = text.find(": ", line_start, min(line_end, line_start + 60))
-            if colon < 0 or text[line_start] in _QUOTE_CHARS:
-                continue
-            lead = doc.char_span(line_start, colon, alignment_mode="contract")
-            rest = text[colon + 2:line_end].rstrip(" .")
-            if lead is None or not (1 <= len(lead) <= 6) or not (3 <= len(rest.split()) <= 25) or rest[:1] in _QUOTE_CHARS:
-                continue
-            if lead.text.isupper() or rest.count(",") > 3 or all(t.ent_type_ in ("GPE", "LOC", "DATE") for t in lead if t.pos_ == "PROPN"):
-                continue
-            if any(t.pos_ in ("VERB", "AUX", "NUM") for t in lead) or not any(t.pos_ in ("PROPN", "NOUN") for t in lead):
-                continue
-            if lead[-1].lower_ in _NOT_SPEAKERS:
-                continue
-            head = max((t for t in lead if t.pos_ in ("PROPN", "NOUN")), key=lambda t: t.i)
-            out.append(RawQuote(colon + 2, colon + 2 + len(rest), "indirect", (colon, colon + 1),
-                                (lead.start_char, lead.end_char), head.i))
-        return out
-
-    @staticmethod
-    def _parenthetical(doc: Any, token: Any) -> list[tuple[int, int]]:
-        """'The golf industry, she said, is doing better': the clause around the parenthetical."""
-        head = token.head
-        h_start, h_end = _subtree_span(head)
-        t_start, t_end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
-        text = doc.text
-        parts = []
-        for start, end in ((h_start, t_start), (t_end, h_end)):
-            while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
-                start += 1
-            while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
-                end -= 1
-            if end > start:
-                parts.append((start, end))
-        return parts
-
-    @staticmethod
-    def _according(doc: Any, token: Any) -> RawQuote | None:
-        to = doc[token.i + 1]
-        obj = next((c for c in to.children if c.dep_ == "pobj"), None)
-        if obj is None:
-            return None
-        s_start, s_end = _subtree_span(obj)
-        sent = token.sent
-        phrase_start, phrase_end = token.idx, s_end
-        text = doc.text
-        # The content is the rest of the sentence on the longer side of the phrase.
-        left = (sent.start_char, phrase_start)
-        right = (phrase_end, sent.end_char)
-        start, end = left if left[1] - left[0] >= right[1] - right[0] else right
-        while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
-            start += 1
-        while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
-            end -= 1
-        cue = (token.idx, to.idx + len(to.text))
-        return RawQuote(start, end, "indirect", cue, (s_start, s_end), obj.i)

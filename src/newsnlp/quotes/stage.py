@@ -13,7 +13,8 @@ from newsnlp.config import Settings
 from newsnlp.document import Work
 from newsnlp.model import Quote, Span
 from newsnlp.pipeline import register_stage
-from newsnlp.quotes.english import EnglishQuotes, cue_lists
+from newsnlp.quotes.english import EnglishQuotes
+from newsnlp.quotes.spans import cue_lists
 from newsnlp.quotes.speakers import SpeakerLinker
 
 
