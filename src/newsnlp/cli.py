@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Iterator, List, Optional
 
@@ -141,7 +142,7 @@ def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, wo
     started = time.perf_counter()
     progress = tqdm(total=total, unit="doc", file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
     try:
-        with AtomicJsonlWriter(errors_path) as bad, (AtomicJsonlWriter("-") if journal is None else _nullcontext()) as out:
+        with AtomicJsonlWriter(errors_path) as bad, (AtomicJsonlWriter("-") if journal is None else nullcontext()) as out:
             chunks = iter_chunks(todo(items), settings.batch_size)
             if engine == "dask":
                 from newsnlp.dask import map_partitions_dask
@@ -177,14 +178,6 @@ def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, wo
         errors_path.unlink()
     logger.info("%d annotated, %d failed in %.1fs", ok, failed, time.perf_counter() - started)
     return ok, failed
-
-
-class _nullcontext:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 train_app = typer.Typer(help="Train models on your own data.", no_args_is_help=True)
