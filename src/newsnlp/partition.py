@@ -23,7 +23,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.errors import EmptyInputError, NewsNLPError
-from newsnlp.pipeline import Record
 
 logger = logging.getLogger(__name__)
 
