@@ -77,7 +77,11 @@ def map_partitions_dask(chunks: Iterable[list[Any]], settings: Settings, *, sche
 
     from distributed import Client, LocalCluster
 
+    import warnings
+
     logging.getLogger("distributed").setLevel(logging.WARNING)
+    # Records travel inside the task graph by design (a partition function takes its data).
+    warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
     cluster = None
     if scheduler:
         client = Client(scheduler)
