@@ -46,46 +46,39 @@ def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (expected closer, position)
     i = start
+
+    def close(after: int) -> None:
+        _, pos = stack.pop()
+        if not stack:  # only the outermost quotation is a span
+            spans.append((pos, after))
+
     while i < end:
         char = text[i]
+        width = 1
         if char == "'" and i + 1 < end and text[i + 1] == "'":
-            char = '"'  # ''two apostrophes'' used as a double quotation mark
-            if stack and stack[-1][0] == '"':
-                _, pos = stack.pop()
-                if not stack:
-                    spans.append((pos, i + 2))
-            elif _straight_opens(text, i) or not stack:
-                stack.append(('"', i))
-            i += 2
-            continue
-        if char == '"' and ((i + 1 < end and text[i + 1] in "“”") or (i > start and text[i - 1] in "“”")):
+            char, width = '"', 2  # ''two apostrophes'' used as a double quotation mark
+        elif char == '"' and ((i + 1 < end and text[i + 1] in "“”") or (i > start and text[i - 1] in "“”")):
             i += 1  # a doubled mark ("“ or ”"): the curly one counts
             continue
         if char == "”" and not stack and _opens_single(text, i):
             char = "“"  # a wrong-way mark used to open: ”Fear. I am …”
         elif char == "“" and stack and stack[-1][0] == "”" and _closes_single(text, i) and not _opens_single(text, i):
             char = "”"  # a wrong-way mark used to close: “Cape Breton If Trump Wins“
-        if stack and char == stack[-1][0] and (char not in "’'" or _closes_single(text, i)):
-            _, pos = stack.pop()
-            if not stack:
-                spans.append((pos, i + 1))
-        elif char == '"':
+        if char == '"':
             if stack and stack[-1][0] == '"':
-                _, pos = stack.pop()
-                if not stack:
-                    spans.append((pos, i + 1))
+                close(i + width)
             elif _straight_opens(text, i) or not stack:
                 stack.append(('"', i))
+        elif stack and char == stack[-1][0] and (char not in "’'" or _closes_single(text, i)):
+            close(i + 1)
         elif char in _PAIRS and (char not in "‘" or _opens_single(text, i)):
             if char == "“" and stack and stack[-1][0] == "“":  # „…“ closes with “
-                _, pos = stack.pop()
-                if not stack:
-                    spans.append((pos, i + 1))
+                close(i + 1)
             else:
                 stack.append((_PAIRS[char], i))
         elif char == "'" and _opens_single(text, i) and not stack:
             stack.append(("'", i))
-        i += 1
+        i += width
     if stack:
         # Unbalanced: the outermost open quote runs to the end; an inner stray mark is forgotten.
         pos = stack[0][1]
