@@ -190,6 +190,16 @@ class Analyzer:
                                                      ("url", page.url), ("site", page.sitename)) if v})
         return self._build(Work(text=text, id=record.id, meta=meta), known_title, record.lang)
 
+    def preprocess_text(self, text: str, lang: str | None = None) -> Work:
+        """Everything but the English parse for ``text`` as it is (no decoding, no HTML extraction).
+
+        Structure, languages, views and Chinese sentences and words; for callers that bring their
+        own spaCy ``Doc`` of the same text (:mod:`newsnlp.components`), so offsets stay theirs.
+        """
+        work = self._build(Work(text=text), None, lang)
+        self._tokenize_chinese([work])
+        return work
+
     def _build(self, work: Work, known_title: str | None, hint: str | None) -> Work:
         text = work.text
         structure = find_structure(text, known_title=known_title)

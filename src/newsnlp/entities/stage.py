@@ -24,15 +24,18 @@ class EntityStage:
 
     name = "entities"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, english_nlp: Any = None) -> None:
         self.settings = settings
+        # A caller's own spaCy pipeline (newsnlp.components): its vocab and tokenizer build the matcher.
+        self._english_nlp = english_nlp
 
     @cached_property
     def english(self) -> Any:
         from newsnlp.entities.english import EnglishMentions
         from newsnlp.preprocess.tokenize import load_english
 
-        return EnglishMentions(load_english(self.settings.english_model, self.settings.en_ner_model))
+        nlp = self._english_nlp or load_english(self.settings.english_model, self.settings.en_ner_model)
+        return EnglishMentions(nlp)
 
     @cached_property
     def chinese(self) -> Any:
