@@ -24,6 +24,7 @@ _LAZY = {
     "Settings": "newsnlp.config",
     "annotate_partition": "newsnlp.partition",
     "to_frames": "newsnlp.frames",
+    "render": "newsnlp.display",
     "Article": "newsnlp.model",
     "Entity": "newsnlp.model",
     "Mention": "newsnlp.model",
@@ -39,6 +40,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.api import analyze, analyze_many, get_analyzer
     from newsnlp.config import Settings
+    from newsnlp.display import render
     from newsnlp.frames import to_frames
     from newsnlp.errors import NewsNLPError
     from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic

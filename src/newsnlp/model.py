@@ -389,6 +389,12 @@ class Article:
             f"entities={len(self.entities)}, topics={len(self.topics)}, quotes={len(self.quotes)})"
         )
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the text with entities and quotes marked (:func:`newsnlp.render`)."""
+        from newsnlp.display import render
+
+        return render(self)
+
 
 def articles_from_jsonl(lines: Iterable[str]) -> Iterator[Article]:
     """Read Articles from JSONL lines (blank lines and error records are skipped)."""
