@@ -1,0 +1,261 @@
+"""Pictures of a corpus (matplotlib): top entities, topics, who is quoted most, co-occurrence.
+
+Every function takes analysed :class:`~newsnlp.model.Article` objects (or the tables of
+:func:`newsnlp.to_frames`), draws on ``ax`` (a new figure when ``None``) and returns the
+``Axes``, so plots compose with the rest of a notebook. Needs ``pip install newsnlp[plot]``
+(matplotlib, networkx).
+
+Entities are counted across articles by identity: a country by its ISO code (so ``China`` and
+``中国`` are one bar), anything else by its canonical name. Chinese names are drawn with a CJK
+font when one is installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, PingFang,
+Microsoft YaHei …); without one they are written in pinyin rather than as empty boxes.
+
+Example:
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from newsnlp.model import Article, Entity, Mention
+    >>> docs = [Article(text="China.", id=str(i), lang="en",
+    ...                 entities=(Entity("e0", "COUNTRY", "China", (Mention(0, 5, "China"),), iso="CN"),))
+    ...         for i in range(3)]
+    >>> ax = top_entities(docs)
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['China'], 'articles mentioning')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from newsnlp.model import Article
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    from matplotlib.axes import Axes
+
+logger = logging.getLogger(__name__)
+
+Corpus = Iterable[Article] | Mapping[str, pd.DataFrame]
+LABEL_COLOURS = {"PERSON": "#7b6cd9", "ORG": "#2bb3b3", "COUNTRY": "#e8a21a", "LOCATION": "#e8602c",
+                 "NORP": "#a45fd6", "MISC": "#999999"}
+KIND_COLOURS = {"direct": "#d62728", "mixed": "#ff7f0e", "indirect": "#1f77b4"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it", "我", "我们", "你", "他", "她", "他们", "她们"})
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+                 "Heiti SC", "Arial Unicode MS", "Noto Sans CJK JP", "Droid Sans Fallback")
+
+
+def frames_of(corpus: Corpus) -> Mapping[str, pd.DataFrame]:
+    """The :func:`newsnlp.to_frames` tables of ``corpus`` (passed through if it already is them)."""
+    if isinstance(corpus, Mapping):
+        return corpus
+    from newsnlp.frames import to_frames
+
+    return to_frames(list(corpus))
+
+
+def _axes(ax: "Axes | None", size: tuple[float, float]) -> "Axes":
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The name of an installed font that draws Chinese, or ``None``."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in _CJK_FAMILIES if family in installed), None)
+
+
+def display_name(name: str, label: str | None = None) -> str:
+    """``name`` as it can be drawn here: pinyin for Chinese when no CJK font is installed.
+
+    A person's name is romanised as a name (``习近平`` → ``Xi Jinping``), others as one word
+    (``北京`` → ``Beijing``).
+    """
+    if not _CJK.search(name) or cjk_font():
+        return name
+    from newsnlp.entities.chinese import pinyin_name
+
+    if label == "PERSON":
+        return pinyin_name(name)
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
+def _font() -> dict[str, Any]:
+    font = cjk_font()
+    return {"fontfamily": ["DejaVu Sans", font]} if font else {}
+
+
+def _entity_keys(entities: pd.DataFrame) -> pd.DataFrame:
+    """One key per real-world entity across articles: ISO code for countries, else label + name."""
+    from newsnlp.entities.gazetteer import country_gazetteer
+
+    gazetteer = country_gazetteer()
+    table = entities.copy()
+    is_country = table["iso"].notna()
+    table["key"] = table["label"] + ":" + table["name"]
+    table.loc[is_country, "key"] = "COUNTRY:" + table.loc[is_country, "iso"]
+    table["shown"] = table["name"]
+    table.loc[is_country, "shown"] = [gazetteer.common_name(iso, "en") for iso in table.loc[is_country, "iso"]]
+    return table
+
+
+def top_entities(corpus: Corpus, *, labels: Sequence[str] | None = None, n: int = 15, by: str = "articles",
+                 ax: "Axes | None" = None) -> "Axes":
+    """Horizontal bars of the most present entities, coloured by label.
+
+    Args:
+        corpus: Articles, or their :func:`~newsnlp.to_frames` tables.
+        labels: Only these labels (e.g. ``["PERSON"]``); all when ``None``.
+        n: How many bars.
+        by: ``"articles"`` (articles mentioning the entity) or ``"mentions"`` (all mentions).
+        ax: Axes to draw on.
+    """
+    if by not in ("articles", "mentions"):
+        raise ValueError("by must be 'articles' or 'mentions'")
+    entities = _entity_keys(frames_of(corpus)["entities"])
+    if labels is not None:
+        entities = entities[entities["label"].isin(list(labels))]
+    grouped = entities.groupby("key").agg(
+        shown=("shown", "first"), label=("label", "first"),
+        value=("article_id", "nunique") if by == "articles" else ("count", "sum"))
+    top = grouped.sort_values("value", ascending=False).head(n).iloc[::-1]
+    ax = _axes(ax, (7, 0.8 + 0.32 * max(len(top), 1)))
+    ax.barh(range(len(top)), top["value"], color=[LABEL_COLOURS.get(label, "#999") for label in top["label"]])
+    ax.set_yticks(range(len(top)), [display_name(s, l) for s, l in zip(top["shown"], top["label"])], **_font())
+    ax.set_xlabel("articles mentioning" if by == "articles" else "mentions")
+    ax.set_title("Top entities" + (f" ({', '.join(labels)})" if labels else ""))
+    _legend(ax, sorted(set(top["label"])), LABEL_COLOURS)
+    return ax
+
+
+def topics_over_corpus(corpus: Corpus, *, by: str | Mapping[str, Any] = "lang", share: bool = False,
+                       ax: "Axes | None" = None) -> "Axes":
+    """Stacked bars of each article's top topic per group of the corpus.
+
+    Args:
+        corpus: Articles, or their tables.
+        by: A column of the ``articles`` table (``"lang"``), or a mapping ``article_id → group``
+            (a month, an outlet …); groups are drawn in sorted order.
+        share: Draw shares of each group instead of counts.
+        ax: Axes to draw on.
+    """
+    articles = frames_of(corpus)["articles"].dropna(subset=["top_topic"])
+    groups = articles[by] if isinstance(by, str) else articles["article_id"].map(dict(by))
+    table = pd.crosstab(groups.astype("string").fillna("?"), articles["top_topic"]).sort_index()
+    if share:
+        table = table.div(table.sum(axis=1), axis=0)
+    table = table[table.sum().sort_values(ascending=False).index]  # biggest topics at the bottom
+    ax = _axes(ax, (max(5.0, 1.2 * len(table) + 3), 4.5))
+    bottom = pd.Series(0.0, index=table.index)
+    import matplotlib
+
+    colours = matplotlib.colormaps["tab20"]
+    for i, topic in enumerate(table.columns):
+        ax.bar(table.index.astype(str), table[topic], bottom=bottom, label=topic, color=colours(i % 20))
+        bottom += table[topic]
+    ax.set_ylabel("share of articles" if share else "articles")
+    ax.set_title("Top topic per article" + (f" by {by}" if isinstance(by, str) else ""))
+    ax.legend(fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    return ax
+
+
+def quoted_most(corpus: Corpus, *, n: int = 15, ax: "Axes | None" = None) -> "Axes":
+    """Who is quoted most: quotes per speaker (resolved name, else the speaker's words), by kind.
+
+    Speakers left as a bare unresolved pronoun ("I", "they", 他) say nothing about who spoke and
+    are not drawn.
+    """
+    quotes = frames_of(corpus)["quotes"]
+    quotes = quotes[quotes["speaker_text"].notna()].copy()
+    quotes["who"] = quotes["speaker_name"].fillna(quotes["speaker_text"])
+    quotes = quotes[~quotes["who"].str.lower().isin(_PRONOUNS)]
+    table = pd.crosstab(quotes["who"], quotes["kind"])
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:n][::-1]]
+    ax = _axes(ax, (7, 0.8 + 0.32 * max(len(table), 1)))
+    left = pd.Series(0, index=table.index)
+    for kind in [k for k in KIND_COLOURS if k in table.columns]:
+        ax.barh(range(len(table)), table[kind], left=left, color=KIND_COLOURS[kind], label=kind)
+        left += table[kind]
+    ax.set_yticks(range(len(table)), [display_name(str(w)) for w in table.index], **_font())
+    ax.set_xlabel("quotes")
+    ax.set_title("Who is quoted most")
+    if len(table):
+        ax.legend(frameon=False, loc="lower right")
+    return ax
+
+
+def cooccurrence_graph(corpus: Corpus, *, labels: Sequence[str] = ("PERSON", "ORG", "COUNTRY"),
+                       top: int = 40, min_articles: int = 2) -> "nx.Graph":
+    """Entities as nodes, an edge when two appear in the same article (``weight``: how many).
+
+    Nodes are the ``top`` entities by articles mentioning them, with attributes ``label``,
+    ``name`` and ``articles``; edges seen in fewer than ``min_articles`` articles are dropped.
+    """
+    import networkx as nx
+
+    entities = _entity_keys(frames_of(corpus)["entities"])
+    entities = entities[entities["label"].isin(list(labels))]
+    reach = entities.groupby("key")["article_id"].nunique().sort_values(ascending=False).head(top)
+    kept = entities[entities["key"].isin(reach.index)]
+    graph = nx.Graph()
+    first = kept.groupby("key").first()
+    for key, articles in reach.items():
+        graph.add_node(key, label=first.at[key, "label"], name=first.at[key, "shown"], articles=int(articles))
+    for _, group in kept.groupby("article_id"):
+        keys = sorted(set(group["key"]))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                weight = graph.edges[a, b]["weight"] + 1 if graph.has_edge(a, b) else 1
+                graph.add_edge(a, b, weight=weight)
+    graph.remove_edges_from([(a, b) for a, b, w in graph.edges(data="weight") if w < min_articles])
+    return graph
+
+
+def cooccurrence_network(corpus: Corpus, *, labels: Sequence[str] = ("PERSON", "ORG", "COUNTRY"),
+                         top: int = 40, min_articles: int = 2, seed: int = 7,
+                         ax: "Axes | None" = None) -> "Axes":
+    """Draw :func:`cooccurrence_graph`: node size by articles, edge width by shared articles."""
+    import networkx as nx
+
+    graph = cooccurrence_graph(corpus, labels=labels, top=top, min_articles=min_articles)
+    graph.remove_nodes_from([node for node in list(graph) if graph.degree(node) == 0])
+    ax = _axes(ax, (9, 7))
+    ax.set_axis_off()
+    ax.set_title("Entity co-occurrence (shared articles)")
+    if not graph:
+        ax.text(0.5, 0.5, "no pair of entities shares enough articles", ha="center", transform=ax.transAxes)
+        return ax
+    pos = nx.spring_layout(graph, seed=seed, weight="weight", k=1.5 / max(len(graph), 1) ** 0.5)
+    weights = [w for _, _, w in graph.edges(data="weight")]
+    heaviest = max(weights)
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=[0.5 + 4 * w / heaviest for w in weights],
+                           alpha=0.35, edge_color="#555")
+    most = max(a for _, a in graph.nodes(data="articles"))
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=[80 + 900 * a / most for _, a in graph.nodes(data="articles")],
+                           node_color=[LABEL_COLOURS.get(l, "#999") for _, l in graph.nodes(data="label")])
+    for node, (x, y) in pos.items():
+        ax.text(x, y, display_name(graph.nodes[node]["name"], graph.nodes[node]["label"]), fontsize=8, ha="center", va="center", **_font())
+    _legend(ax, sorted({l for _, l in graph.nodes(data="label")}), LABEL_COLOURS)
+    return ax
+
+
+def _legend(ax: "Axes", labels: Sequence[str], colours: Mapping[str, str]) -> None:
+    from matplotlib.patches import Patch
+
+    if labels:
+        ax.legend(handles=[Patch(color=colours.get(l, "#999"), label=l) for l in labels],
+                  frameon=False, loc="lower right", fontsize="small")
