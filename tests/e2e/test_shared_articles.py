@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import newsnlp
 from newsnlp.model import Article
 from newsnlp.preprocess.normalize import normalized_view
 
@@ -105,6 +106,14 @@ def test_all_shared_articles(shared: Path, tmp_path: Path) -> None:
         assert article.title is not None and article.title.text == article.text.split("\n", 1)[0].strip()
         assert article.lang == langs[article.id]
         assert {"entities", "topics", "quotes"} <= set(article.to_dict())
+    # The researchers' tables of the same 300 articles: one row per article, entity, mention, quote.
+    frames = newsnlp.to_frames(articles)
+    assert len(frames["articles"]) == 300 and frames["articles"]["article_id"].is_unique
+    assert len(frames["entities"]) == sum(len(a.entities) for a in articles) > 3000
+    assert len(frames["mentions"]) == sum(e.count for a in articles for e in a.entities)
+    assert len(frames["quotes"]) == sum(len(a.quotes) for a in articles) > 500
+    assert frames["articles"]["n_quotes"].sum() == len(frames["quotes"])
+    assert frames["articles"]["top_topic"].notna().all()
 
 
 def test_eval_harness_reads_our_output(shared: Path, tmp_path: Path) -> None:
