@@ -29,6 +29,8 @@ def quotes_of(analyzer, text: str):
         ("He said ''it works,'' she said.", ["''it works,''"]),
         ("他说：“好。我们走。”然后离开了。", ["“好。我们走。”"]),
         ("Stray “open mark with no end", ["“open mark with no end"]),
+        ("“It is shameful,\" she said.", ["“It is shameful,\""]),  # a straight mark closing a curly one
+        ("“Germany in the ‘20s, Zimbabwe in the ‘90s,” she said.", ["“Germany in the ‘20s, Zimbabwe in the ‘90s,”"]),
     ],
 )
 def test_find_quoted(text: str, expected: list[str]) -> None:
@@ -39,6 +41,23 @@ def test_quote_running_on_into_the_next_paragraph() -> None:
     text = "“First part of it.\n\n“Second part,” he said.\n\nNext."
     paragraphs = [(0, 18), (20, 43), (45, 50)]
     assert [text[a:b] for a, b in find_quoted_paragraphs(text, paragraphs)] == [text[0:34]]
+
+
+def test_fragment_left_open_does_not_run_on() -> None:
+    text = "He said it is “really an odd idea.\n\n“We legislate,” he said."
+    paragraphs = [(0, 34), (36, len(text))]
+    assert [text[a:b] for a, b in find_quoted_paragraphs(text, paragraphs)] == [text[14:34], "“We legislate,”"]
+
+
+def test_attribution_after_the_quote_and_fragments(full_analyzer) -> None:
+    text = ("Talks stall\n\n"
+            "Senator Maria Lopez spoke to reporters on Monday about the budget.\n\n"
+            "“Would it be negotiable?” Daniel Okafor pressed.\n\n"
+            "Lopez accused the committee of “wasting everyone's time” with the delay.")
+    found = quotes_of(full_analyzer, text)
+    assert ("direct", "“Would it be negotiable?”", "Daniel Okafor", "pressed") in found
+    assert any(k == "mixed" and "“wasting everyone's time”" in t and t.startswith("the committee") and s == "Maria Lopez"
+               for k, t, s, _ in found)
 
 
 def test_english_patterns(full_analyzer) -> None:

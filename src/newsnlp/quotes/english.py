@@ -1,13 +1,14 @@
 """English quote attribution over the article's spaCy parse.
 
-* Direct and mixed quotes start from quotation marks (:mod:`newsnlp.quotes.marks`). The cue is
-  the reporting verb governing the quote, else the nearest one in its sentence; a reported chain
-  ("the government said Xi told Zelenskyy") goes to the innermost speaker. A quote that covers
-  the verb's whole complement is direct; a quoted fragment inside a larger reported clause makes
+* Direct and mixed quotes start from quotation marks (:mod:`newsnlp.quotes.marks`); cues and
+  speakers come from :mod:`newsnlp.quotes.english_cues`. A quote that covers the verb's whole
+  complement is direct; a quoted fragment inside a larger reported clause (or in the object of a
+  verb whose subject is a person: 'credited Merkel with holding “the continent together”') makes
   that clause a mixed quote. A quote with no cue continues the previous speaker's quote, and
   short unattributed ones are scare quotes, not quotes.
-* Indirect quotes: a reporting verb with a clausal complement (He mentioned that …), and
-  "according to X".
+* Indirect quotes: a reporting verb with a clausal complement (He mentioned that …) or, without
+  one, its objects ('called for the suspension of the deal'); "according to X", "in a poll", and
+  impressions with no speaker ('the race appears closer', 'Obama is expected to join').
 * Speakers are the verb's subject; pronouns, "the president" and "who" resolve to entities
   in :mod:`newsnlp.quotes.speakers`.
 
@@ -20,51 +21,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
 from newsnlp.quotes.marks import find_quoted_paragraphs
-from newsnlp.quotes.patterns import according, colon_speaker, dash_speaker, headline_claims, parenthetical
-from newsnlp.quotes.spans import RawQuote, cue_lists, span_of, subtree_span
+from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, parenthetical,
+                                      source_phrase)
+from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
-_SPEAKER_DEPS = ("nsubj", "nsubjpass")
-_SAY_VERBS = frozenset({"say", "state", "write", "report", "add", "note", "argue", "claim", "announce", "tell", "conclude"})
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
+# Verbs whose object is the person spoken to, not what was said.
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "remind", "advise", "assure", "warn", "urge"})
 
-class EnglishQuotes:
+# Verbs whose bare object is an act, event or decision rather than a claim or stance.
+_ACT_OBJECT_VERBS = frozenset({"announce", "reiterate", "continue", "decide", "maintain", "add", "know", "promise"})
+
+
+class EnglishQuotes(EnglishCues):
     """Finds quotes in one parsed English view."""
-
-    def __init__(self) -> None:
-        lists = cue_lists()
-        self.cue_lemmas = frozenset(lists["en_verbs"])
-
-    _quoted_tokens: set[int] = set()
-    attitude_lemmas = frozenset({"think", "believe", "hope", "fear", "expect", "feel", "know", "worry", "wonder",
-                                 "guess", "reckon", "find", "show", "agree", "disagree"})
-    volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
-                            "intend", "wish", "aim", "seek", "urge", "ask", "call", "push", "demand", "prefer", "agree"})
-
-    def _attitude(self, token: Any) -> bool:
-        """Any verb whose subject is a person or group and that takes a clause (PolNeAR counts beliefs too)."""
-        if token.pos_ != "VERB" or token.i in self._quoted_tokens:
-            return False
-        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if subject is None:
-            return False
-        return subject.pos_ == "PROPN" or subject.lower_ in ("he", "she", "they", "we", "i", "who") or (
-            subject.pos_ == "NOUN" and subject.ent_type_ in ("", "NORP", "ORG", "PERSON", "PERCENT", "CARDINAL")
-            and subject.lower_ not in ("it", "this", "that"))
-
-    def is_cue(self, token: Any) -> bool:
-        return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
-                and token.i not in self._quoted_tokens)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
         text = doc.text
         paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
         quotes: list[RawQuote] = []
-        used_cues: set[int] = set()
         previous: RawQuote | None = None
         quoted = find_quoted_paragraphs(text, paragraphs)
         # Cue verbs and speakers are never inside a quotation.
@@ -88,11 +68,13 @@ class EnglishQuotes:
                                  inherit.speaker if inherit else None, inherit.speaker_head if inherit else None)
             elif found.kind == "mixed" and words <= 5 and found.speaker is None:
                 continue
-            if found.cue is not None:
-                used_cues.add(doc.char_span(*found.cue, alignment_mode="expand")[0].i)
+            if found.kind == "mixed" and previous is not None and previous.kind == "mixed" and previous.end > found.start:
+                # Two fragments of one reported clause: '“radical Islamic terrorism” poses an “existential threat”'.
+                previous.end = max(previous.end, found.end)
+                continue
             quotes.append(found)
             previous = found
-        quotes.extend(self._indirect(doc, quotes, used_cues))
+        quotes.extend(self._indirect(doc, quotes))
         return quotes
 
     @staticmethod
@@ -112,9 +94,10 @@ class EnglishQuotes:
     # -- direct and mixed ------------------------------------------------------------------
     def _direct(self, doc: Any, span: Any, q_start: int, q_end: int, short: bool = False) -> RawQuote | None:
         inside = set(range(span.start, span.end))
-        verb = self._governing_cue(span, inside)
+        verb = self._governing_cue(span, inside) or self._tail_cue(doc, span)
         if verb is None and short:
-            return None  # a short quote needs a verb that takes it: otherwise a name or scare quote
+            # A short quote needs a verb that takes it: a person's words inside a clause, else a name or scare quote.
+            return self._fragment(doc, span, inside)
         verb = verb or self._colon_cue(doc, span) or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
             return colon_speaker(doc, span, q_start, q_end) or dash_speaker(doc, q_start, q_end)
@@ -134,6 +117,10 @@ class EnglishQuotes:
             clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < (branch.i if branch else 0)), None)
             if branch is not None and clause is not None:
                 c_start, c_end = subtree_span(clause)[0], subtree_span(branch)[1]
+            else:
+                # 'blasted the media for being “unbelievably dishonest”': the verb's object and
+                # modifiers up to the one holding the quote.
+                c_start, c_end = self._host_span(doc, verb, span, inside) or (None, None)
         if c_start is not None and c_end is not None:
             quoted = q_end - q_start
             outside = (c_end - c_start) - quoted
@@ -141,130 +128,91 @@ class EnglishQuotes:
                 return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", cue, speaker, head)
         return RawQuote(q_start, q_end, "direct", cue, speaker, head)
 
-    def _governing_cue(self, span: Any, inside: set[int]) -> Any:
-        for token in span:
-            climbed = 0
-            child = token
-            for ancestor in token.ancestors:
-                if ancestor.i in inside:
-                    child = ancestor
-                    continue
-                if self.is_cue(ancestor) or (climbed == 0 and self._speech_frame(ancestor, child)):
-                    return ancestor
-                climbed += 1
-                if climbed > 5:
-                    break
-        return None
+    @staticmethod
+    def _top(span: Any, inside: set[int]) -> Any:
+        """The quote's highest word: the one whose head lies outside the quote."""
+        return next((t for t in span if (t.head.i not in inside or t.head.i == t.i) and not (t.is_punct or t.is_space)), None)
 
-    def _speech_frame(self, verb: Any, child: Any) -> bool:
-        """'“…,” Hannity pressed.': any verb whose clausal complement is the quote and whose
-        subject is a person, group or pronoun acts as the cue."""
-        if verb.pos_ != "VERB" or child.dep_ not in ("ccomp", "parataxis") or verb.i in self._quoted_tokens:
-            return False
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        return subject is not None and subject.lower_ not in ("it", "this", "that", "there", "which") and (
-            subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP")
-            or (subject.pos_ == "NOUN" and subject.ent_type_ == ""))
-
-    def _colon_cue(self, doc: Any, span: Any) -> Any:
-        """'Trump went even further: “…”': the verb of the clause that a colon ties to the quote."""
-        colon = span.start - 1
-        while colon >= 0 and doc[colon].is_space:
-            colon -= 1
-        if colon < 0 or doc[colon].text != ":" or "\n" in doc.text[doc[colon].idx:span.start_char]:
+    def _host_span(self, doc: Any, verb: Any, span: Any, inside: set[int]) -> tuple[int, int] | None:
+        """The part of ``verb``'s complements that holds the quote: from its first right dependent
+        to the end of the one containing the quote."""
+        top = self._top(span, inside)
+        if top is None:
             return None
-        start = doc[colon].sent.start
-        verbs = [t for t in doc[max(start, colon - 12):colon] if t.pos_ == "VERB" and t.i not in self._quoted_tokens
-                 and any(c.dep_ == "nsubj" and c.lower_ not in ("it", "there", "this") for c in t.children)]
-        return verbs[-1] if verbs else None
-
-    def _nearest_cue(self, doc: Any, span: Any, inside: set[int]) -> Any:
-        sentences = {t.sent.start: t.sent for t in (span[0], span[-1])}
-        candidates = [t for sent in sentences.values() for t in sent if t.i not in inside and self.is_cue(t)]
-        if not candidates:
+        child = top
+        while child.head.i != verb.i:
+            if child.head.i == child.i:
+                return None
+            child = child.head
+        if child.i < verb.i or child.dep_ in SPEAKER_DEPS:
             return None
-        # Speech verbs before attitude verbs ("which Mozloom thinks"), main clauses before relative ones.
-        return min(candidates, key=lambda t: (t.dep_ == "relcl", t.lemma_ in self.attitude_lemmas,
-                                              min(abs(t.i - span.start), abs(t.i - span.end))))
+        rights = [c for c in verb.rights if (c.dep_ not in ("punct", "prt", "cc") or c.i == child.i) and c.i <= child.i]
+        first = rights[0]
+        start = first.left_edge.i
+        if first.dep_ in ("prep", "agent") and first.i == start and first.i != child.i:
+            start += 1  # 'pointed to the case as …': the phrasal verb's preposition is the cue's
+        end = child.right_edge.i + 1
+        while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in QUOTE_CHARS:
+            end -= 1
+        return span_of(doc, start, end)
 
-    def _neighbour_cue(self, doc: Any, span: Any) -> Any:
-        """A cue in the sentence just before (same paragraph) or just after the quote:
-        'Bystrom agreed. "Mainstream …"' and '"…" / He said so on Monday.'"""
-        first, last = span[0].sent, span[-1].sent
-        after_start = span.end
-        if after_start < len(doc) and "\n" not in doc.text[span.end_char:doc[after_start].idx]:
-            # '“Who do they think they are?” Trump said of Apple': the attribution right after the
-            # quote wins over a cue in the sentence before, even when the parser splits them.
-            near = [t for t in doc[after_start:min(len(doc), after_start + 4)]
-                    if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
-            if near:
-                return near[0]
-        if first.start > 0:
-            before = doc[first.start - 1].sent
-            lead = doc.text[before.start_char:first.start_char].rstrip()
-            if lead.endswith(":") and before.root.pos_ in ("VERB", "AUX") and before.root.i not in self._quoted_tokens:
-                # "Caddell continued:" / "Frank quotes Alfred Kahn:" ending the sentence before the quote.
-                if any(c.dep_ in _SPEAKER_DEPS + ("dobj", "attr") for c in before.root.children):
-                    return before.root
-            if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in _QUOTE_CHARS for t in before):
-                found = [t for t in before if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
-                if found:
-                    return found[-1]
-        if last.end < len(doc):
-            after = doc[last.end].sent
-            if len(after) <= 12 and "\n" not in doc.text[last.end_char:after.start_char]:
-                found = [t for t in after if self.is_cue(t) and any(c.dep_ in _SPEAKER_DEPS for c in t.children)]
-                if found:
-                    return found[0]
-        return None
-
-    def _innermost(self, verb: Any, inside: set[int]) -> Any:
-        """Follow a reported chain: "the government said Xi told Zelenskyy" → told."""
-        for _ in range(3):
-            inner = next((c for c in verb.children if c.dep_ == "ccomp" and c.i not in inside and self.is_cue(c)
-                          and any(s.dep_ in _SPEAKER_DEPS for s in c.children)), None)
-            if inner is None:
-                return verb
-            verb = inner
-        return verb
-
-    def _speaker(self, verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
-        token = verb
-        for _ in range(3):
-            subject = next((c for c in token.children if c.dep_ in _SPEAKER_DEPS and c.i not in inside), None)
-            if subject is None and token is verb and inside and min(inside) < verb.i:
-                # '"…," added a New Hampshire Democrat': the inverted subject may be parsed as an object.
-                subject = next((c for c in verb.rights if c.i not in inside and c.dep_ in ("dobj", "attr", "npadvmod", "appos")
-                                and c.pos_ in ("PROPN", "NOUN")), None)
-            if subject is not None:
-                if subject.lower_ == "it" and subject.dep_ == "nsubj" and verb.lemma_ in _SAY_VERBS:
-                    return span_of(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
-                if subject.lower_ in ("it", "there"):
-                    return None, None
-                if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
-                    # "Sanders, who said …": the span is "who", the referent the noun it modifies.
-                    return span_of(subject.doc, subject.i, subject.i + 1), subject.head.head.i
-                return subtree_span(subject), subject.i
-            if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
-                token = token.head  # "smiled and said": the subject of the first verb
-                continue
-            break
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        if agent is not None and list(agent.children):
-            obj = list(agent.children)[0]
-            return subtree_span(obj), obj.i
-        # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
-        doc = verb.doc
-        window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
-                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens
-                  and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj"]
-        if window:
-            head = min(window, key=lambda t: abs(t.i - verb.i))
-            return span_of(doc, head.i, head.i + 1), head.i
-        return None, None
+    def _fragment(self, doc: Any, span: Any, inside: set[int]) -> RawQuote | None:
+        """'Jacobs credited Merkel with holding “the entire continent together”': a quoted fragment in
+        the complement of a verb whose subject is a person or group is that person's mixed quote."""
+        top = self._top(span, inside)
+        if top is None or top.head.i == top.i:
+            return None
+        verb = top.head
+        for _ in range(4):
+            if verb.pos_ == "VERB" and verb.i not in self._quoted_tokens and self._attitude(verb):
+                break
+            if verb.head.i == verb.i or verb.dep_ in ("relcl", "acl") and verb.pos_ == "VERB":
+                return None
+            verb = verb.head
+        else:
+            return None
+        host = self._host_span(doc, verb, span, inside)
+        if host is None:
+            return None
+        c_start, c_end = host
+        if c_end - c_start - (span.end_char - span.start_char) < 15:
+            return None
+        speaker, head = self._speaker(verb, inside)
+        if speaker is None:
+            return None
+        return RawQuote(min(c_start, span.start_char), max(c_end, span.end_char), "mixed",
+                        span_of(doc, verb.i, verb.i + 1), speaker, head)
 
     # -- indirect ------------------------------------------------------------------------------
-    def _indirect(self, doc: Any, taken: list[RawQuote], used_cues: set[int]) -> list[RawQuote]:
+    def _object_content(self, doc: Any, verb: Any) -> RawQuote | None:
+        """What a cue verb without a clause attributes: its objects and prepositional phrases,
+        before any comma ('called for [the suspension of the deal]', 'called [the citation a ploy]')."""
+        parts = []
+        for child in verb.rights:
+            if child.is_punct or child.dep_ in ("cc", "conj"):
+                break
+            if child.dep_ in ("dobj", "prep", "oprd", "attr", "dative", "xcomp"):
+                parts.append(child)
+        lemma = verb.lemma_.lower()
+        if lemma in _ADDRESSEE_VERBS:
+            parts = [p for p in parts if p.dep_ not in ("dobj", "dative")]  # 'told Zelenskyy': the listener
+        if lemma == "call" and not any(p.lower_ == "for" or (p.dep_ == "oprd" and p.pos_ != "PROPN") for p in parts):
+            return None  # only 'called for X' and 'called X a ploy' attribute; 'called Zelenskyy' is a phone call
+        if lemma in _ACT_OBJECT_VERBS and all(p.dep_ in ("dobj", "dative") for p in parts):
+            return None  # 'called Zelenskyy', 'announced the appointment': an act or event, not a claim
+        if not parts or any(t.text in QUOTE_CHARS for p in parts for t in p.subtree):
+            return None
+        start, end = parts[0].left_edge.i, parts[-1].right_edge.i + 1
+        if parts[0].dep_ == "prep" and parts[0].i == verb.i + 1:
+            start += 1  # 'called for …': the particle belongs to the cue
+        while end - 1 > start and doc[end - 1].is_punct:
+            end -= 1
+        if end <= start:
+            return None
+        speaker, head = self._speaker(verb)
+        return RawQuote(*span_of(doc, start, end), "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head)
+
+    def _indirect(self, doc: Any, taken: list[RawQuote]) -> list[RawQuote]:
         spans = [(q.start, q.end) for q in taken]
         out: list[RawQuote] = []
 
@@ -276,10 +224,16 @@ class EnglishQuotes:
                 out.append(found)
                 spans.append((found.start, found.end))
         for token in doc:
-            if token.i in used_cues:
-                continue
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 found = according(doc, token)
+            elif token.lower_ == "in":
+                found = source_phrase(doc, token)
+            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in ("seem", "appear", "expect") and (
+                    found := impression(doc, token)) is not None:
+                if free(found.start, found.end):
+                    out.append(found)
+                    spans.append((found.start, found.end))
+                continue
             elif self.is_cue(token) or self._attitude(token):
                 complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
                 if complement is None and token.lemma_.lower() in self.volitional:
@@ -294,9 +248,17 @@ class EnglishQuotes:
                 if complement is None and token.lemma_.lower() in _STANCE and self._attitude(token):
                     # "Sanders criticized the deal": a stance verb's object is what it attributes.
                     complement = next((c for c in token.children if c.dep_ == "dobj" and len(list(c.subtree)) >= 2), None)
+                if complement is None and (self.is_cue(token) or token.lemma_.lower() in _STANCE) and self._attitude(token):
+                    # "Kasich called for the suspension of the deal", "Democrats called it a ploy":
+                    # a cue verb's objects up to the first comma.
+                    found = self._object_content(doc, token)
+                    if found and found.end - found.start >= 8 and free(found.start, found.end):
+                        out.append(found)
+                        spans.append((found.start, found.end))
+                    continue
                 if complement is None:
                     continue
-                if any(t.text in _QUOTE_CHARS for t in complement.subtree):
+                if any(t.text in QUOTE_CHARS for t in complement.subtree):
                     continue
                 start, end = subtree_span(complement)
                 speaker, head = self._speaker(token)

@@ -23,6 +23,8 @@ _CLOSERS = {"”", "»", "」", "』", "’", "›", "“"}
 def _opens_single(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isdigit() and text[i + 2:i + 3].isdigit() and not text[i + 3:i + 4].isdigit():
+        return False  # the ‘90s, class of ’16: an elided century, not a quotation
     return (before.isspace() or before in "([{—–-:") and not after.isspace()
 
 
@@ -65,11 +67,13 @@ def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple
         elif char == "“" and stack and stack[-1][0] == "”" and _closes_single(text, i) and not _opens_single(text, i):
             char = "”"  # a wrong-way mark used to close: “Cape Breton If Trump Wins“
         if char == '"':
-            if stack and stack[-1][0] == '"':
+            if stack and (stack[-1][0] == '"' or (stack[-1][0] == "”" and not _straight_opens(text, i))):
+                # A straight mark also closes a curly one that it cannot open: “…," (mixed marks).
                 close(i + width)
             elif _straight_opens(text, i) or not stack:
                 stack.append(('"', i))
-        elif stack and char == stack[-1][0] and (char not in "’'" or _closes_single(text, i)):
+        elif stack and (char == stack[-1][0] or (char == "”" and stack[-1][0] == '"')) and (
+                char not in "’'" or _closes_single(text, i)):
             close(i + 1)
         elif char in _PAIRS and (char not in "‘" or _opens_single(text, i)):
             if char == "“" and stack and stack[-1][0] == "“":  # „…“ closes with “
@@ -105,7 +109,10 @@ def find_quoted_paragraphs(text: str, paragraphs: Sequence[tuple[int, int]]) -> 
             else:
                 out.append(open_run)
                 open_run = None
-        if open_run is None and spans and spans[-1][1] == p_end and text[p_end - 1] not in _CLOSERS | {'"'}:
+        if (open_run is None and spans and spans[-1][1] == p_end and text[p_end - 1] not in _CLOSERS | {'"'}
+                and not text[spans[-1][0] + 1:spans[-1][0] + 2].islower()):
+            # Only a quotation that opens like a sentence runs on; 'is “really an …' left open is a
+            # fragment whose closing mark went missing.
             open_run = spans.pop()
         out.extend(spans)
     if open_run is not None:

@@ -33,6 +33,8 @@ def dash_speaker(doc: Any, q_start: int, q_end: int) -> RawQuote | None:
     """'“…” ― Edwin G. Monroy': a dash and a name right after the quote."""
     text = doc.text
     match = re.match(r"[ \t]*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})", text[q_end:q_end + 70])
+    # '“…”¶¶- Sanders.': the fact-check convention puts the name on a line of its own.
+    match = match or re.match(r"[ \t]*\n\s*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})\.?[ \t]*(?:\n|$)", text[q_end:q_end + 75])
     if not match:
         return None
     name = doc.char_span(q_end + match.start(2), q_end + match.end(2), alignment_mode="contract")
@@ -86,11 +88,56 @@ def parenthetical(doc: Any, token: Any) -> list[tuple[int, int]]:
     return parts
 
 
+_SOURCE_NOUNS = frozenset({"poll", "survey", "statement", "report", "interview", "study", "letter", "memo", "email",
+                           "tweet", "post", "editorial", "column", "op-ed", "filing", "complaint", "lawsuit", "speech",
+                           "release", "analysis", "document", "documents", "polls", "surveys", "emails", "tweets"})
+_FRAME_VERBS = frozenset({"seem", "appear"})
+
+
+def impression(doc: Any, token: Any) -> RawQuote | None:
+    """'The race appears closer', 'Obama is expected to join': the writer's or an unnamed
+    source's view of the subject (PolNeAR attributes it to no one; the content is the subject)."""
+    lemma = token.lemma_.lower()
+    if lemma in _FRAME_VERBS:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if not any(c.dep_ in ("xcomp", "acomp") for c in token.children):
+            return None
+    elif lemma == "expect":
+        subject = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        if not any(c.dep_ == "xcomp" for c in token.children):
+            return None
+    else:
+        return None
+    if subject is None:
+        return None
+    start, end = subtree_span(subject)
+    return RawQuote(start, end, "indirect", (token.idx, token.idx + len(token.text)), None, None)
+
+
+def source_phrase(doc: Any, token: Any) -> RawQuote | None:
+    """'In the poll, Clinton's support has risen': a sentence set in a poll, statement or report
+    says what that source says."""
+    if token.lower_ != "in" or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+        return None
+    obj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if obj is None or obj.lemma_.lower() not in _SOURCE_NOUNS:
+        return None
+    return _rest_of_sentence(doc, token, obj)
+
+
 def according(doc: Any, token: Any) -> RawQuote | None:
     to = doc[token.i + 1]
     obj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if obj is None:
         return None
+    found = _rest_of_sentence(doc, token, obj)
+    if found is not None:
+        found.cue = (token.idx, to.idx + len(to.text))
+    return found
+
+
+def _rest_of_sentence(doc: Any, token: Any, obj: Any) -> RawQuote | None:
+    """Content on the longer side of the phrase ``token … obj`` in its sentence; ``obj`` speaks."""
     s_start, s_end = subtree_span(obj)
     sent = token.sent
     phrase_start, phrase_end = token.idx, s_end
@@ -103,5 +150,6 @@ def according(doc: Any, token: Any) -> RawQuote | None:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
         end -= 1
-    cue = (token.idx, to.idx + len(to.text))
-    return RawQuote(start, end, "indirect", cue, (s_start, s_end), obj.i)
+    if end <= start:
+        return None
+    return RawQuote(start, end, "indirect", (token.idx, token.idx + len(token.text)), (s_start, s_end), obj.i)

@@ -1,0 +1,203 @@
+"""English cue verbs and speakers over a spaCy parse: the base of :class:`EnglishQuotes`.
+
+* The cue of a quote is the reporting verb governing it, else the attribution right after it
+  ('“…,” Hannity pressed'), a verb before a colon, the nearest cue in its sentence, or one in the
+  sentence just before or after. A reported chain goes to the innermost speaker.
+* The speaker is the cue's subject (inverted subjects, "who", "the report … it said", a passive
+  agent, and a proper name next to a misparsed verb included).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsnlp.quotes.spans import cue_lists, span_of, subtree_span
+
+QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
+SPEAKER_DEPS = ("nsubj", "nsubjpass")
+_SAY_VERBS = frozenset({"say", "state", "write", "report", "add", "note", "argue", "claim", "announce", "tell", "conclude"})
+
+
+class EnglishCues:
+    """Cue and speaker finding; ``_quoted_tokens`` holds the token indices inside quotation marks."""
+
+    def __init__(self) -> None:
+        lists = cue_lists()
+        self.cue_lemmas = frozenset(lists["en_verbs"])
+
+    _quoted_tokens: set[int] = set()
+    attitude_lemmas = frozenset({"think", "believe", "hope", "fear", "expect", "feel", "know", "worry", "wonder",
+                                 "guess", "reckon", "find", "show", "agree", "disagree"})
+    volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
+                            "intend", "wish", "aim", "seek", "urge", "ask", "call", "push", "demand", "prefer", "agree"})
+
+    def _attitude(self, token: Any) -> bool:
+        """Any verb whose subject is a person or group and that takes a clause (PolNeAR counts beliefs too)."""
+        if token.pos_ != "VERB" or token.i in self._quoted_tokens:
+            return False
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        return subject.pos_ == "PROPN" or subject.lower_ in ("he", "she", "they", "we", "i", "who") or (
+            subject.pos_ == "NOUN" and subject.ent_type_ in ("", "NORP", "ORG", "PERSON", "PERCENT", "CARDINAL")
+            and subject.lower_ not in ("it", "this", "that"))
+
+    def is_cue(self, token: Any) -> bool:
+        return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in self.cue_lemmas
+                and token.i not in self._quoted_tokens)
+
+    def _tail_cue(self, doc: Any, span: Any) -> Any:
+        """'“…,” Hannity pressed.' and '“…,” opined the Plain Dealer': the attribution right after
+        the closing mark wins over any cue before the quote, whatever its verb."""
+        closing = span.text.rstrip("".join(QUOTE_CHARS) + " ")[-1:]
+        tail = []
+        for token in doc[span.end:min(len(doc), span.end + 9)]:
+            if "\n" in token.text or token.text in QUOTE_CHARS or token.i in self._quoted_tokens:
+                break
+            tail.append(token)
+        while tail and tail[0].is_punct:
+            tail.pop(0)
+        if not tail:
+            return None
+        first = tail[0]
+        for verb in tail:
+            if verb.pos_ != "VERB":
+                continue
+            if closing not in ",?!—–-" and verb.lemma_.lower() not in self.cue_lemmas:
+                return None  # '“….” He left.': a full stop ends the quotation's sentence
+            subject = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS and c.i < verb.i), None)
+            if subject is not None and subject.left_edge.i == first.i and subject.lower_ not in ("this", "that", "there", "which"):
+                return verb  # '” Hannity pressed'
+            if verb.i == first.i and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in tail[1:4]):
+                return verb  # '” opined the Plain Dealer'
+            return None
+        return None
+
+    def _governing_cue(self, span: Any, inside: set[int]) -> Any:
+        for token in span:
+            climbed = 0
+            child = token
+            for ancestor in token.ancestors:
+                if ancestor.i in inside:
+                    child = ancestor
+                    continue
+                if self.is_cue(ancestor) or (climbed == 0 and self._speech_frame(ancestor, child)):
+                    return ancestor
+                climbed += 1
+                if climbed > 5:
+                    break
+        return None
+
+    def _speech_frame(self, verb: Any, child: Any) -> bool:
+        """'“…,” Hannity pressed.': any verb whose clausal complement is the quote and whose
+        subject is a person, group or pronoun acts as the cue."""
+        if verb.pos_ != "VERB" or child.dep_ not in ("ccomp", "parataxis") or verb.i in self._quoted_tokens:
+            return False
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subject is not None and subject.lower_ not in ("it", "this", "that", "there", "which") and (
+            subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP")
+            or (subject.pos_ == "NOUN" and subject.ent_type_ == ""))
+
+    def _colon_cue(self, doc: Any, span: Any) -> Any:
+        """'Trump went even further: “…”': the verb of the clause that a colon ties to the quote."""
+        colon = span.start - 1
+        while colon >= 0 and doc[colon].is_space:
+            colon -= 1
+        if colon < 0 or doc[colon].text != ":" or "\n" in doc.text[doc[colon].idx:span.start_char]:
+            return None
+        start = doc[colon].sent.start
+        verbs = [t for t in doc[max(start, colon - 12):colon] if t.pos_ == "VERB" and t.i not in self._quoted_tokens
+                 and any(c.dep_ == "nsubj" and c.lower_ not in ("it", "there", "this") for c in t.children)]
+        return verbs[-1] if verbs else None
+
+    def _nearest_cue(self, doc: Any, span: Any, inside: set[int]) -> Any:
+        sentences = {t.sent.start: t.sent for t in (span[0], span[-1])}
+        candidates = [t for sent in sentences.values() for t in sent if t.i not in inside and self.is_cue(t)]
+        if not candidates:
+            return None
+        # Speech verbs before attitude verbs ("which Mozloom thinks"), main clauses before relative ones.
+        return min(candidates, key=lambda t: (t.dep_ == "relcl", t.lemma_ in self.attitude_lemmas,
+                                              min(abs(t.i - span.start), abs(t.i - span.end))))
+
+    def _neighbour_cue(self, doc: Any, span: Any) -> Any:
+        """A cue in the sentence just before (same paragraph) or just after the quote:
+        'Bystrom agreed. "Mainstream …"' and '"…" / He said so on Monday.'"""
+        first, last = span[0].sent, span[-1].sent
+        after_start = span.end
+        if after_start < len(doc) and "\n" not in doc.text[span.end_char:doc[after_start].idx]:
+            # '“Who do they think they are?” Trump said of Apple': the attribution right after the
+            # quote wins over a cue in the sentence before, even when the parser splits them.
+            near = [t for t in doc[after_start:min(len(doc), after_start + 4)]
+                    if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)]
+            if near:
+                return near[0]
+        if first.start > 0:
+            before = doc[first.start - 1].sent
+            lead = doc.text[before.start_char:first.start_char].rstrip()
+            if lead.endswith(":") and before.root.pos_ in ("VERB", "AUX") and before.root.i not in self._quoted_tokens:
+                # "Caddell continued:" / "Frank quotes Alfred Kahn:" ending the sentence before the quote.
+                if any(c.dep_ in SPEAKER_DEPS + ("dobj", "attr") for c in before.root.children):
+                    return before.root
+            if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in QUOTE_CHARS for t in before):
+                found = [t for t in before if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)]
+                if found:
+                    return found[-1]
+        if last.end < len(doc):
+            after = doc[last.end].sent
+            if len(after) <= 12 and "\n" not in doc.text[last.end_char:after.start_char]:
+                found = [t for t in after if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)]
+                if found:
+                    return found[0]
+        return None
+
+    def _innermost(self, verb: Any, inside: set[int]) -> Any:
+        """Follow a reported chain: "the government said Xi told Zelenskyy" → told."""
+        for _ in range(3):
+            inner = next((c for c in verb.children if c.dep_ == "ccomp" and c.i not in inside and self.is_cue(c)
+                          and any(s.dep_ in SPEAKER_DEPS for s in c.children)), None)
+            if inner is None:
+                return verb
+            verb = inner
+        return verb
+
+    def _speaker(self, verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
+        token = verb
+        for _ in range(3):
+            subject = next((c for c in token.children if c.dep_ in SPEAKER_DEPS and c.i not in inside), None)
+            if subject is None and token is verb and inside and min(inside) < verb.i:
+                # '"…," added a New Hampshire Democrat': the inverted subject may be parsed as an object.
+                subject = next((c for c in verb.rights if c.i not in inside and c.dep_ in ("dobj", "attr", "npadvmod", "appos")
+                                and c.pos_ in ("PROPN", "NOUN") and c.ent_type_ not in ("DATE", "TIME")), None)
+            if subject is not None:
+                if subject.lower_ == "it" and subject.dep_ == "nsubj" and verb.lemma_ in _SAY_VERBS:
+                    return span_of(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
+                if subject.lower_ in ("it", "there"):
+                    return None, None
+                antecedent = subject.head.head
+                if (subject.lower_ in ("that", "which") and subject.head.dep_ == "relcl" and antecedent.dep_ == "dobj"
+                        and antecedent.ent_type_ not in ("PERSON", "ORG", "NORP") and antecedent.head.i != antecedent.i):
+                    # 'Kukura placed a sign that read, “…”': the sign's author, not the sign, is the speaker.
+                    outer = self._speaker(antecedent.head)
+                    if outer[0] is not None:
+                        return outer
+                if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+                    # "Sanders, who said …": the span is "who", the referent the noun it modifies.
+                    return span_of(subject.doc, subject.i, subject.i + 1), subject.head.head.i
+                return subtree_span(subject), subject.i
+            if token.dep_ in ("conj", "xcomp", "advcl") and token.head.i != token.i:
+                token = token.head  # "smiled and said": the subject of the first verb
+                continue
+            break
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None and list(agent.children):
+            obj = list(agent.children)[0]
+            return subtree_span(obj), obj.i
+        # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
+        doc = verb.doc
+        window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
+                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens
+                  and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj"]
+        if window:
+            head = min(window, key=lambda t: abs(t.i - verb.i))
+            return span_of(doc, head.i, head.i + 1), head.i
+        return None, None
