@@ -179,10 +179,15 @@ def quoted_most(corpus: Corpus, *, n: int = 15, ax: "Axes | None" = None) -> "Ax
     Speakers left as a bare unresolved pronoun ("I", "they", 他) say nothing about who spoke and
     are not drawn.
     """
-    quotes = frames_of(corpus)["quotes"]
+    frames = frames_of(corpus)
+    quotes = frames["quotes"]
     quotes = quotes[quotes["speaker_text"].notna()].copy()
     quotes["who"] = quotes["speaker_name"].fillna(quotes["speaker_text"])
     quotes = quotes[~quotes["who"].str.lower().isin(_PRONOUNS)]
+    labels = frames["entities"].set_index(["article_id", "entity_id"])["label"]
+    quotes["label"] = [labels.get((a, e)) if pd.notna(e) else None
+                       for a, e in zip(quotes["article_id"], quotes["speaker_entity"])]
+    label_of = quotes.dropna(subset=["label"]).groupby("who")["label"].first()
     table = pd.crosstab(quotes["who"], quotes["kind"])
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:n][::-1]]
     ax = _axes(ax, (7, 0.8 + 0.32 * max(len(table), 1)))
@@ -190,7 +195,7 @@ def quoted_most(corpus: Corpus, *, n: int = 15, ax: "Axes | None" = None) -> "Ax
     for kind in [k for k in KIND_COLOURS if k in table.columns]:
         ax.barh(range(len(table)), table[kind], left=left, color=KIND_COLOURS[kind], label=kind)
         left += table[kind]
-    ax.set_yticks(range(len(table)), [display_name(str(w)) for w in table.index], **_font())
+    ax.set_yticks(range(len(table)), [display_name(str(w), label_of.get(w)) for w in table.index], **_font())
     ax.set_xlabel("quotes")
     ax.set_title("Who is quoted most")
     if len(table):
