@@ -38,3 +38,11 @@ def test_seed_page_entities(shared, full_analyzer) -> None:
     assert e["Moscow"].label == "LOCATION"
     assert "Twitter" not in e and "Telegram" not in e  # platforms used as a medium
     assert all(not any(m.text == "Zelenskyy" for m in ent.mentions) for ent in a.entities if ent.label != "PERSON")
+
+
+def test_a_middle_name_alone_is_the_same_person(full_analyzer) -> None:
+    a = full_analyzer.analyze((SAMPLES / "mixed_summit.txt").read_bytes())
+    lula = by_name(a)["Luiz Inacio Lula da Silva"]
+    assert [m.text for m in lula.mentions] == ["Luiz Inacio Lula da Silva", "Lula"]
+    said = next(q for q in a.quotes if q.speaker is not None and q.speaker.text == "Lula")
+    assert said.speaker.entity == lula.id

@@ -133,7 +133,7 @@ def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_
             continue
         short = cand.name.lower()
         owners = [(start, idx) for start, w, idx in full
-                  if (short in (w[-1].lower(), w[0].lower()) if len(w) >= 2 else w[0].startswith(cand.name))]
+                  if (short in {x.lower() for x in w if x[:1].isupper()} if len(w) >= 2 else w[0].startswith(cand.name))]
         if owners:
             before = [o for o in owners if o[0] <= cand.start]
             idx = max(before)[1] if before else min(owners)[1]

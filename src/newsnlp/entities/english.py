@@ -176,7 +176,8 @@ class EnglishMentions:
         for text, counter in votes.items():
             words = text.split()
             if counter.most_common(1)[0][0] == "PERSON" and len(words) >= 2:
-                person_parts.update(w for w in (words[0], words[-1]) if len(w) >= 3 and w[0].isupper())
+                # Every capitalised part: "Lula" of "Luiz Inacio Lula da Silva" too, not the particles.
+                person_parts.update(w for w in words if len(w) >= 3 and w[0].isupper())
         # "Kenji Watanabe" tagged ORG while "Watanabe" alone is a PERSON: the full name is the person.
         person_singletons = {t for t, c in votes.items() if " " not in t and c.most_common(1)[0][0] == "PERSON"}
         for s, e, label, form, iso, prio in spans:
