@@ -175,3 +175,19 @@ def test_fast_char_wb_counts_match_scikit_learn() -> None:
     slow = spec._make_counter({t: i for i, t in enumerate(spec.vocabulary)}).transform(texts + ["unseen words here ok"])
     assert (fast != slow).nnz == 0
     assert fast.nnz > 0
+
+
+@pytest.mark.parametrize("labels", [["fruit", "space", "chess"], ["fruit", "space"]])
+def test_nbsvm_mix_trains_saves_and_reloads(tmp_path: Path, labels: list[str]) -> None:
+    from dataclasses import replace
+
+    from newsnlp.topics.linear import DEFAULT_CONFIGS
+
+    configs = {lang: replace(DEFAULT_CONFIGS[lang], nb_mix=0.5) for lang in ("en", "zh")}
+    records = [r for r in make_records(n_per_label=12) if r["label"] in labels]
+    model = train(records, configs=configs, seed=3)
+    assert model.models["en"].info["nb_mix"] == 0.5
+    assert model.predict(["rocket orbit comet", "apple mango", "香蕉苹果"]) == ["space", "fruit", "fruit"]
+    again = TopicModel.load(model.save(tmp_path / "nb"))
+    texts = ["planet rocket", "香蕉", "cherry orbit"]
+    assert again.predict_proba(texts) == model.predict_proba(texts)

@@ -40,6 +40,8 @@ class LangConfig:
     max_chars: int = 6000
     long_weight: float = 1.0  # sample weight of long texts (full articles) in training
     calibration_fraction: float = 0.15
+    nb_mix: float = 0.0  # share of NB-SVM weights averaged into the LinearSVC weights (0 = plain SVM)
+    nb_alpha: float = 1.0  # smoothing of the NB log-count ratios
 
 
 DEFAULT_CONFIGS: dict[str, LangConfig] = {
@@ -58,6 +60,7 @@ DEFAULT_CONFIGS: dict[str, LangConfig] = {
         long_chars=200,
         max_chars=3000,
         long_weight=2.0,
+        nb_mix=0.5,
     ),
 }
 
@@ -165,12 +168,17 @@ class LangModel:
         svm = LinearSVC(C=config.C, random_state=seed, max_iter=5000)
         weights = np.where(long > 0, config.long_weight, 1.0) if use_long else None
         svm.fit(x, y, sample_weight=weights)
-        # Weights are stored as float16; round them now so a reloaded model scores identically.
-        w = svm.coef_.astype(np.float16).astype(np.float32)
+        w = svm.coef_.astype(np.float32)
         b = svm.intercept_.astype(np.float32)
         if len(classes) == 2:  # one decision function; split it into two symmetric scores
             w = np.vstack([-w[0] / 2, w[0] / 2])
             b = np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
+        if config.nb_mix > 0:
+            w_nb, b_nb = _nbsvm(x, y, classes, n_feat, config, seed, weights)
+            w = (1.0 - config.nb_mix) * w + config.nb_mix * w_nb
+            b = ((1.0 - config.nb_mix) * b + config.nb_mix * b_nb).astype(np.float32)
+        # Weights are stored as float16; round them now so a reloaded model scores identically.
+        w = w.astype(np.float16).astype(np.float32)
         coef = np.ascontiguousarray(w[:, :n_feat].T)
         if use_long:
             coef_long = np.ascontiguousarray(w[:, n_feat: 2 * n_feat].T)
@@ -179,6 +187,34 @@ class LangModel:
             coef_long = np.zeros_like(coef)
             long_bias = np.zeros(len(classes), np.float32)
         info = {"n_train": len(texts), "n_long": int(long.sum()) if config.long_chars else 0,
-                "n_features": int(n_feat)}
+                "n_features": int(n_feat), "nb_mix": config.nb_mix}
         return cls(list(classes), specs, coef, coef_long, b, long_bias, 1.0,
                    config.long_chars if use_long else 0, config.max_chars, info)
+
+
+def _nbsvm(x: sp.csr_matrix, y: np.ndarray, classes: list[str], n_feat: int, config: LangConfig, seed: int,
+           weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest NB-SVM (Wang & Manning 2012) on the TF-IDF features, folded into plain weights.
+
+    For each label, the features are scaled by the log-count ratio ``r`` of the label against the
+    rest (computed on the shared feature block, reused for the long-document copy), a binary
+    ``LinearSVC`` is fitted on the scaled features, and ``r * w`` is returned, so prediction stays
+    ``X @ W + b``. Returns weights of shape (len(classes), x.shape[1]) and intercepts.
+    """
+    base = x[:, :n_feat]
+    total = np.asarray(base.sum(axis=0)).ravel().astype(np.float64)
+    rows, intercepts = [], []
+    for label in classes:
+        pos = y == label
+        p = config.nb_alpha + np.asarray(base[pos].sum(axis=0)).ravel()
+        q = config.nb_alpha + (total - (p - config.nb_alpha))
+        r = (np.log(p / p.sum()) - np.log(q / q.sum())).astype(np.float32)
+        scale = np.ones(x.shape[1], dtype=np.float32)
+        scale[:n_feat] = r
+        if x.shape[1] >= 2 * n_feat:
+            scale[n_feat: 2 * n_feat] = r
+        clf = LinearSVC(C=config.C, random_state=seed, max_iter=5000)
+        clf.fit(x @ sp.diags(scale), pos.astype(int), sample_weight=weights)
+        rows.append(clf.coef_[0] * scale)
+        intercepts.append(clf.intercept_[0])
+    return np.vstack(rows).astype(np.float32), np.asarray(intercepts, dtype=np.float32)
