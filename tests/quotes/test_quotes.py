@@ -119,3 +119,27 @@ def test_chinese_gold_set_precision_and_recall() -> None:
 
     result = score()
     assert result["e2e_precision"] >= 0.9 and result["e2e_recall"] >= 0.85, result
+
+
+def test_pronouns_agree_in_gender() -> None:
+    from newsnlp.model import Entity, Mention
+    from newsnlp.quotes.speakers import SpeakerLinker, person_gender
+
+    text = "Mrs. Clinton met Donald Trump. She said it went well."
+    clinton = Entity("e0", "PERSON", "Hillary Clinton", (Mention(5, 12, "Clinton"),))
+    trump = Entity("e1", "PERSON", "Donald Trump", (Mention(17, 29, "Donald Trump"),))
+    assert person_gender(clinton, text) == "f" and person_gender(trump, text) == "m"
+    linker = SpeakerLinker([clinton, trump], text=text)
+    assert linker.link(31, 34, 31, 34, "She").name == "Hillary Clinton"  # not the nearer Donald Trump
+    assert linker.link(31, 33, 31, 33, "He").name == "Donald Trump"
+
+
+def test_titles_terms_and_participle_speakers(full_analyzer) -> None:
+    text = ("Debate night\n\n"
+            "“We will win this state,” Senator Maria Lopez told “Good Morning America” on Monday.\n\n"
+            "Lopez seemed ready to fight, telling the crowd, “Nobody is going to take this away from us.”\n\n"
+            "During her takedown of the “dishonest media” in Ohio, Lopez called out the press.")
+    found = quotes_of(full_analyzer, text)
+    texts = [t for _, t, _, _ in found]
+    assert "“Good Morning America”" not in texts and "“dishonest media”" not in texts
+    assert ("direct", "“Nobody is going to take this away from us.”", "Maria Lopez", "telling") in found

@@ -23,11 +23,13 @@ from typing import Any
 
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
 from newsnlp.quotes.marks import find_quoted_paragraphs
-from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, parenthetical,
-                                      source_phrase)
+from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, is_title,
+                                      parenthetical, source_phrase)
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+_NEW_CLAUSE = re.compile(r"[,;]\s+(?:which|who|suggesting|promising|saying|adding|although|though|while|as)\b|\s[-—–]+\s|\s+but\s")
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg)\)")
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
@@ -36,6 +38,9 @@ _ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "remind", "advi
 
 # Verbs whose bare object is an act, event or decision rather than a claim or stance.
 _ACT_OBJECT_VERBS = frozenset({"announce", "reiterate", "continue", "decide", "maintain", "add", "know", "promise"})
+
+
+_MIXED_WORDS = 2
 
 
 class EnglishQuotes(EnglishCues):
@@ -49,6 +54,9 @@ class EnglishQuotes(EnglishCues):
         quoted = find_quoted_paragraphs(text, paragraphs)
         # Cue verbs and speakers are never inside a quotation.
         self._quoted_tokens = {t.i for a, b in quoted if (sp := doc.char_span(a, b, alignment_mode="expand")) for t in sp}
+        # 'WASHINGTON (AP) —': the dateline names the agency and place, never a quote's speaker.
+        self._dateline_tokens = {t.i for m in _DATELINE.finditer(text)
+                                 if (sp := doc.char_span(m.start(), m.end(), alignment_mode="expand")) for t in sp}
         for q_start, q_end in quoted:
             span = doc.char_span(q_start, q_end, alignment_mode="expand")
             if span is None or len(span) == 0:
@@ -68,6 +76,8 @@ class EnglishQuotes(EnglishCues):
                                  inherit.speaker if inherit else None, inherit.speaker_head if inherit else None)
             elif found.kind == "mixed" and words <= 5 and found.speaker is None:
                 continue
+            if found.kind == "direct" and (is_title(text, q_start, q_end) or words <= 4 and self._term(doc, span)):
+                continue  # a show or book title on its own ('told “Fox and Friends”'); inside a reported clause it stays
             if found.kind == "mixed" and previous is not None and previous.kind == "mixed" and previous.end > found.start:
                 # Two fragments of one reported clause: '“radical Islamic terrorism” poses an “existential threat”'.
                 previous.end = max(previous.end, found.end)
@@ -76,6 +86,32 @@ class EnglishQuotes(EnglishCues):
             previous = found
         quotes.extend(self._indirect(doc, quotes))
         return quotes
+
+    def _term(self, doc: Any, span: Any) -> bool:
+        """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless
+        quote inside a noun phrase is a term or a scare quote, not someone's words."""
+        if any(t.pos_ in ("VERB", "AUX") or t.text in "?!" for t in span):
+            return False
+        before = span.start - 1
+        while before >= 0 and (doc[before].is_space or doc[before].text in QUOTE_CHARS):
+            before -= 1
+        if before < 0:
+            return False
+        lead = doc[before]
+        if not (lead.pos_ in ("DET", "ADJ", "PROPN") or lead.tag_ == "POS"):
+            return False
+        # 'former employees have called a “fraudulent scheme”': the object of a speaker's verb is
+        # theirs; 'his takedown of the “dishonest media”' (a noun's modifier) is not.
+        head = self._top(span, set(range(span.start, span.end)))
+        for _ in range(6):
+            if head is None or head.head.i == head.i:
+                return True
+            if head.dep_ == "prep" and head.head.pos_ in ("NOUN", "PROPN"):
+                return True
+            head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return not (self.is_cue(head) or self._attitude(head))
+        return True
 
     @staticmethod
     def _continues(text: str, previous: RawQuote | None, q_start: int) -> bool:
@@ -101,7 +137,10 @@ class EnglishQuotes(EnglishCues):
         verb = verb or self._colon_cue(doc, span) or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
             return colon_speaker(doc, span, q_start, q_end) or dash_speaker(doc, q_start, q_end)
-        verb = self._innermost(verb, inside)
+        if span.start < verb.i:
+            # '“…,” the government said Xi told Zelenskyy': a quote before a reported chain is the inner
+            # speaker's; after it ('Yepez said Perez was right to urge “…”') the outer speaker reports it.
+            verb = self._innermost(verb, inside)
         speaker, head = self._speaker(verb, inside)
         cue = span_of(doc, verb.i, verb.i + 1)
         # The verb's complement holding the quote; its head may sit inside the quote ("would “not get beat up”").
@@ -110,6 +149,9 @@ class EnglishQuotes(EnglishCues):
         c_start = c_end = None
         if complement is not None:
             c_start, c_end = subtree_span(complement)
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
+            if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in _ADDRESSEE_VERBS:
+                c_start = subtree_span(obj)[0]  # 'called Friday's decision a “huge win”': the object too
         else:
             # "He mentioned that X, and the call serves as a “powerful impetus”": the quote sits in a
             # clause conjoined to the verb, after its complement.
@@ -122,9 +164,20 @@ class EnglishQuotes(EnglishCues):
                 # modifiers up to the one holding the quote.
                 c_start, c_end = self._host_span(doc, verb, span, inside) or (None, None)
         if c_start is not None and c_end is not None:
+            tail = _NEW_CLAUSE.search(doc.text, q_end, c_end) if c_end > q_end else None
+            if tail is not None:
+                c_end = tail.start()  # 'stressed that “…,” suggesting …', '“a prayer” for X but did not …': a new clause
             quoted = q_end - q_start
             outside = (c_end - c_start) - quoted
-            if c_start < q_start - 1 and (outside >= 15 or (c_end - c_start) > 1.6 * quoted):
+            # Any word of the reported clause outside the marks ('He said American Jews “know …”') makes
+            # it mixed; a bare 'that' does not.
+            words = [t for t in doc.char_span(c_start, c_end, alignment_mode="expand") or []
+                     if t.is_alpha and t.i not in inside and t.lower_ not in ("that", "if", "whether")]
+            # 'he said “budget reforms” and the collection of taxes would …': the clause may also go on after
+            # the quote, unless the quote ends its own sentence or hands over to the attribution (“…,” she said).
+            ends = doc.text[q_start:q_end].rstrip("".join(QUOTE_CHARS) + " ")[-1:] in ",.?!;:—–-"
+            goes_on = c_end > q_end + 1 and not ends and verb.i < span.start
+            if (c_start < q_start - 1 or goes_on) and (outside >= 15 or (c_end - c_start) > 1.6 * quoted or len(words) >= _MIXED_WORDS):
                 return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", cue, speaker, head)
         return RawQuote(q_start, q_end, "direct", cue, speaker, head)
 

@@ -15,6 +15,15 @@ from newsnlp.quotes.spans import cue_lists, span_of, subtree_span
 
 QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
+_CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                       "february", "march", "april", "june", "july", "august", "september", "october", "november",
+                       "december", "today", "tonight", "yesterday", "morning", "afternoon", "evening", "night"})
+_SIGNS = frozenset({"sign", "banner", "poster", "placard", "shirt", "t-shirt", "billboard", "headline", "message"})
+# Event and abstract nouns that cannot be a quote's speaker (en_speaker_nouns overrides the suffixes).
+_ABSTRACT = frozenset({"incident", "event", "absence", "feature", "issue", "situation", "episode", "idea",
+                       "fact", "problem", "shakeup", "scandal", "controversy", "move", "thing", "way", "time", "day",
+                       "moment", "part", "share", "point", "result", "effect", "reason", "case", "matter", "change"})
+_ABSTRACT_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ship", "hood")
 _SAY_VERBS = frozenset({"say", "state", "write", "report", "add", "note", "argue", "claim", "announce", "tell", "conclude"})
 
 
@@ -24,8 +33,10 @@ class EnglishCues:
     def __init__(self) -> None:
         lists = cue_lists()
         self.cue_lemmas = frozenset(lists["en_verbs"])
+        self.speaker_nouns = frozenset(lists["en_speaker_nouns"]) | frozenset(lists["en_roles"]) | frozenset(lists["en_anonymous"])
 
     _quoted_tokens: set[int] = set()
+    _dateline_tokens: set[int] = set()
     attitude_lemmas = frozenset({"think", "believe", "hope", "fear", "expect", "feel", "know", "worry", "wonder",
                                  "guess", "reckon", "find", "show", "agree", "disagree"})
     volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
@@ -163,11 +174,14 @@ class EnglishCues:
     def _speaker(self, verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
         token = verb
         for _ in range(3):
-            subject = next((c for c in token.children if c.dep_ in SPEAKER_DEPS and c.i not in inside), None)
+            # A title in quotation marks misparsed as the subject ('on “Fox and Friends.”') is not a speaker.
+            subject = next((c for c in token.children if c.dep_ in SPEAKER_DEPS and c.i not in inside
+                            and c.i not in self._quoted_tokens), None)
             if subject is None and token is verb and inside and min(inside) < verb.i:
                 # '"…," added a New Hampshire Democrat': the inverted subject may be parsed as an object.
                 subject = next((c for c in verb.rights if c.i not in inside and c.dep_ in ("dobj", "attr", "npadvmod", "appos")
-                                and c.pos_ in ("PROPN", "NOUN") and c.ent_type_ not in ("DATE", "TIME")), None)
+                                and c.pos_ in ("PROPN", "NOUN") and c.ent_type_ not in ("DATE", "TIME")
+                                and not any(t.lower_ in _CALENDAR for t in c.subtree)), None)
             if subject is not None:
                 if subject.lower_ == "it" and subject.dep_ == "nsubj" and verb.lemma_ in _SAY_VERBS:
                     return span_of(subject.doc, subject.i, subject.i + 1), subject.i  # "the report … it said"
@@ -183,21 +197,74 @@ class EnglishCues:
                 if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
                     # "Sanders, who said …": the span is "who", the referent the noun it modifies.
                     return span_of(subject.doc, subject.i, subject.i + 1), subject.head.head.i
+                if subject.i in self._dateline_tokens:
+                    # 'WASHINGTON (AP) — President Barack Obama on Tuesday accused …': the name after the dateline.
+                    names = [t for t in subject.doc[subject.i:token.i] if t.i not in self._dateline_tokens and t.pos_ == "PROPN"
+                             and t.i not in self._quoted_tokens and t.dep_ != "pobj" and t.lower_ not in _CALENDAR]
+                    if not names:
+                        break
+                    first = names[-1].i
+                    while first - 1 >= 0 and subject.doc[first - 1].pos_ == "PROPN" and first - 1 not in self._dateline_tokens:
+                        first -= 1
+                    return span_of(subject.doc, first, names[-1].i + 1), names[-1].i
+                if inside and not self._can_speak(subject):
+                    break  # 'an absence of action … adding, “…”': look further for the speaker
                 return subtree_span(subject), subject.i
-            if token.dep_ in ("conj", "xcomp", "advcl") and token.head.i != token.i:
-                token = token.head  # "smiled and said": the subject of the first verb
+            if token.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep") and token.head.i != token.i and token.head.i not in inside:
+                token = token.head  # "smiled and said", "followed that by saying": the subject of the first verb
                 continue
             break
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None and list(agent.children):
             obj = list(agent.children)[0]
             return subtree_span(obj), obj.i
-        # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
         doc = verb.doc
+        noun = verb.head
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and noun.pos_ in ("NOUN", "PROPN", "NUM") and noun.i < verb.i \
+                and noun.i not in inside and noun.dep_ != "pobj":
+            # 'a sign saying “…”', '50 percent saying': the noun speaks; 'released a statement saying …',
+            # 'emailed supporters saying': whoever released or emailed it.
+            if noun.dep_ == "dobj" and noun.lemma_.lower() not in _SIGNS and noun.head.i != noun.i:
+                outer = self._speaker(noun.head, inside)
+                if outer[0] is not None:
+                    return outer
+            end = verb.i
+            while end - 1 > noun.i and doc[end - 1].is_punct:
+                end -= 1
+            return span_of(doc, noun.left_edge.i, end), noun.i  # 'the share of voters saying …'
+        if verb.tag_ == "VBG":
+            found = self._last_subject(doc, verb)
+            if found is not None:
+                return span_of(doc, found.i, found.i + 1) if found.pos_ == "PRON" else subtree_span(found), found.i
+        # A misparsed subject: the proper name right next to the verb ("Flynn, a surrogate, said").
         window = [t for t in doc[max(verb.sent.start, verb.i - 8):min(verb.sent.end, verb.i + 4)]
-                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens
-                  and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj"]
+                  if t.pos_ == "PROPN" and t.i not in inside and t.i not in self._quoted_tokens and t.i not in self._dateline_tokens
+                  and t.ent_type_ in ("PERSON", "ORG", "NORP", "") and t.dep_ != "pobj" and t.lower_ not in _CALENDAR]
         if window:
             head = min(window, key=lambda t: abs(t.i - verb.i))
             return span_of(doc, head.i, head.i + 1), head.i
         return None, None
+
+    def _last_subject(self, doc: Any, verb: Any) -> Any:
+        """'Clinton seemed ready …, telling the crowd, “…”' and '… Maher stated X. Adding, “…”': a
+        participle with no subject of its own speaks for the last clause's subject in its paragraph."""
+        start = max(0, verb.i - 40)
+        for token in reversed(doc[start:verb.i]):
+            if "\n" in token.text:
+                break
+            if token.dep_ == "nsubj" and token.i not in self._quoted_tokens and token.head.i not in self._quoted_tokens \
+                    and token.head.pos_ in ("VERB", "AUX") and token.head.dep_ != "relcl" and (
+                    token.pos_ == "PROPN" or token.lower_ in ("he", "she", "they", "we")
+                    or token.ent_type_ in ("PERSON", "ORG", "NORP")):
+                return token
+        return None
+
+    def _can_speak(self, subject: Any) -> bool:
+        """False for an abstract or event noun as subject ('an absence of action', 'the first
+        incident', 'any decision'); people, groups, media and documents (``en_speaker_nouns``) speak."""
+        if subject.pos_ != "NOUN" or subject.ent_type_ or subject.text[:1].isupper():
+            return True  # names the tagger calls nouns ('D’Souza') included
+        lemma = subject.lemma_.lower()
+        if lemma in self.speaker_nouns or subject.lower_ in self.speaker_nouns:
+            return True
+        return lemma not in _ABSTRACT and not lemma.endswith(_ABSTRACT_SUFFIXES)

@@ -153,3 +153,27 @@ def _rest_of_sentence(doc: Any, token: Any, obj: Any) -> RawQuote | None:
     if end <= start:
         return None
     return RawQuote(start, end, "indirect", (token.idx, token.idx + len(token.text)), (s_start, s_end), obj.i)
+
+
+_TITLE_LEADS = frozenset({"on", "with", "of", "told", "watch", "watching", "watched"})
+_TITLE_NOUNS = frozenset({"show", "program", "programme", "podcast", "book", "novel", "film", "movie", "series",
+                          "documentary", "column", "newspaper", "magazine", "blog", "album", "song"})
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "as", "&"})
+
+
+def is_title(text: str, q_start: int, q_end: int) -> bool:
+    """'told “Fox and Friends”', 'on NBC's “Meet the Press.”', 'author of “Going Viral”': a short
+    title-case span after a preposition, a possessive or a work noun names a show or a book."""
+    inner = text[q_start:q_end].strip("“”\"‘’' ,.;:")
+    words = re.findall(r"[\w&][\w'’&.-]*", inner)
+    if not (1 <= len(words) <= 7) or any(c in inner for c in "?!"):
+        return False
+    if not all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words) or not words[0][0].isupper():
+        return False
+    lead = re.search(r"([\w’'&.-]+),?[ \t]*$", text[max(0, q_start - 40):q_start])
+    if lead is None:
+        return False
+    word = lead.group(1)
+    lower = word.lower()
+    return (lower in _TITLE_LEADS or lower in _TITLE_NOUNS
+            or (lower.endswith(("'s", "’s")) and word[:1].isupper()))

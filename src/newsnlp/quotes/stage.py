@@ -36,7 +36,7 @@ class QuoteStage:
 
     def __call__(self, batch: list[Work]) -> None:
         for work in batch:
-            linker = SpeakerLinker(work.entities, self.roles)
+            linker = SpeakerLinker(work.entities, self.roles, work.text)
             if work.en_doc is not None:
                 work.quotes.extend(self._english(work, linker))
             if work.zh:
