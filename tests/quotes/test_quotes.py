@@ -143,3 +143,20 @@ def test_titles_terms_and_participle_speakers(full_analyzer) -> None:
     texts = [t for _, t, _, _ in found]
     assert "“Good Morning America”" not in texts and "“dishonest media”" not in texts
     assert ("direct", "“Nobody is going to take this away from us.”", "Maria Lopez", "telling") in found
+
+
+def test_lead_in_cues_continuations_and_colons(full_analyzer) -> None:
+    text = ("Budget fight\n\n"
+            "“She is too far behind,” said Daniel Okafor, “and the vote was not decisive.”\n\n"
+            "After the vote, Maria Lopez shot back, “We are not finished with this budget yet.”\n\n"
+            "Okafor also said that Lopez shows “great charm” and exhibits a fondness for the city.\n\n"
+            "Her letter makes a simple case: “The city needs a budget before the winter arrives.”\n\n"
+            "“We will not vote for it,” Okafor said, according to the Tribune. “It is a bad deal for the city.”\n\n"
+            "Polls were wrong again - Carl Bialik: “Keep on contacting voters as late as possible.”")
+    found = quotes_of(full_analyzer, text)
+    assert ("direct", "“and the vote was not decisive.”", "Daniel Okafor", "said") in found
+    assert ("direct", "“We are not finished with this budget yet.”", "Maria Lopez", "shot") in found
+    assert any(k == "mixed" and t.startswith("that Lopez shows") and s == "Daniel Okafor" for k, t, s, _ in found)
+    assert any(k == "direct" and t == "“The city needs a budget before the winter arrives.”" for k, t, _, _ in found)
+    assert any(k == "direct" and t == "“It is a bad deal for the city.”" and "Tribune" in (s or "") for k, t, s, _ in found)
+    assert any(k == "direct" and t.startswith("“Keep on") and s == "Carl Bialik" for k, t, s, _ in found)

@@ -41,13 +41,15 @@ _ACT_OBJECT_VERBS = frozenset({"announce", "reiterate", "continue", "decide", "m
 
 
 _MIXED_WORDS = 2
+# 'Pollsters agree - Carl Bialik: “…”': a news digest's headline, a dash and the quoted source.
+_DIGEST_SOURCE = re.compile(r"\s[-–—]\s+((?:[A-Z][\w.'’]*\s+(?:and\s+)?){0,4}[A-Z][\w.'’]*):\s*$")
 
 
 class EnglishQuotes(EnglishCues):
     """Finds quotes in one parsed English view."""
 
     def __call__(self, doc: Any) -> list[RawQuote]:
-        text = doc.text
+        text = self._text = doc.text  # Doc.text rebuilds the string on every access: read it once
         paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
         quotes: list[RawQuote] = []
         previous: RawQuote | None = None
@@ -62,10 +64,18 @@ class EnglishQuotes(EnglishCues):
             if span is None or len(span) == 0:
                 continue
             words = sum(t.is_alpha for t in span)
+            if text[max(0, q_start - 1):q_start] == "=":
+                continue  # 'tweet-author="…"': a markup attribute left in the text, not a quotation
             found = None
-            if self._continues(text, previous, q_start) and self._governing_cue(span, set(range(span.start, span.end))) is None:
+            continues = self._continues(text, previous, q_start)
+            governing = self._governing_cue(span, set(range(span.start, span.end))) if continues else None
+            if continues and (governing is None or (previous.cue is not None and governing.idx == previous.cue[0])):
                 # '“…,” Grayson said. “…”': a quote right after an attributed one, with no verb of its own.
                 found = RawQuote(q_start, q_end, "direct", previous.cue, previous.speaker, previous.speaker_head)
+                source = self._according_source(doc, previous.end, q_start)
+                if source is not None:
+                    # '“…,” Sanders said, according to CNN. “…”': what follows is the source's report.
+                    found.speaker, found.speaker_head = source
             if found is None:
                 found = self._direct(doc, span, q_start, q_end, short=words <= 5)
             if found is None:
@@ -76,6 +86,10 @@ class EnglishQuotes(EnglishCues):
                                  inherit.speaker if inherit else None, inherit.speaker_head if inherit else None)
             elif found.kind == "mixed" and words <= 5 and found.speaker is None:
                 continue
+            elif (found.kind == "direct" and found.speaker is None and previous is not None and previous.speaker is not None
+                  and previous.kind == "direct" and "\n" not in text[previous.end:q_start]):
+                # '“…,” she said, adding, “…”': a subjectless cue in the same paragraph goes on with the last speaker.
+                found.speaker, found.speaker_head = previous.speaker, previous.speaker_head
             if found.kind == "direct" and (is_title(text, q_start, q_end) or words <= 4 and self._term(doc, span)):
                 continue  # a show or book title on its own ('told “Fox and Friends”'); inside a reported clause it stays
             if found.kind == "mixed" and previous is not None and previous.kind == "mixed" and previous.end > found.start:
@@ -86,6 +100,17 @@ class EnglishQuotes(EnglishCues):
             previous = found
         quotes.extend(self._indirect(doc, quotes))
         return quotes
+
+    @staticmethod
+    def _according_source(doc: Any, start: int, end: int) -> tuple[tuple[int, int], int] | None:
+        """The source of an 'according to X' phrase between ``start`` and ``end`` (view offsets)."""
+        span = doc.char_span(start, end, alignment_mode="contract")
+        for token in span or []:
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.right_edge.idx < end:
+                    return subtree_span(obj), obj.i
+        return None
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless
@@ -130,7 +155,18 @@ class EnglishQuotes(EnglishCues):
     # -- direct and mixed ------------------------------------------------------------------
     def _direct(self, doc: Any, span: Any, q_start: int, q_end: int, short: bool = False) -> RawQuote | None:
         inside = set(range(span.start, span.end))
+        line_start = self._text.rfind("\n", 0, q_start) + 1
+        digest = _DIGEST_SOURCE.search(self._text, max(line_start, q_start - 80), q_start)
+        if digest is not None:
+            name = doc.char_span(digest.start(1), digest.end(1), alignment_mode="expand")
+            if name is not None and name.root.pos_ == "PROPN":
+                return RawQuote(q_start, q_end, "direct", None, (digest.start(1), digest.end(1)), name.root.i)
         verb = self._governing_cue(span, inside) or self._tail_cue(doc, span)
+        lead = self._lead_cue(doc, span) if verb is None else None
+        if lead is not None:
+            # 'Trump issued a statement, “…”': the whole quotation follows its attribution, so it is direct.
+            speaker, head = self._speaker(lead, inside)
+            return RawQuote(q_start, q_end, "direct", span_of(doc, lead.i, lead.i + 1), speaker, head)
         if verb is None and short:
             # A short quote needs a verb that takes it: a person's words inside a clause, else a name or scare quote.
             return self._fragment(doc, span, inside)
@@ -141,6 +177,10 @@ class EnglishQuotes(EnglishCues):
             # '“…,” the government said Xi told Zelenskyy': a quote before a reported chain is the inner
             # speaker's; after it ('Yepez said Perez was right to urge “…”') the outer speaker reports it.
             verb = self._innermost(verb, inside)
+        elif (verb.dep_ == "ccomp" and verb.head.i < verb.i and self.is_cue(verb.head) and verb.i < span.start
+              and not any(t.text in ",:;" for t in doc[verb.head.i:verb.i])):
+            # 'Westmacott said that Obama shows “great charm”': the reporter's clause, not the inner verb's.
+            verb = verb.head
         speaker, head = self._speaker(verb, inside)
         cue = span_of(doc, verb.i, verb.i + 1)
         # The verb's complement holding the quote; its head may sit inside the quote ("would “not get beat up”").
@@ -164,7 +204,7 @@ class EnglishQuotes(EnglishCues):
                 # modifiers up to the one holding the quote.
                 c_start, c_end = self._host_span(doc, verb, span, inside) or (None, None)
         if c_start is not None and c_end is not None:
-            tail = _NEW_CLAUSE.search(doc.text, q_end, c_end) if c_end > q_end else None
+            tail = _NEW_CLAUSE.search(self._text, q_end, c_end) if c_end > q_end else None
             if tail is not None:
                 c_end = tail.start()  # 'stressed that “…,” suggesting …', '“a prayer” for X but did not …': a new clause
             quoted = q_end - q_start
@@ -175,8 +215,13 @@ class EnglishQuotes(EnglishCues):
                      if t.is_alpha and t.i not in inside and t.lower_ not in ("that", "if", "whether")]
             # 'he said “budget reforms” and the collection of taxes would …': the clause may also go on after
             # the quote, unless the quote ends its own sentence or hands over to the attribution (“…,” she said).
-            ends = doc.text[q_start:q_end].rstrip("".join(QUOTE_CHARS) + " ")[-1:] in ",.?!;:—–-"
+            ends = self._text[q_start:q_end].rstrip("".join(QUOTE_CHARS) + " ")[-1:] in ",.?!;:—–-"
             goes_on = c_end > q_end + 1 and not ends and verb.i < span.start
+            lead_in = self._text[max(0, q_start - 3):q_start].rstrip()
+            opens = self._text[q_start:q_start + 3].lstrip("".join(QUOTE_CHARS) + " ")[:1]
+            if lead_in.endswith(":") and opens.isupper() and not goes_on:
+                # 'Hoff’s letter makes a case: “Followers of …”': a colon hands over to a whole quotation.
+                return RawQuote(q_start, q_end, "direct", cue, speaker, head)
             if (c_start < q_start - 1 or goes_on) and (outside >= 15 or (c_end - c_start) > 1.6 * quoted or len(words) >= _MIXED_WORDS):
                 return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", cue, speaker, head)
         return RawQuote(q_start, q_end, "direct", cue, speaker, head)

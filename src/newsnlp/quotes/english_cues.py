@@ -37,6 +37,7 @@ class EnglishCues:
 
     _quoted_tokens: set[int] = set()
     _dateline_tokens: set[int] = set()
+    _text: str = ""  # the parsed view's text, set once per document
     attitude_lemmas = frozenset({"think", "believe", "hope", "fear", "expect", "feel", "know", "worry", "wonder",
                                  "guess", "reckon", "find", "show", "agree", "disagree"})
     volitional = frozenset({"want", "hope", "expect", "promise", "vow", "pledge", "plan", "threaten", "refuse",
@@ -62,8 +63,10 @@ class EnglishCues:
         the closing mark wins over any cue before the quote, whatever its verb."""
         closing = span.text.rstrip("".join(QUOTE_CHARS) + " ")[-1:]
         tail = []
-        for token in doc[span.end:min(len(doc), span.end + 9)]:
+        for token in doc[span.end:min(len(doc), span.end + 30)]:
             if "\n" in token.text or token.text in QUOTE_CHARS or token.i in self._quoted_tokens:
+                break
+            if len(tail) > 1 and token.text in (".", ";", "?", "!"):
                 break
             tail.append(token)
         while tail and tail[0].is_punct:
@@ -79,9 +82,32 @@ class EnglishCues:
             subject = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS and c.i < verb.i), None)
             if subject is not None and subject.left_edge.i == first.i and subject.lower_ not in ("this", "that", "there", "which"):
                 return verb  # '” Hannity pressed'
-            if verb.i == first.i and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in tail[1:4]):
+            if verb.i == first.i and closing in ",?!—–-" and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in tail[1:4]):
                 return verb  # '” opined the Plain Dealer'
+            if verb.dep_ in ("relcl", "acl") and first.i <= verb.head.i < verb.i:
+                continue  # '” Lisa Monaco, who served as …, said': a clause inside the speaker's phrase
             return None
+        return None
+
+    def _lead_cue(self, doc: Any, span: Any) -> Any:
+        """'On ABC Tuesday, he said, “I never …”', 'adding, “…”': a cue verb just before the comma
+        or colon that opens the quote (the parser often hangs it under the quote's own verb)."""
+        mark = span.start - 1
+        while mark >= 0 and doc[mark].is_space and "\n" not in doc[mark].text:
+            mark -= 1
+        if mark < 1 or doc[mark].text not in (",", ":"):
+            return None
+        for token in reversed(doc[max(0, mark - 4):mark]):
+            if "\n" in token.text or token.text in QUOTE_CHARS or token.i in self._quoted_tokens:
+                return None
+            if self.is_cue(token):
+                return token
+            if token.pos_ == "VERB" and token.lemma_ != "be" and any(
+                    c.dep_ == "nsubj" and c.i < token.i and (c.ent_type_ in ("PERSON", "ORG", "NORP") or c.lower_ in (
+                        "he", "she", "they", "we", "i")) for c in token.children):
+                return token  # 'Hillary shot back, “…”', 'Trump issued a statement, “…”'
+            if token.is_punct or token.pos_ in ("VERB", "AUX"):
+                return None
         return None
 
     def _governing_cue(self, span: Any, inside: set[int]) -> Any:
@@ -114,7 +140,7 @@ class EnglishCues:
         colon = span.start - 1
         while colon >= 0 and doc[colon].is_space:
             colon -= 1
-        if colon < 0 or doc[colon].text != ":" or "\n" in doc.text[doc[colon].idx:span.start_char]:
+        if colon < 0 or doc[colon].text != ":" or "\n" in self._text[doc[colon].idx:span.start_char]:
             return None
         start = doc[colon].sent.start
         verbs = [t for t in doc[max(start, colon - 12):colon] if t.pos_ == "VERB" and t.i not in self._quoted_tokens
@@ -135,7 +161,7 @@ class EnglishCues:
         'Bystrom agreed. "Mainstream …"' and '"…" / He said so on Monday.'"""
         first, last = span[0].sent, span[-1].sent
         after_start = span.end
-        if after_start < len(doc) and "\n" not in doc.text[span.end_char:doc[after_start].idx]:
+        if after_start < len(doc) and "\n" not in self._text[span.end_char:doc[after_start].idx]:
             # '“Who do they think they are?” Trump said of Apple': the attribution right after the
             # quote wins over a cue in the sentence before, even when the parser splits them.
             near = [t for t in doc[after_start:min(len(doc), after_start + 4)]
@@ -144,19 +170,22 @@ class EnglishCues:
                 return near[0]
         if first.start > 0:
             before = doc[first.start - 1].sent
-            lead = doc.text[before.start_char:first.start_char].rstrip()
+            lead = self._text[before.start_char:first.start_char].rstrip()
             if lead.endswith(":") and before.root.pos_ in ("VERB", "AUX") and before.root.i not in self._quoted_tokens:
                 # "Caddell continued:" / "Frank quotes Alfred Kahn:" ending the sentence before the quote.
                 if any(c.dep_ in SPEAKER_DEPS + ("dobj", "attr") for c in before.root.children):
                     return before.root
-            if "\n" not in doc.text[before.end_char:first.start_char] and not any(t.text in QUOTE_CHARS for t in before):
-                found = [t for t in before if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)]
+            if "\n" not in self._text[before.end_char:first.start_char] and not any(t.text in QUOTE_CHARS for t in before):
+                found = [t for t in before if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                         and not any(c.dep_ == "neg" for c in t.children)]
                 if found:
                     return found[-1]
         if last.end < len(doc):
             after = doc[last.end].sent
-            if len(after) <= 12 and "\n" not in doc.text[last.end_char:after.start_char]:
-                found = [t for t in after if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)]
+            if len(after) <= 12 and "\n" not in self._text[span.end_char:after.start_char]:
+                # 'Fields did not reply': a negated verb attributes nothing.
+                found = [t for t in after if self.is_cue(t) and any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                         and not any(c.dep_ == "neg" for c in t.children)]
                 if found:
                     return found[0]
         return None
@@ -173,7 +202,7 @@ class EnglishCues:
 
     def _speaker(self, verb: Any, inside: set[int] = frozenset()) -> tuple[tuple[int, int] | None, int | None]:  # type: ignore[assignment]
         token = verb
-        for _ in range(3):
+        for _ in range(4):
             # A title in quotation marks misparsed as the subject ('on “Fox and Friends.”') is not a speaker.
             subject = next((c for c in token.children if c.dep_ in SPEAKER_DEPS and c.i not in inside
                             and c.i not in self._quoted_tokens), None)
