@@ -28,6 +28,9 @@ class ZhParagraph:
     view: TextView
     sentences: list[tuple[int, int]] = field(default_factory=list)
     words: list[tuple[int, int]] = field(default_factory=list)
+    # jieba's best dictionary path over the view (newsnlp.preprocess.jieba_path): the words above
+    # come from it, and so do the Chinese NER's lexicon features, without a second jieba pass.
+    dag_path: list[tuple[bool, list[str]]] | None = field(default=None, repr=False)
 
 
 @dataclass

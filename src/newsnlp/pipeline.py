@@ -272,13 +272,16 @@ class Analyzer:
                     work.tokens.append(Token.fast(s, e, work.text[s:e], token.pos_))
 
     def _tokenize_chinese(self, works: Sequence[Work]) -> None:
-        from newsnlp.preprocess.tokenize import cut_zh, split_zh_sentences
+        from newsnlp.preprocess.jieba_path import dag_path, hmm_words
+        from newsnlp.preprocess.tokenize import split_zh_sentences, word_spans
 
         for work in works:
             for para in work.zh:
                 view = para.view
                 para.sentences = split_zh_sentences(view.text)
-                para.words = cut_zh(self.jieba, view.text)
+                # The same words as jieba's cut; the path is kept for the Chinese NER's features.
+                para.dag_path = dag_path(self.jieba, view.text)
+                para.words = word_spans(hmm_words(para.dag_path, self.jieba))
                 for start, end in para.sentences:
                     s, e = view.to_source(start, end)
                     work.sentences.append(Sentence(s, e, work.text[s:e], para.index))

@@ -23,6 +23,11 @@ jieba: a private ``jieba.Tokenizer`` (never the global ``jieba.dt``), HMM off,
 its prefix-dict cache in ``~/.cache/newsnlp/`` (or ``$NEWSNLP_CACHE_DIR``);
 built lazily on first use (about 1 s, 0.2 s from cache).
 
+The features are written as hashes in one ``Doc.from_array`` (:func:`set_char_features`).
+newsnlp's entity stage calls that function itself with the words of the jieba pass its
+tokenizer made already (:mod:`newsnlp.preprocess.jieba_path`), and runs the model with this
+component disabled: the same features, one jieba pass fewer.
+
 Register the factory by importing this module (or via the ``spacy_factories``
 entry point) before ``spacy.load`` of the model.
 """
@@ -30,12 +35,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
+import numpy
+from spacy.attrs import IDX, LEMMA, NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -89,6 +98,22 @@ def fold_char(c: str) -> str:
     return n if len(n) == 1 else c
 
 
+class _FoldTable(Dict[int, str]):
+    """``str.translate`` table of :func:`fold_char`, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
+def fold_text(text: str) -> str:
+    """:func:`fold_char` over every character (same length; one C-level pass once warm)."""
+    return text.translate(_FOLDS)
+
+
 def _word_tag(word: str, pos: Dict[str, str]) -> str:
     t = pos.get(word)
     if t is not None:
@@ -102,27 +127,64 @@ def _word_tag(word: str, pos: Dict[str, str]) -> str:
     return "x"
 
 
+@lru_cache(maxsize=65536)
+def _word_tags(word: str) -> Tuple[str, ...]:
+    """Lexicon tag of every character of one jieba word (B/M/E/S position + the word's POS)."""
+    if word.isspace():
+        return ("S-sp",) * len(word)
+    t = _word_tag(word, _load_jieba()[1])
+    if len(word) == 1:
+        return (sys.intern("S-" + t),)  # interned: the cache holds a few hundred distinct tags
+    return (sys.intern("B-" + t),) + (sys.intern("M-" + t),) * (len(word) - 2) + (sys.intern("E-" + t),)
+
+
+def lexicon_tags(text: str, words: Optional[Iterable[str]] = None) -> List[str]:
+    """Per-character lexicon tags of (folded) ``text``.
+
+    ``words``: jieba's cut of ``text`` with HMM off, when the caller has it already (see
+    :mod:`newsnlp.preprocess.jieba_path`); by default it is cut here.
+    """
+    if words is None:
+        words = _load_jieba()[0].cut(text, HMM=False)
+    lex = list(chain.from_iterable(map(_word_tags, words)))
+    if len(lex) != len(text):  # defensive: jieba keeps every char, but never misalign
+        lex = (lex + ["S-x"] * len(text))[: len(text)]
+    return lex
+
+
 def char_features(chars: List[str]) -> Tuple[List[str], List[str], List[str]]:
     """Features for a list of (folded) characters: (next-bigram, prev-bigram, lexicon tag)."""
     n = len(chars)
     nxt = [chars[i] + (chars[i + 1] if i + 1 < n else "</s>") for i in range(n)]
     prv = [("<s>" if i == 0 else chars[i - 1]) + chars[i] for i in range(n)]
-    tok, pos = _load_jieba()
-    lex: List[str] = []
-    for w in tok.cut("".join(chars), HMM=False):
-        if w.isspace():
-            lex.extend(["S-sp"] * len(w))
-            continue
-        t = _word_tag(w, pos)
-        if len(w) == 1:
-            lex.append("S-" + t)
-        else:
-            lex.append("B-" + t)
-            lex.extend(["M-" + t] * (len(w) - 2))
-            lex.append("E-" + t)
-    if len(lex) != n:  # defensive: jieba keeps every char, but never misalign
-        lex = (lex + ["S-x"] * n)[:n]
-    return nxt, prv, lex
+    return nxt, prv, lexicon_tags("".join(chars))
+
+
+def set_char_features(doc: Doc, text: str, words: Optional[Iterable[str]] = None) -> Doc:
+    """Write the NORM / LEMMA / TAG features of ``doc``, whose folded text is ``text``.
+
+    Same values as setting ``token.norm_`` etc. one by one, written as hashes in one
+    ``Doc.from_array`` (no ``Token`` objects). ``words``: as for :func:`lexicon_tags`.
+    """
+    n = len(text)
+    if len(doc) == 0 or n == 0:
+        return doc
+    nxt = list(map(str.__add__, text, text[1:]))  # bigram with the next character
+    nxt.append(text[-1] + "</s>")
+    first = "<s>" + text[0]  # the previous-bigram of character i > 0 is nxt[i - 1]
+    lex = lexicon_tags(text, words)
+    add = doc.vocab.strings.add
+    hashes = {s: add(s) for s in {first, *nxt, *lex}}
+    get = hashes.__getitem__
+    values = numpy.empty((n, 3), dtype=numpy.uint64)
+    values[:, 0] = numpy.fromiter(map(get, nxt), dtype=numpy.uint64, count=n)
+    values[0, 1] = hashes[first]
+    values[1:, 1] = values[:-1, 0]
+    values[:, 2] = numpy.fromiter(map(get, lex), dtype=numpy.uint64, count=n)
+    if len(doc) != n:  # whitespace runs are one token: each token takes its first character's
+        values = values[doc.to_array(IDX).astype(numpy.intp)]
+    doc.from_array([NORM, LEMMA, TAG], values)
+    return doc
 
 
 class ZhCharFeatures:
@@ -132,19 +194,10 @@ class ZhCharFeatures:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc) == 0:
-            return doc
         # features are computed per character of the (folded) doc text, then each
         # token takes the features of its first character (tokens are single
         # characters, except whitespace runs the tokenizer keeps as one token)
-        chars = [fold_char(c) for c in doc.text]
-        nxt, prv, lex = char_features(chars)
-        for t in doc:
-            i = t.idx
-            t.norm_ = nxt[i]
-            t.lemma_ = prv[i]
-            t.tag_ = lex[i]
-        return doc
+        return set_char_features(doc, fold_text(doc.text))
 
     # no state to serialise: the jieba dictionary comes from the installed jieba
     def to_disk(self, path, *, exclude=tuple()):

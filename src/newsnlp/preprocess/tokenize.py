@@ -15,8 +15,9 @@ import importlib.util
 import logging
 import re
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -104,14 +105,14 @@ def load_jieba(cache_dir: Path | None = None) -> Any:
 
 def cut_zh(tokenizer: Any, text: str) -> list[tuple[int, int]]:
     """Word spans of Chinese ``text`` (whitespace dropped)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for word in tokenizer.cut(text):
-        end = pos + len(word)
-        if not word.isspace():
-            spans.append((pos, end))
-        pos = end
-    return spans
+    return word_spans(tokenizer.cut(text))
+
+
+def word_spans(words: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of consecutive words that tile a text, whitespace words dropped."""
+    words = list(words)
+    ends = accumulate(map(len, words))
+    return [(end - len(word), end) for word, end in zip(words, ends) if not word.isspace()]
 
 
 _ZH_TERMINAL = re.compile(r"[。！？!?；;]+|…{1,2}(?=[”’」』\"]|$)|\.{3,}(?=[”’」』\"])")
