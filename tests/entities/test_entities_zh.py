@@ -56,3 +56,18 @@ def test_messy_traditional_files_match_their_simplified_entities(shared, full_an
         article = full_analyzer.analyze((shared / "articles" / "messy" / name).read_bytes())
         simplified = full_analyzer.analyze(to_simplified(article.text))
         assert {(e.label, e.name) for e in article.entities} == {(e.label, e.name) for e in simplified.entities}, name
+
+
+def test_public_bodies_and_bare_colleges(full_analyzer) -> None:
+    a = full_analyzer.analyze("地政总署发言人表示，消防处和卫生防护中心正在调查。化工学院的学生参加了活动。", lang="zh")
+    orgs = {e.name for e in a.entities if e.label == "ORG"}
+    assert {"地政总署", "消防处", "卫生防护中心"} <= orgs
+    assert "化工学院" not in orgs  # a sub-college named without its university
+
+
+def test_a_shared_short_form_goes_to_the_country_the_article_names(full_analyzer) -> None:
+    brazil = full_analyzer.analyze("巴西总统卢拉访问北京。巴方表示愿意加强合作。", lang="zh")
+    pakistan = full_analyzer.analyze("巴基斯坦总理访问北京。巴方表示愿意加强合作。", lang="zh")
+    for article, iso in ((brazil, "BR"), (pakistan, "PK")):
+        [country] = [e for e in article.countries if any(m.text == "巴方" for m in e.mentions)]
+        assert country.iso == iso

@@ -104,13 +104,26 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
 
-@lru_cache(maxsize=1)
-def _media_pattern() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _rule_pattern(kind: str) -> re.Pattern[str]:
+    """Longest-first alternation of one list of ``resources/entity_rules_zh.json``."""
     import json
     from importlib import resources
 
     raw = json.loads(resources.files("newsnlp.resources").joinpath("entity_rules_zh.json").read_text("utf-8"))
-    return re.compile("|".join(map(re.escape, sorted(raw["media_orgs"], key=len, reverse=True))))
+    return re.compile("|".join(map(re.escape, sorted(raw[kind], key=len, reverse=True))))
+
+
+def _bare_college(name: str) -> bool:
+    """化工学院, 土木工程学院: a field of study + 学院, no university or place in the name."""
+    from newsnlp.entities.zh_features import _load_jieba
+
+    field = name.removesuffix("学院")
+    return field != name and 2 <= len(field) <= 4 and _load_jieba()[1].get(field) in ("n", "l", "vn")
+
+
+def _media_pattern() -> re.Pattern[str]:
+    return _rule_pattern("media_orgs")
 
 
 class ChineseMentions:
@@ -201,6 +214,8 @@ class ChineseMentions:
                     cut = start + split.end(1)
                     found.append((start, cut, "COUNTRY", gazetteer.name_iso(split.group(1))))
                     start = cut  # 中国国务院 → 中国 + 国务院
+            if label == "ORG" and _bare_college(text[start:end]):
+                continue  # 化工学院 with no university named is a sub-unit, not an organisation
             if label == "ORG" and text[start:start + 1] == "《" and text[end - 1:end] == "》":
                 start, end = start + 1, end - 1  # the paper, not its title marks
             iso = gazetteer.name_iso(text[start:end]) if label == "LOCATION" else None
@@ -210,6 +225,12 @@ class ChineseMentions:
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in taken)
 
+        for match in _rule_pattern("public_bodies").finditer(text):
+            # Departments the 1998 training data never saw (地政总署, 卫生防护中心): only where the
+            # model found nothing, and only as whole jieba words (not 交通部 inside 交通部长).
+            if free(*match.span()) and match.start() in starts and match.end() in ends:
+                found.append((match.start(), match.end(), "ORG", None))
+                taken.append(match.span())
         for match in _country_pattern().finditer(text):
             # The model rarely misses a plain country name but cannot know 中方/美方, and a name it
             # left alone is usually part of something else (中国电信): only X方 forms are added.

@@ -29,6 +29,8 @@ class CountryGazetteer:
     common_en: dict[str, str]
     common_zh: dict[str, str]
     ambiguous_en: frozenset[str]
+    # Chinese short forms listed under several countries (巴方: Pakistan or Brazil), all their codes.
+    shared_zh: dict[str, tuple[str, ...]]
 
     def name_iso(self, text: str) -> str | None:
         """ISO code of a country name or short form (English or Chinese), else ``None``."""
@@ -64,6 +66,7 @@ def country_gazetteer() -> CountryGazetteer:
     names_zh: dict[str, str] = {}
     common_en: dict[str, str] = {}
     common_zh: dict[str, str] = {}
+    owners_zh: dict[str, list[str]] = {}
     for iso, entry in raw["countries"].items():
         for name in entry["en"]:
             _add(names_en, name, iso)
@@ -72,6 +75,7 @@ def country_gazetteer() -> CountryGazetteer:
         for name in entry["zh"]:
             if len(name) >= 2:  # one-character abbreviations only count inside compounds
                 names_zh.setdefault(name, iso)
+                owners_zh.setdefault(name, []).append(iso)
         common_en[iso] = entry["en"][0]
         if entry["zh"]:
             common_zh[iso] = entry["zh"][0]
@@ -92,7 +96,8 @@ def country_gazetteer() -> CountryGazetteer:
                 names_zh.setdefault(translated, iso)
                 common_zh.setdefault(iso, translated)
     ambiguous = frozenset(raw.get("ambiguous_en", {}))
-    return CountryGazetteer(names_en, demonyms_en, names_zh, common_en, common_zh, ambiguous)
+    shared = {name: tuple(isos) for name, isos in owners_zh.items() if len(isos) > 1}
+    return CountryGazetteer(names_en, demonyms_en, names_zh, common_en, common_zh, ambiguous, shared)
 
 
 @lru_cache(maxsize=1)

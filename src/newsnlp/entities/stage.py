@@ -60,6 +60,7 @@ class EntityStage:
                 candidates.extend(self.english(work))
             candidates.extend(zh_candidates.get(id(work), []))
             candidates = _link_across_languages(candidates)
+            candidates = _settle_shared_short_forms(candidates, gazetteer)
             candidates = _dateline_agency(work, candidates)
             if work.author:
                 start, end = work.author
@@ -67,6 +68,24 @@ class EntityStage:
                     candidates.append(Candidate(start, end, work.text[start:end], "PERSON"))
             name_lang = "zh" if work.lang == "zh" else "en"
             work.entities = group_entities(candidates, gazetteer_name=lambda iso: gazetteer.common_name(iso, name_lang))
+
+
+def _settle_shared_short_forms(candidates: list[Candidate], gazetteer: Any) -> list[Candidate]:
+    """巴方 is Brazil in an article about Brazil: a short form shared by several countries goes to
+    the one the article names most (in either language); with no evidence it keeps its default."""
+    counts: dict[str, int] = {}
+    for cand in candidates:
+        if cand.label == "COUNTRY" and cand.iso and (cand.key or cand.text) not in gazetteer.shared_zh:
+            counts[cand.iso] = counts.get(cand.iso, 0) + 1
+    out = []
+    for cand in candidates:
+        options = gazetteer.shared_zh.get(cand.key or cand.text) if cand.label == "COUNTRY" else None
+        if options:
+            best = max(options, key=lambda iso: (counts.get(iso, 0), iso == cand.iso))
+            if counts.get(best, 0) and best != cand.iso:
+                cand = replace(cand, iso=best)
+        out.append(cand)
+    return out
 
 
 def _dateline_agency(work: Work, candidates: list[Candidate]) -> list[Candidate]:
