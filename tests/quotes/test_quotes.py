@@ -160,3 +160,11 @@ def test_lead_in_cues_continuations_and_colons(full_analyzer) -> None:
     assert any(k == "direct" and t == "“The city needs a budget before the winter arrives.”" for k, t, _, _ in found)
     assert any(k == "direct" and t == "“It is a bad deal for the city.”" and "Tribune" in (s or "") for k, t, s, _ in found)
     assert any(k == "direct" and t.startswith("“Keep on") and s == "Carl Bialik" for k, t, s, _ in found)
+
+
+def test_mixed_object_takes_its_prepositional_phrases(full_analyzer) -> None:
+    text = ("Debate night\n\n"
+            "At the debate on Wednesday night, Maria Lopez blamed the “fog of war” for the failure of the rescue mission.")
+    found = quotes_of(full_analyzer, text)
+    assert any(k == "mixed" and t.startswith("the “fog of war” for the failure") and s == "Maria Lopez"
+               for k, t, s, _ in found), found

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
+from newsnlp.quotes.english_mixed import object_tail
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, is_title,
                                       parenthetical, source_phrase)
@@ -192,6 +193,9 @@ class EnglishQuotes(EnglishCues):
             obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
             if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in _ADDRESSEE_VERBS:
                 c_start = subtree_span(obj)[0]  # 'called Friday's decision a “huge win”': the object too
+            if complement.dep_ == "dobj" and complement.i > verb.i and c_start < q_start - 1:
+                # 'criticized the “identity politics” on display in …': the object's prepositional phrases too
+                c_end = max(c_end, span_of(doc, complement.i, object_tail(verb, complement.right_edge.i + 1))[1])
         else:
             # "He mentioned that X, and the call serves as a “powerful impetus”": the quote sits in a
             # clause conjoined to the verb, after its complement.
@@ -249,7 +253,7 @@ class EnglishQuotes(EnglishCues):
         start = first.left_edge.i
         if first.dep_ in ("prep", "agent") and first.i == start and first.i != child.i:
             start += 1  # 'pointed to the case as …': the phrasal verb's preposition is the cue's
-        end = child.right_edge.i + 1
+        end = object_tail(verb, child.right_edge.i + 1)
         while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in QUOTE_CHARS:
             end -= 1
         return span_of(doc, start, end)
