@@ -168,3 +168,13 @@ def test_mixed_object_takes_its_prepositional_phrases(full_analyzer) -> None:
     found = quotes_of(full_analyzer, text)
     assert any(k == "mixed" and t.startswith("the “fog of war” for the failure") and s == "Maria Lopez"
                for k, t, s, _ in found), found
+
+
+def test_mixed_claim_nouns_and_clause_ends(full_analyzer) -> None:
+    text = ("Budget fight\n\n"
+            "The council rejected Maria Lopez’s claim that the mayor had “wasted millions” on the stadium project.\n\n"
+            "Daniel Okafor called the budget “a total disaster” and promised to vote against it next week.")
+    found = quotes_of(full_analyzer, text)
+    assert any(k == "mixed" and t.startswith("that the mayor had “wasted millions”") and "Lopez" in (s or "")
+               for k, t, s, _ in found), found
+    assert any(k == "mixed" and t == "the budget “a total disaster”" and s == "Daniel Okafor" for k, t, s, _ in found), found

@@ -22,14 +22,13 @@ import re
 from typing import Any
 
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
-from newsnlp.quotes.english_mixed import object_tail
+from newsnlp.quotes.english_mixed import clause_end, noun_claim, object_tail
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, is_title,
                                       parenthetical, source_phrase)
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_NEW_CLAUSE = re.compile(r"[,;]\s+(?:which|who|suggesting|promising|saying|adding|although|though|while|as)\b|\s[-—–]+\s|\s+but\s")
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg)\)")
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
@@ -162,6 +161,12 @@ class EnglishQuotes(EnglishCues):
             name = doc.char_span(digest.start(1), digest.end(1), alignment_mode="expand")
             if name is not None and name.root.pos_ == "PROPN":
                 return RawQuote(q_start, q_end, "direct", None, (digest.start(1), digest.end(1)), name.root.i)
+        claim = noun_claim(span)
+        if claim is not None and claim[3].i not in inside:
+            c_start, c_end = claim[0], clause_end(doc, self._text, q_start, q_end, claim[1])
+            owner = claim[3]
+            return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", span_of(doc, claim[2].i, claim[2].i + 1),
+                            subtree_span(owner), owner.i)
         verb = self._governing_cue(span, inside) or self._tail_cue(doc, span)
         lead = self._lead_cue(doc, span) if verb is None else None
         if lead is not None:
@@ -208,9 +213,7 @@ class EnglishQuotes(EnglishCues):
                 # modifiers up to the one holding the quote.
                 c_start, c_end = self._host_span(doc, verb, span, inside) or (None, None)
         if c_start is not None and c_end is not None:
-            tail = _NEW_CLAUSE.search(self._text, q_end, c_end) if c_end > q_end else None
-            if tail is not None:
-                c_end = tail.start()  # 'stressed that “…,” suggesting …', '“a prayer” for X but did not …': a new clause
+            c_end = clause_end(doc, self._text, q_start, q_end, c_end)
             quoted = q_end - q_start
             outside = (c_end - c_start) - quoted
             # Any word of the reported clause outside the marks ('He said American Jews “know …”') makes
@@ -277,6 +280,7 @@ class EnglishQuotes(EnglishCues):
         if host is None:
             return None
         c_start, c_end = host
+        c_end = clause_end(doc, self._text, span.start_char, span.end_char, c_end)
         if c_end - c_start - (span.end_char - span.start_char) < 15:
             return None
         speaker, head = self._speaker(verb, inside)

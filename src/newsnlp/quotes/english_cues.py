@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsnlp.quotes.english_mixed import embedded
 from newsnlp.quotes.spans import cue_lists, span_of, subtree_span
 
 QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
@@ -50,7 +51,9 @@ class EnglishCues:
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return False
-        return subject.pos_ == "PROPN" or subject.lower_ in ("he", "she", "they", "we", "i", "who") or (
+        # 'Trump openly admires …': a capitalised name the tagger calls a verb is still a name.
+        return subject.pos_ == "PROPN" or subject.pos_ == "VERB" and subject.is_title or subject.lower_ in (
+            "he", "she", "they", "we", "i", "who") or (
             subject.pos_ == "NOUN" and subject.ent_type_ in ("", "NORP", "ORG", "PERSON", "PERCENT", "CARDINAL")
             and subject.lower_ not in ("it", "this", "that"))
 
@@ -82,6 +85,8 @@ class EnglishCues:
             subject = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS and c.i < verb.i), None)
             if subject is not None and subject.left_edge.i == first.i and subject.lower_ not in ("this", "that", "there", "which"):
                 return verb  # '” Hannity pressed'
+            if verb.tag_ == "VBG" and embedded(span):
+                return None  # 'admires Putin as a “strong leader,” comparing him …': the participle goes on the clause
             if verb.i == first.i and closing in ",?!—–-" and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in tail[1:4]):
                 return verb  # '” opined the Plain Dealer'
             if verb.dep_ in ("relcl", "acl") and first.i <= verb.head.i < verb.i:

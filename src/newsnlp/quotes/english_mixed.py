@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# 'stressed that “…,” suggesting …', '“a prayer” for X but did not …': a new clause after the quote.
+_NEW_CLAUSE = re.compile(r"[,;]\s+(?:which|who|suggesting|promising|saying|adding|although|though|while|as)\b|\s[-—–]+\s|\s+but\s")
+# The same after a comma kept inside the closing mark: 'identified the judge as “Spanish,” which …'.
+_AFTER_COMMA = re.compile(r"\s+(?:which|who|suggesting|promising|saying|adding|although|though|while)\b")
 
 _CLOSE = frozenset("”\"’'»")
 # Adjuncts that frame the report rather than carry its content ('on Monday', 'in a statement').
@@ -37,3 +43,56 @@ def object_tail(verb: Any, end: int) -> int:
     while end > 0 and (doc[end - 1].is_space or doc[end - 1].is_punct and doc[end - 1].text not in _CLOSE):
         end -= 1
     return end
+
+
+def embedded(span: Any) -> bool:
+    """Whether the quoted ``span`` hangs on a word before it ('hailed the vote as “fantastic,”'):
+    a fragment of the preceding clause rather than a quotation of its own."""
+    inside = range(span.start, span.end)
+    top = next((t for t in span if not (t.is_punct or t.is_space) and (t.head.i not in inside or t.head.i == t.i)), None)
+    return top is not None and top.head.i < span.start and top.head.sent == top.sent
+
+
+def clause_end(doc: Any, text: str, q_start: int, q_end: int, c_end: int) -> int:
+    """``c_end`` cut back to where a new clause starts after the quote ending at ``q_end``."""
+    if c_end <= q_end:
+        return c_end
+    tail = _NEW_CLAUSE.search(text, q_end, c_end)
+    if tail is not None:
+        c_end = tail.start()
+    if text[q_start:q_end].rstrip("".join(_CLOSE) + " ").endswith(",") and _AFTER_COMMA.match(text, q_end):
+        return q_end
+    rest = doc.char_span(q_end, c_end, alignment_mode="contract")
+    for token in rest or []:
+        # 'called the election “a citizenship election” and likened it to …': a second verb's clause.
+        if token.lower_ == "and" and token.i + 1 < len(doc) and doc[token.i + 1].tag_ in ("VBD", "VBZ", "VBG", "VBP"):
+            return len(text[:token.idx].rstrip()) if token.idx > q_end else q_end
+    return c_end
+
+
+# Nouns whose clause is a possessor's claim: 'Trump’s claim that Obama “founded ISIS”', 'his promise to be “neutral”'.
+_CLAIM_NOUNS = frozenset({"claim", "assertion", "allegation", "promise", "pledge", "vow", "charge", "accusation",
+                          "insistence", "argument", "contention", "suggestion", "warning", "prediction", "boast"})
+
+
+def noun_claim(span: Any) -> tuple[int, int, Any, Any] | None:
+    """(start, end, noun, possessor) of the claim-noun clause holding the quoted ``span``, when the
+    clause reaches outside the marks by at least two words."""
+    inside = range(span.start, span.end)
+    token = next((t for t in span if not (t.is_punct or t.is_space) and (t.head.i not in inside or t.head.i == t.i)), None)
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return None
+        noun = token.head
+        if noun.pos_ == "NOUN" and noun.lemma_.lower() in _CLAIM_NOUNS and token.dep_ in ("acl", "ccomp", "relcl") \
+                and noun.i < token.left_edge.i:
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if owner is None:
+                return None
+            start, end = token.left_edge, token.right_edge.i + 1
+            outside = [t for t in span.doc[start.i:end] if t.is_alpha and t.i not in inside and t.lower_ != "that"]
+            if len(outside) < 2:
+                return None
+            return start.idx, span.doc[end - 1].idx + len(span.doc[end - 1]), noun, owner
+        token = noun
+    return None
