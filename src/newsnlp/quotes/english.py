@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
-from newsnlp.quotes.english_mixed import clause_end, noun_claim, object_tail
+from newsnlp.quotes.english_mixed import clause_end, naming_verb, noun_claim, object_tail, surface_name
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, is_title,
                                       parenthetical, source_phrase)
@@ -168,6 +168,8 @@ class EnglishQuotes(EnglishCues):
             return RawQuote(min(c_start, q_start), max(c_end, q_end), "mixed", span_of(doc, claim[2].i, claim[2].i + 1),
                             subtree_span(owner), owner.i)
         verb = self._governing_cue(span, inside) or self._tail_cue(doc, span)
+        if short and verb is not None and verb.dep_ in ("acl", "amod") and (named := self._naming(doc, span, inside)):
+            return named  # 'the loophole called an “inversion”': a participle on a noun has no speaker of its own
         lead = self._lead_cue(doc, span) if verb is None else None
         if lead is not None:
             # 'Trump issued a statement, “…”': the whole quotation follows its attribution, so it is direct.
@@ -175,7 +177,7 @@ class EnglishQuotes(EnglishCues):
             return RawQuote(q_start, q_end, "direct", span_of(doc, lead.i, lead.i + 1), speaker, head)
         if verb is None and short:
             # A short quote needs a verb that takes it: a person's words inside a clause, else a name or scare quote.
-            return self._fragment(doc, span, inside)
+            return self._fragment(doc, span, inside) or self._naming(doc, span, inside)
         verb = verb or self._colon_cue(doc, span) or self._nearest_cue(doc, span, inside) or self._neighbour_cue(doc, span)
         if verb is None:
             return colon_speaker(doc, span, q_start, q_end) or dash_speaker(doc, q_start, q_end)
@@ -288,6 +290,26 @@ class EnglishQuotes(EnglishCues):
             return None
         return RawQuote(min(c_start, span.start_char), max(c_end, span.end_char), "mixed",
                         span_of(doc, verb.i, verb.i + 1), speaker, head)
+
+    def _naming(self, doc: Any, span: Any, inside: set[int]) -> RawQuote | None:
+        """'Beruff, a Scott ally, called X “strong”', 'slammed the loophole called an “inversion”' (the outer verb's)."""
+        found = naming_verb(span)
+        if found is None:
+            return None
+        verb, start = found
+        if verb.dep_ == "acl" and not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in doc[start:span.start]):
+            token = verb.head  # the named noun: its whole phrase is the outer verb's object
+            while token.head.i != token.i and token.head.pos_ != "VERB":
+                token = token.head
+            verb, start = token.head, token.left_edge.i
+            if verb.i == token.i or verb.i > token.i or not self.is_cue(verb):
+                return None
+        own = verb.tag_ == "VBG" or any(c.dep_ in SPEAKER_DEPS for c in verb.children)  # 'calling X': the clause's subject
+        name = None if own else surface_name(verb, self._quoted_tokens)
+        speaker, head = (span_of(doc, name[0], name[1] + 1), name[1]) if name else self._speaker(verb, inside)
+        if speaker is None:
+            return None
+        return RawQuote(doc[start].idx, span.end_char, "mixed", span_of(doc, verb.i, verb.i + 1), speaker, head)
 
     # -- indirect ------------------------------------------------------------------------------
     def _object_content(self, doc: Any, verb: Any) -> RawQuote | None:

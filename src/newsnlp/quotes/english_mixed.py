@@ -96,3 +96,52 @@ def noun_claim(span: Any) -> tuple[int, int, Any, Any] | None:
             return start.idx, span.doc[end - 1].idx + len(span.doc[end - 1]), noun, owner
         token = noun
     return None
+
+
+# Verbs that name or label with a quoted object complement: 'called X “…”', 'branded X “…”'.
+_NAMING = frozenset({"call", "label", "brand", "dub", "term", "nickname"})
+# Verbs whose quoted complement follows 'as': 'hailed the vote as “fantastic”', 'described the plan as “reckless”'.
+_NAMING_AS = frozenset({"describe", "hail", "identify", "characterize", "characterise", "portray", "depict",
+                        "dismiss", "denounce", "deride", "decry", "praise", "tout", "label", "brand"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def naming_verb(span: Any) -> tuple[Any, int] | None:
+    """(verb, first token of its complement) for a short quoted complement of a naming verb found on
+    the surface, where the parse hangs the quote elsewhere ('Beruff, a Scott ally, called X “…”',
+    'hailed the vote to leave the EU as “fantastic”'). Nothing between verb and quote may start a clause."""
+    doc = span.doc
+    if span.start == 0:
+        return None
+    sent_start = doc[span.start - 1].sent.start  # the opening mark may be parsed into the next sentence
+    for i in range(span.start - 1, max(sent_start, span.start - 13) - 1, -1):
+        token = doc[i]
+        lemma = token.lemma_.lower()
+        if token.tag_ in ("VBD", "VBZ", "VBP", "VBN", "VBG") and (lemma in _NAMING or lemma in _NAMING_AS):
+            between = doc[i + 1:span.start]
+            if not len(between) or any(t.is_punct and t.text not in ("-",) or t.tag_ in _FINITE
+                                       or t.lower_ in ("and", "or", "but", "that", "which", "who") for t in between):
+                return None
+            words = [t for t in between if t.lower_ not in ("a", "an", "the")]
+            if lemma in _NAMING and not (words and words[-1].lower_ == "as"):
+                # 'called Florida’s standards “strong”'; a reduced clause ('the loophole called an “inversion”') has none
+                if not words and token.dep_ != "acl":
+                    return None
+            elif not words or words[-1].lower_ != "as" or len(words) < 2:
+                return None
+            return token, i + 1
+        if token.is_punct and token.text not in ("-", ",") or token.tag_ in _FINITE or token.lower_ in ("and", "but", "that"):
+            return None
+    return None
+
+
+def surface_name(verb: Any, quoted: set[int]) -> tuple[int, int] | None:
+    """(first, head) token of the last name before a subjectless ``verb`` in its sentence, for a parse
+    that hangs the verb on its subject ('Beruff, a Scott ally, called', 'Trump earlier called')."""
+    names = [t for t in verb.doc[verb.sent.start:verb.i] if t.dep_ not in ("compound", "pobj", "poss") and t.i not in quoted
+             and (t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP"))]
+    if not names:
+        return None
+    name = names[-1]
+    first = min([name.i] + [c.i for c in name.lefts if c.dep_ == "compound"])
+    return first, name.i
