@@ -35,6 +35,8 @@ Example:
 from __future__ import annotations
 
 import logging
+import weakref
+from dataclasses import replace
 from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator
 
@@ -55,6 +57,8 @@ QUOTE_SPANS = "newsnlp_quotes"
 SPEAKER_SPANS = "newsnlp_speakers"
 CUE_SPANS = "newsnlp_cues"
 EXTENSIONS = ("newsnlp_entities", "newsnlp_topics", "newsnlp_quotes")
+# A Doc's preprocessing (structure, views, Chinese words), shared by the components that see it.
+_PREPROCESSED: "weakref.WeakKeyDictionary[Doc, Work]" = weakref.WeakKeyDictionary()
 
 
 def register_extensions() -> None:
@@ -113,8 +117,11 @@ class _Component:
                 yield doc
 
     def _work(self, doc: Doc) -> Work:
-        lang = doc.lang_ if doc.lang_ in ("en", "zh") else None
-        work = self.analyzer.preprocess_text(doc.text, lang)
+        base = _PREPROCESSED.get(doc)
+        if base is None:
+            base = _PREPROCESSED[doc] = self.analyzer.preprocess_text(
+                doc.text, doc.lang_ if doc.lang_ in ("en", "zh") else None)
+        work = replace(base, entities=[], topics=[], quotes=[])  # each stage fills its own lists
         if doc.lang_ != "zh":  # English (or any Latin-script pipeline): the Doc is the parse
             work.en_view, work.en_doc = TextView.identity(doc.text), doc
         else:
