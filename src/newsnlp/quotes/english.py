@@ -91,7 +91,9 @@ class EnglishQuotes(EnglishCues):
                 # '“…,” she said, adding, “…”': a subjectless cue in the same paragraph goes on with the last speaker.
                 found.speaker, found.speaker_head = previous.speaker, previous.speaker_head
             if found.kind == "direct" and (is_title(text, q_start, q_end) or words <= 4 and self._term(doc, span)):
-                continue  # a show or book title on its own ('told “Fox and Friends”'); inside a reported clause it stays
+                continue  # a show or book title on its own ('told “Fox and Friends”')
+            if found.kind == "mixed" and words <= 5 and is_title(text, q_start, q_end):
+                continue  # 'said on ABC’s “This Week”': a title names a show or book, it quotes no one
             if found.kind == "mixed" and previous is not None and previous.kind == "mixed" and previous.end > found.start:
                 # Two fragments of one reported clause: '“radical Islamic terrorism” poses an “existential threat”'.
                 previous.end = max(previous.end, found.end)
@@ -272,6 +274,8 @@ class EnglishQuotes(EnglishCues):
         verb = top.head
         for _ in range(4):
             if verb.pos_ == "VERB" and verb.i not in self._quoted_tokens and self._attitude(verb):
+                if verb.lemma_.lower() not in self.fragment_lemmas:
+                    return None  # 'crushed the GOP’s “establishment” candidate': an act, not a report or judgment
                 break
             if verb.head.i == verb.i or verb.dep_ in ("relcl", "acl") and verb.pos_ == "VERB":
                 return None

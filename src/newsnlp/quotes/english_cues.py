@@ -34,6 +34,9 @@ class EnglishCues:
     def __init__(self) -> None:
         lists = cue_lists()
         self.cue_lemmas = frozenset(lists["en_verbs"])
+        # Verbs a quoted fragment in their complement can be attributed to: reporting, judging, believing, wishing.
+        self.fragment_lemmas = (self.cue_lemmas | frozenset(lists["en_judgment"]) | self.attitude_lemmas
+                                | self.volitional)
         self.speaker_nouns = frozenset(lists["en_speaker_nouns"]) | frozenset(lists["en_roles"]) | frozenset(lists["en_anonymous"])
 
     _quoted_tokens: set[int] = set()

@@ -28,6 +28,12 @@ def _opens_single(text: str, i: int) -> bool:
     return (before.isspace() or before in "([{—–-:") and not after.isspace()
 
 
+def _opens_ellipsis(text: str, i: int) -> bool:
+    """'” … they are so not like him,”': a mark before a spaced ellipsis opens a quote that starts mid-sentence."""
+    before = text[i - 1] if i else " "
+    return (before.isspace() or before in "([{—–-:") and text[i + 1:i + 4].lstrip(" ")[:1] in ("…", ".")
+
+
 def _closes_single(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
@@ -62,8 +68,8 @@ def find_quoted(text: str, start: int = 0, end: int | None = None) -> list[tuple
         elif char == '"' and ((i + 1 < end and text[i + 1] in "“”") or (i > start and text[i - 1] in "“”")):
             i += 1  # a doubled mark ("“ or ”"): the curly one counts
             continue
-        if char == "”" and not stack and _opens_single(text, i):
-            char = "“"  # a wrong-way mark used to open: ”Fear. I am …”
+        if char == "”" and not stack and (_opens_single(text, i) or _opens_ellipsis(text, i)):
+            char = "“"  # a wrong-way mark used to open: ”Fear. I am …”, ” … they are
         elif char == "“" and stack and stack[-1][0] == "”" and _closes_single(text, i) and not _opens_single(text, i):
             char = "”"  # a wrong-way mark used to close: “Cape Breton If Trump Wins“
         if char == '"':
