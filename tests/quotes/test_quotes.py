@@ -31,6 +31,7 @@ def quotes_of(analyzer, text: str):
         ("Stray “open mark with no end", ["“open mark with no end"]),
         ("“It is shameful,\" she said.", ["“It is shameful,\""]),  # a straight mark closing a curly one
         ("“Germany in the ‘20s, Zimbabwe in the ‘90s,” she said.", ["“Germany in the ‘20s, Zimbabwe in the ‘90s,”"]),
+        ("” … they are so not like him,” she said.", ["” … they are so not like him,”"]),  # a wrong-way opener
     ],
 )
 def test_find_quoted(text: str, expected: list[str]) -> None:
@@ -178,3 +179,16 @@ def test_mixed_claim_nouns_and_clause_ends(full_analyzer) -> None:
     assert any(k == "mixed" and t.startswith("that the mayor had “wasted millions”") and "Lopez" in (s or "")
                for k, t, s, _ in found), found
     assert any(k == "mixed" and t == "the budget “a total disaster”" and s == "Daniel Okafor" for k, t, s, _ in found), found
+
+
+def test_fragments_need_a_verb_of_saying_judging_or_believing(full_analyzer) -> None:
+    text = ("Primary night\n\n"
+            "Six years earlier, Jim Walters crushed the party’s “establishment” candidate to win the seat.\n\n"
+            "Anna Berg hailed the result as “a new dawn” for the county.\n\n"
+            "Protesters marching through the streets chanted “What curfew?” until dawn.\n\n"
+            "Walters later said on NBC’s “Meet the Press” that he would run again.")
+    found = quotes_of(full_analyzer, text)
+    assert not any("establishment" in t for _, t, _, _ in found), found  # an act, not a report
+    assert any(k == "mixed" and "“a new dawn”" in t and s == "Anna Berg" for k, t, s, _ in found), found
+    assert any(t == "“What curfew?”" and c == "chanted" for _, t, _, c in found), found
+    assert not any("Meet the Press" in t for _, t, _, _ in found), found  # a show's title quotes no one
