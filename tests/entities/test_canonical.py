@@ -43,3 +43,17 @@ def test_countries_group_by_iso_with_fullest_name() -> None:
     found = {(e.name, e.iso): [m.form for m in e.mentions] for e in entities}
     assert found == {("United States", "US"): ["name", "name", "demonym"], ("China", "CN"): ["demonym"]}
     assert [e.id for e in entities] == ["e0", "e1"]
+
+
+def test_chinese_given_names_and_org_short_forms_join_their_full_names() -> None:
+    ms = [Candidate(0, 3, "吴伯雄", "PERSON"), Candidate(10, 12, "伯雄", "PERSON"), Candidate(20, 22, "王毅", "PERSON"),
+          Candidate(30, 34, "湖南大学", "ORG"), Candidate(40, 42, "湖大", "ORG"),
+          Candidate(50, 57, "国家禁毒委员会", "ORG"), Candidate(60, 65, "国家禁毒委", "ORG"),
+          Candidate(70, 76, "中国建设银行", "ORG"), Candidate(80, 82, "建行", "ORG"), Candidate(90, 94, "中国银行", "ORG"),
+          Candidate(100, 103, "国务院", "ORG"), Candidate(110, 116, "国务院办公厅", "ORG")]
+    groups = {e.name: sorted(m.text for m in e.mentions) for e in group_entities(ms)}
+    assert groups["吴伯雄"] == ["伯雄", "吴伯雄"] and groups["王毅"] == ["王毅"]
+    assert groups["湖南大学"] == ["湖南大学", "湖大"]
+    assert groups["国家禁毒委员会"] == ["国家禁毒委", "国家禁毒委员会"]
+    assert groups["中国建设银行"] == ["中国建设银行", "建行"] and groups["中国银行"] == ["中国银行"]
+    assert groups["国务院"] == ["国务院"] and groups["国务院办公厅"] == ["国务院办公厅"]  # a unit of its own

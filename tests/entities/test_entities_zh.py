@@ -71,3 +71,14 @@ def test_a_shared_short_form_goes_to_the_country_the_article_names(full_analyzer
     for article, iso in ((brazil, "BR"), (pakistan, "PK")):
         [country] = [e for e in article.countries if any(m.text == "巴方" for m in e.mentions)]
         assert country.iso == iso
+
+
+def test_bylines_facilities_funds_and_names_running_into_places(full_analyzer) -> None:
+    text = ("华西都市报讯 (记者 王小明) 昨日，嘉实主题、金鹰优选等基金小幅下跌。\n\n"
+            "新华社记者李斌岳麓山下报道，车辆在博爱交汇处发生事故。")
+    a = full_analyzer.analyze(text, lang="zh")
+    by_label = {(e.label, e.name) for e in a.entities}
+    assert ("ORG", "华西都市报") in by_label  # the paper of the byline
+    assert not any(name in ("嘉实", "金鹰") for _, name in by_label)  # fund names, not people or companies
+    assert ("ORG", "博爱交汇处") not in by_label  # a junction is a place
+    assert not any(label == "PERSON" and name.startswith("李斌岳") for label, name in by_label)

@@ -2,8 +2,12 @@
 
 * PERSON: a short form (surname, first name, 温 for 温总理) joins the full name containing it
   (the nearest one before it when two full names share it); the canonical name is the fullest.
+* PERSON (Chinese): a two-character given name joins the three-character name it ends (伯雄 → 吴伯雄).
 * ORG: acronyms join the name they abbreviate (FBI → Federal Bureau of Investigation); a
-  multi-word name joins a longer one it ends (Security Council → UN Security Council).
+  multi-word name joins a longer one it ends (Security Council → UN Security Council); a Chinese
+  short form joins the name whose characters it keeps in order (湖大 → 湖南大学, 人社部 →
+  人力资源和社会保障部, 国家禁毒委 → 国家禁毒委员会), but not a name of its own kind (中国银行 is
+  not 中国建设银行).
 * COUNTRY: one entity per ISO code, named by the fullest name used, else the common name.
 * LOCATION and others: one entity per surface form.
 
@@ -62,6 +66,27 @@ def _acronym(text: str) -> str:
     return "".join(w[0] for w in words if w[0].isalpha()).upper()
 
 
+# Suffixes that end a full organisation name: a short form ending in one is a name of its own.
+_ZH_ORG_SUFFIXES = ("银行", "大学", "学院", "公司", "集团", "委员会", "协会", "联合会", "研究院", "研究所", "医院",
+                    "中心", "政府", "法院", "检察院", "电视台", "日报", "晚报", "基金会", "证券", "保险")
+
+
+def _zh_abbreviates(short: str, full: str) -> bool:
+    """Whether the Chinese org name ``short`` abbreviates ``full`` (湖大 → 湖南大学, 建行 → 中国建设银行)."""
+    if not (2 <= len(short) < len(full)) or not _HAN.match(short) or short[0] not in full[:3]:
+        return False
+    if full.endswith(short):
+        return False  # 国务院 in 美国国务院: a country's own body, kept apart (see the entity stage)
+    if full.startswith(short):
+        # 清华 → 清华大学, 国家禁毒委 → 国家禁毒委员会; not 国务院 → 国务院办公厅, a unit of its own.
+        rest = full[len(short):]
+        return rest in _ZH_ORG_SUFFIXES or any(x.startswith(short[-1] + rest) for x in _ZH_ORG_SUFFIXES)
+    if any(short.endswith(x) and full.endswith(x) for x in _ZH_ORG_SUFFIXES) or short[-1] not in full[-3:]:
+        return False
+    chars = iter(full)
+    return all(c in chars for c in short)
+
+
 def _is_acronym(text: str) -> bool:
     bare = text.replace(".", "").replace("&", "")
     return 2 <= len(bare) <= 7 and bare.isupper() and bare.isalpha()
@@ -109,11 +134,19 @@ def group_entities(candidates: list[Candidate], *, gazetteer_name=None) -> list[
             for i, (_, label, name, mentions, iso, aliases) in enumerate(entities)]
 
 
+def _is_full_name(name: str, given_names: set[str]) -> bool:
+    if _HAN.search(name):
+        return len(name) >= 2 and name not in given_names
+    return len(_words(name)) >= 2
+
+
 def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_key: dict) -> None:
+    # 伯雄 after 吴伯雄: a Chinese given name used alone is a short form, like a surname.
+    given_names = {c.name[1:] for c in persons if len(c.name) == 3 and all(_HAN.match(ch) for ch in c.name)}
     full: list[tuple[int, list[str], int]] = []  # (start, words, cluster index)
     for cand in persons:
         words = _words(cand.name)
-        if len(words) >= 2 or (_HAN.search(cand.name) and len(cand.name) >= 2):
+        if _is_full_name(cand.name, given_names):
             key = ("PERSON", " ".join(words).lower())
             # "Vladimir Putin" joins an earlier "Vladimir Vladimirovich Putin" and vice versa.
             match = next((idx for _, w, idx in full if len(words) >= 2 and len(w) >= 2
@@ -128,12 +161,12 @@ def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_
                 clusters.append([cand])
             full.append((cand.start, words, by_key[key]))
     for cand in persons:
-        words = _words(cand.name)
-        if len(words) >= 2 or (_HAN.search(cand.name) and len(cand.name) >= 2):
+        if _is_full_name(cand.name, given_names):
             continue
         short = cand.name.lower()
         owners = [(start, idx) for start, w, idx in full
-                  if (short in {x.lower() for x in w if x[:1].isupper()} if len(w) >= 2 else w[0].startswith(cand.name))]
+                  if (short in {x.lower() for x in w if x[:1].isupper()} if len(w) >= 2
+                      else w[0].startswith(cand.name) or (len(w[0]) == 3 and w[0][1:] == cand.name))]
         if owners:
             before = [o for o in owners if o[0] <= cand.start]
             idx = max(before)[1] if before else min(owners)[1]
@@ -156,8 +189,10 @@ def _group_orgs(orgs: list[Candidate], clusters: list[list[Candidate]], by_key: 
         if key in by_key:
             clusters[by_key[key]].append(cand)
             continue
-        # A multi-word name that ends a longer one already seen ("Security Council").
+        # A multi-word name that ends a longer one already seen ("Security Council"), a Chinese short form.
         parent = next((k for k in long_forms if len(folded.split()) >= 2 and k.endswith(" " + folded)), None)
+        if parent is None and _HAN.match(folded):
+            parent = next((k for k in long_forms if _zh_abbreviates(folded, k)), None)
         if parent is not None:
             by_key[key] = by_key[("ORG", parent)]
             clusters[by_key[key]].append(cand)

@@ -33,6 +33,14 @@ _GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|财政部|商�
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
+# 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
+_BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
+                           r"|新京报)讯")
+_PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
+# Facilities are places, not organisations (博爱交汇处, 香港国际机场).
+_FACILITY = re.compile(r"(?:交汇处|交界处|路口|广场|大桥|隧道|公路|大道|机场|码头|车站|体育馆|体育场|大厦|大楼|公园|口岸)$")
+# Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
+_FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
 _CONTEXT_ABBREVIATIONS = (
     (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
     (re.compile(r"菲(?=籍|方)"), "PH"),
@@ -180,6 +188,7 @@ class ChineseMentions:
         spans_of_words = set(para.words)
         media = [m.span() for m in _media_pattern().finditer(text)
                  if m.start() in starts or text[m.start() - 1:m.start()] in ("据", "《", "（", "(", "、", " ")]
+        media += [m.span(1) for m in _BYLINE_PAPER.finditer(text) if not any(a < m.end(1) and m.start(1) < b for a, b in media)]
         found.extend((s, e, "ORG", None) for s, e in media)
         for ent in doc.ents:
             label = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOCATION", "GPE": "LOCATION"}.get(ent.label_)
@@ -208,6 +217,16 @@ class ChineseMentions:
                 continue
             if label == "PERSON" and len(ent.text) == 2 and _TITLE_TAIL.match(ent.text):
                 end = start + 1  # 任老, 温总: the surname is the mention
+            if label == "PERSON" and end not in ends:
+                # 李斌|岳麓山: a name that runs into a place name ends where the place name starts.
+                cut = max((s for s, e in para.words if start + 2 <= s < end < e and e - s >= 3
+                           and text[e - 1] in _PLACE_ENDS and "·" not in text[start:end]), default=None)
+                if cut is not None:
+                    end = cut
+            if label in ("PERSON", "ORG") and _FUND_TAIL.match(text, end) and "基金" in text[end:end + 40]:
+                continue
+            if label == "ORG" and _FACILITY.search(ent.text):
+                label = "LOCATION"
             if label == "ORG":
                 split = _GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
                 if split and gazetteer.name_iso(split.group(1)):
