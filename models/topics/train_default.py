@@ -8,7 +8,8 @@ articles), then measures the dev sets, the labelled full articles in ``shared/ar
 speed/size/load time, prints everything and stores the numbers in the model's metadata.
 Deterministic: fixed seed, single-threaded solver.
 Hyper-parameters are ``newsnlp.topics.linear.DEFAULT_CONFIGS`` (v2: Chinese averages LinearSVC and
-NB-SVM weights, ``nb_mix=0.5``); the model card ``models/topics/README.md`` records the measurements.
+NB-SVM weights, ``nb_mix=0.5``; v3: a neural head over the records' ``source_label`` fine labels is
+blended in for short texts, see ``newsnlp.topics.neural``); the model card ``models/topics/README.md`` records the measurements.
 """
 
 from __future__ import annotations

@@ -191,3 +191,33 @@ def test_nbsvm_mix_trains_saves_and_reloads(tmp_path: Path, labels: list[str]) -
     again = TopicModel.load(model.save(tmp_path / "nb"))
     texts = ["planet rocket", "香蕉", "cherry orbit"]
     assert again.predict_proba(texts) == model.predict_proba(texts)
+
+
+def test_neural_head_trains_saves_reloads_and_refuses_tampering(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from newsnlp.topics.linear import DEFAULT_CONFIGS
+
+    configs = {lang: replace(DEFAULT_CONFIGS[lang], neural={"dim": 8, "epochs": 3}, neural_min_texts=0,
+                              neural_weight=0.5)
+               for lang in ("en", "zh")}
+    # Fine labels: each coarse label is a union of two made-up sub-labels.
+    records = [dict(r, source_label=f"{r['label']}-{i % 2}") for i, r in enumerate(make_records(n_per_label=150))]
+    model = train(records, configs=configs, seed=3)
+    en = model.models["en"]
+    assert en.neural is not None and en.neural.weight == 0.5
+    assert sorted(en.neural.fine_labels) == sorted(f"{lab}|{lab}-{k}" for lab in WORDS for k in (0, 1))
+    assert model.predict(["rocket orbit comet", "apple mango", "香蕉苹果"]) == ["space", "fruit", "fruit"]
+    folder = model.save(tmp_path / "nn")
+    again = TopicModel.load(folder)
+    texts = ["planet rocket", "香蕉", "cherry orbit"]
+    assert again.predict_proba(texts) == model.predict_proba(texts)
+    assert json.loads((folder / "model.json").read_text())["format_version"] == 2
+    # Without fine labels, or with fine_key=None, no head is trained.
+    assert train(records, configs=configs, seed=3, fine_key=None).models["en"].neural is None
+    # A 'neural' entry whose arrays have the wrong shape is refused.
+    doc = json.loads((folder / "model.json").read_text())
+    doc["languages"]["en"]["neural"]["dim"] = 9
+    (folder / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(TopicModelError):
+        TopicModel.load(folder)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import zipfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,12 +24,14 @@ import numpy as np
 
 from .features import AnalyzerSpec, cjk_ratio
 from .linear import DEFAULT_CONFIGS, LangConfig, LangModel
+from .neural import NeuralHead
 from newsnlp.errors import ModelFormatError
 
 logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "newsnlp-topic-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the optional neural head; version 1 folders still load
+SUPPORTED_VERSIONS = (1, 2)
 MODEL_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
 LANGUAGES = ("en", "zh")
@@ -82,12 +85,15 @@ class TopicModel:
         self.labels: list[str] = sorted({lab for m in self.models.values() for lab in m.labels})
 
     # ---- training ---------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence[str], langs: Sequence[str | None] | None = None) -> "TopicModel":
+    def fit(self, texts: Sequence[str], labels: Sequence[str], langs: Sequence[str | None] | None = None,
+            fine_labels: Sequence[str | None] | None = None) -> "TopicModel":
         """Train one classifier per language found in ``texts`` (``langs`` or detected).
 
-        Mixed-language texts are used for both languages.
+        Mixed-language texts are used for both languages. ``fine_labels`` (optional, one per text,
+        e.g. the source's own category) let a language whose config has ``neural`` add the neural head.
         """
-        if len(texts) != len(labels) or (langs is not None and len(langs) != len(texts)):
+        if len(texts) != len(labels) or (langs is not None and len(langs) != len(texts)) or (
+                fine_labels is not None and len(fine_labels) != len(texts)):
             raise TopicModelError("texts, labels and langs must have the same length")
         if not texts:
             raise TopicModelError("no training texts")
@@ -98,8 +104,9 @@ class TopicModel:
             if not idx:
                 continue
             logger.info("training %s topic model on %d texts", lang, len(idx))
+            fine = None if fine_labels is None else [str(fine_labels[i]) for i in idx]
             self.models[lang] = LangModel.fit([texts[i] for i in idx], [labels[i] for i in idx],
-                                              self.configs[lang], seed=self.seed)
+                                              self.configs[lang], seed=self.seed, fine_labels=fine)
         self.labels = sorted(set(labels))
         return self
 
@@ -181,6 +188,14 @@ class TopicModel:
                     raise TopicModelError("vocabulary terms must not contain newlines")
                 arrays[f"{p}vocab{k}"] = np.frombuffer("\n".join(spec.vocabulary).encode("utf-8"), dtype=np.uint8)
                 arrays[f"{p}idf{k}"] = spec.idf.astype(np.float32)
+            head = m.neural
+            if head is not None:
+                arrays[p + "nn_emb"] = head.emb_q.astype(np.int8)
+                arrays[p + "nn_scale"] = head.emb_scale.astype(np.float32)
+                arrays[p + "nn_b1"] = head.b1.astype(np.float32)
+                arrays[p + "nn_w2"] = head.w2.astype(np.float32)
+                arrays[p + "nn_b2"] = head.b2.astype(np.float32)
+                arrays[p + "nn_map"] = head.label_map.astype(np.int32)
             langs_json[lang] = {
                 "labels": m.labels,
                 "analyzers": [dict(s.params(), vocab_size=len(s.vocabulary)) for s in m.specs],
@@ -189,7 +204,11 @@ class TopicModel:
                 "max_chars": m.max_chars,
                 "info": m.info,
             }
-        np.savez_compressed(folder / ARRAYS_FILE, **arrays)
+            if head is not None:
+                langs_json[lang]["neural"] = {"fine_labels": head.fine_labels, "dim": int(head.b1.shape[0]),
+                                              "temperature": head.temperature, "weight": head.weight,
+                                              "max_chars": head.max_chars}
+        _write_npz(folder / ARRAYS_FILE, arrays)
         doc = {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
@@ -233,6 +252,20 @@ class TopicModel:
         return model
 
 
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like ``np.savez_compressed``, but the int8 neural embeddings are stored uncompressed.
+
+    They barely compress (about 1%) and inflating them would nearly double the load time. The
+    result is an ordinary ``.npz`` file (a zip of ``.npy`` files) that ``np.load`` reads.
+    """
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key, arr in arrays.items():
+            info = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED if key.endswith(".nn_emb") else zipfile.ZIP_DEFLATED
+            with zf.open(info, "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
+
+
 def _read_model_json(folder: Path) -> dict[str, Any]:
     path = folder / MODEL_FILE
     if not path.is_file():
@@ -244,9 +277,9 @@ def _read_model_json(folder: Path) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise TopicModelError(f"{path}: unknown format {doc.get('format') if isinstance(doc, dict) else None!r}; "
                               f"expected {FORMAT_NAME!r}")
-    if doc.get("format_version") != FORMAT_VERSION:
+    if doc.get("format_version") not in SUPPORTED_VERSIONS:
         raise TopicModelError(f"{path}: unsupported format_version {doc.get('format_version')!r}; "
-                              f"this newsnlp reads version {FORMAT_VERSION}")
+                              f"this newsnlp reads versions {', '.join(map(str, SUPPORTED_VERSIONS))}")
     return doc
 
 
@@ -285,6 +318,7 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
         raise TopicModelError(f"label list of {lang!r} in arrays.npz does not match model.json")
     n_feat = sum(len(s.vocabulary) for s in specs) if any(s.vocabulary for s in specs) else 0
     k = len(lang_labels)
+    neural = _build_head(lang, params.get("neural"), arrays, n_feat, k)
     return LangModel(
         labels=lang_labels,
         specs=specs,
@@ -296,4 +330,37 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
         long_chars=long_chars,
         max_chars=max_chars,
         info=dict(params.get("info") or {}),
+        neural=neural,
+    )
+
+
+def _build_head(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int) -> NeuralHead | None:
+    """The neural head of ``lang`` from model.json parameters and arrays, or None if it has none."""
+    p = f"{lang}."
+    if params is None:
+        if any(key.startswith(p + "nn_") for key in arrays):
+            raise TopicModelError(f"arrays.npz: neural arrays for {lang!r} but no 'neural' entry in model.json")
+        return None
+    try:
+        fine = [str(f) for f in params["fine_labels"]]
+        dim = int(params["dim"])
+        temperature, weight, max_chars = float(params["temperature"]), float(params["weight"]), int(params["max_chars"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TopicModelError(f"model.json: bad neural parameters for language {lang!r} ({exc!r})") from exc
+    if not fine or dim <= 0 or not 0.0 <= weight <= 1.0 or n_feat == 0:
+        raise TopicModelError(f"model.json: bad neural parameters for language {lang!r}")
+    label_map = _array(arrays, p + "nn_map", np.int32, (len(fine),))
+    if label_map.min() < 0 or label_map.max() >= n_labels:
+        raise TopicModelError(f"arrays.npz: {p}nn_map points outside the labels of {lang!r}")
+    return NeuralHead(
+        fine_labels=fine,
+        label_map=label_map,
+        emb_q=_array(arrays, p + "nn_emb", np.int8, (n_feat, dim)),
+        emb_scale=_array(arrays, p + "nn_scale", np.float32, (n_feat,)),
+        b1=_array(arrays, p + "nn_b1", np.float32, (dim,)),
+        w2=_array(arrays, p + "nn_w2", np.float32, (dim, len(fine))),
+        b2=_array(arrays, p + "nn_b2", np.float32, (len(fine),)),
+        temperature=temperature,
+        weight=weight,
+        max_chars=max_chars,
     )

@@ -36,11 +36,11 @@ def _rows(records: Records, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return rows
 
 
-def _columns(records: Records, text_key: str, label_key: str, lang_key: str | None
-             ) -> tuple[list[str], list[str], list[str | None] | None]:
-    keys = (text_key, label_key) + ((lang_key,) if lang_key else ())
+def _columns(records: Records, text_key: str, label_key: str, lang_key: str | None, fine_key: str | None = None
+             ) -> tuple[list[str], list[str], list[str | None] | None] | tuple[Any, ...]:
+    keys = (text_key, label_key) + ((lang_key,) if lang_key else ()) + ((fine_key,) if fine_key else ())
     rows = _rows(records, keys)
-    texts, labels, langs = [], [], []
+    texts, labels, langs, fines = [], [], [], []
     for n, row in enumerate(rows):
         text, label = row[text_key], row[label_key]
         if not isinstance(text, str) or not text.strip():
@@ -51,12 +51,17 @@ def _columns(records: Records, text_key: str, label_key: str, lang_key: str | No
         texts.append(text)
         labels.append(label)
         langs.append(lang if isinstance(lang, str) else None)
+        if fine_key:
+            fine = row.get(fine_key)
+            fines.append(str(fine) if fine is not None and str(fine) else label)
+    if fine_key:
+        return texts, labels, (langs if lang_key else None), fines
     return texts, labels, (langs if lang_key else None)
 
 
 def train(records: Records, *, text_key: str = "text", label_key: str = "label", lang_key: str | None = "lang",
           configs: dict[str, LangConfig] | None = None, seed: int = 0,
-          metadata: dict[str, Any] | None = None) -> TopicModel:
+          metadata: dict[str, Any] | None = None, fine_key: str | None = "source_label") -> TopicModel:
     """Train a :class:`TopicModel` from records (dicts or a pandas DataFrame).
 
     Args:
@@ -66,13 +71,19 @@ def train(records: Records, *, text_key: str = "text", label_key: str = "label",
         configs: per-language hyper-parameters overriding ``linear.DEFAULT_CONFIGS``.
         seed: seed for the calibration split and the solver (training is deterministic).
         metadata: extra entries for ``model.metadata``.
+        fine_key: field with a finer label inside ``label`` (e.g. the source's own category;
+            records without it use their label). Used by the neural head of languages whose config
+            has ``neural`` and that have enough texts; ``None`` trains without the head.
 
     Raises:
         TopicModelError: on empty input or a record without text or label.
     """
-    texts, labels, langs = _columns(records, text_key, label_key, lang_key)
+    if fine_key:
+        texts, labels, langs, fines = _columns(records, text_key, label_key, lang_key, fine_key)
+    else:
+        (texts, labels, langs), fines = _columns(records, text_key, label_key, lang_key), None
     model = TopicModel(configs=configs, seed=seed)
-    model.fit(texts, labels, langs)
+    model.fit(texts, labels, langs, fine_labels=fines)
     model.metadata = {
         "trained_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "n_train": len(texts),
