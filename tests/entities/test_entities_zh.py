@@ -82,3 +82,14 @@ def test_bylines_facilities_funds_and_names_running_into_places(full_analyzer) -
     assert not any(name in ("嘉实", "金鹰") for _, name in by_label)  # fund names, not people or companies
     assert ("ORG", "博爱交汇处") not in by_label  # a junction is a place
     assert not any(label == "PERSON" and name.startswith("李斌岳") for label, name in by_label)
+
+
+def test_country_words_in_bodies_and_places(full_analyzer) -> None:
+    # The body is named alone too: the country is a modifier (美国 + 国务院, apart from China's 国务院).
+    a = full_analyzer.analyze("美国国务院发表声明。国务院总理李强当天会见了来宾。", lang="zh")
+    assert {("COUNTRY", "美国"), ("ORG", "国务院")} <= {(e.label, e.name) for e in a.entities}
+    # Never named alone: one organisation; a minister's ministry too; a place opening with a country word.
+    a = full_analyzer.analyze("美国国会通过法案。委内瑞拉能矿部长阿列塔表示，中国美术馆将展出油画。", lang="zh")
+    found = {(e.label, e.name) for e in a.entities}
+    assert {("ORG", "美国国会"), ("ORG", "委内瑞拉能矿部"), ("LOCATION", "中国美术馆")} <= found, found
+    assert not any(label == "COUNTRY" for label, _ in found), found
