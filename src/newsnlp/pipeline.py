@@ -22,6 +22,8 @@ import importlib.util
 from contextlib import ExitStack
 import logging
 import re
+import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib.metadata import entry_points
@@ -114,6 +116,9 @@ class Analyzer:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         base = settings or Settings.from_env()
         self.settings = replace(base, **overrides) if overrides else base
+        #: Seconds spent so far in tokenization ("tokenize") and in each stage, by name: what the
+        #: benchmarks read to give each stage's share of a run. Reset it with ``.clear()``.
+        self.stage_seconds: Counter[str] = Counter()
 
     # -- models, loaded on first use ------------------------------------------------------
     @cached_property
@@ -237,9 +242,12 @@ class Analyzer:
         with ExitStack() as zone:
             if any(w.en_view is not None for w in works):
                 zone.enter_context(self.english.memory_zone())
+            started = time.perf_counter()
             self._tokenize_english(works)
             self._tokenize_chinese(works)
+            self.stage_seconds["tokenize"] += time.perf_counter() - started
             for stage in self.stages:
+                started = time.perf_counter()
                 try:
                     stage(works)
                 except NewsNLPError:
@@ -247,6 +255,7 @@ class Analyzer:
                 except Exception as error:
                     ids = ", ".join(str(w.id) for w in works[:5])
                     raise StageError(f"stage {stage.name!r} failed: {error!r} (batch of {ids}...)") from error
+                self.stage_seconds[stage.name] += time.perf_counter() - started
             articles = [work.to_article() for work in works]
             for work in works:
                 work.en_doc = None
