@@ -37,6 +37,7 @@ _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|
 _GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|财政部|商务部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
+_SPACE = re.compile(r"\s")
 _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 # 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
 _BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
@@ -235,7 +236,16 @@ class ChineseMentions:
         text = para.view.text
         folded = fold_text(text)  # the view is folded already: this is the same text but for rare marks
         words = plain_words(para.dag_path) if para.dag_path is not None and folded == text else None
-        return set_char_features(self.nlp.make_doc(text), folded, words)
+        return set_char_features(self._char_doc(text), folded, words)
+
+    def _char_doc(self, text: str) -> Any:
+        """``nlp.make_doc(text)``: one token per character; without whitespace, built directly (the
+        tokenizer's alignment of words to text is a tenth of the stage's time)."""
+        if _SPACE.search(text):
+            return self.nlp.make_doc(text)
+        from spacy.tokens import Doc
+
+        return Doc(self.nlp.vocab, words=list(text), spaces=[False] * len(text))
 
     def _paragraph(self, work: Work, para: Any, doc: Any) -> list[Candidate]:
         gazetteer = country_gazetteer()
