@@ -44,14 +44,15 @@ _BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|
                            r"|新京报)讯")
 # '委内瑞拉能矿部长': the ministry of a minister named after a country.
 _MINISTRY = re.compile(r"((?:(?!助理|副|部)[\u4e00-\u9fff]){1,6}?部)(?=长)")  # not 助理国防部长, 国防部副部长
-# Places whose name may open with a country word (中国美术馆, 香港新机场, 印度次大陆, 朝鲜半岛).
-_PLACE_NAME = re.compile(r"([\u4e00-\u9fff]{0,8}?)(博物馆|纪念馆|展览馆|图书馆|美术馆|机场|大厦|大桥|次大陆|广场|公园|体育馆|体育场"
-                         r"|半岛|海峡|运河)")
+# Heads of the names of places and facilities: such a name is a LOCATION, never an ORG (博爱交汇处,
+# 中国美术馆); a country word opening a named one is part of it (香港新机场, 印度次大陆, 朝鲜半岛), not
+# one of the generic kind (香港 + 口岸, 香港 + 元朗公路).
+_NAMED_PLACE_HEADS = "博物馆|纪念馆|展览馆|图书馆|美术馆|机场|大厦|大桥|次大陆|广场|公园|体育馆|体育场|半岛|海峡|运河"
+_PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{0,8}}?)({_NAMED_PLACE_HEADS})")
+_FACILITY = re.compile(rf"(?:{_NAMED_PLACE_HEADS}|交汇处|交界处|路口|隧道|公路|大道|码头|车站|大楼|口岸)$")
 # Words that make the stretch a phrase, not a name (中国的博物馆, 美国第一座大桥).
 _NOT_IN_NAMES = frozenset("的在就等和与对第首大最是为把被向从将已也都而及或一个各该这那些今明昨年月日")
 _PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
-# Facilities are places, not organisations (博爱交汇处, 香港国际机场).
-_FACILITY = re.compile(r"(?:交汇处|交界处|路口|广场|大桥|隧道|公路|大道|机场|码头|车站|体育馆|体育场|大厦|大楼|公园|口岸)$")
 # Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
 _FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
 _CONTEXT_ABBREVIATIONS = (
@@ -165,7 +166,8 @@ def _country_bodies(work: Work, text: str, found: list[tuple[int, int, str, str 
             nxt = ends.get(end)
             if nxt is not None and nxt[1] == "ORG" and _GOV_BODY.match(text[start:nxt[0]]):
                 body_end = nxt[0]
-            elif nxt is None and (ministry := _MINISTRY.match(text, end)) and not set(ministry.group(1)) & _NOT_IN_NAMES:
+            elif (nxt is None and (ministry := _MINISTRY.match(text, end)) and not set(ministry.group(1)) & _NOT_IN_NAMES
+                  and all(e <= end or s >= ministry.end() for s, e, _, _ in found)):
                 body_end = ministry.end()
             if body_end is not None and not _named_alone(work, text[start:body_end], end - start):
                 out.append((start, body_end, "ORG", None))
