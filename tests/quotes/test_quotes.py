@@ -192,3 +192,10 @@ def test_fragments_need_a_verb_of_saying_judging_or_believing(full_analyzer) -> 
     assert any(k == "mixed" and "“a new dawn”" in t and s == "Anna Berg" for k, t, s, _ in found), found
     assert any(t == "“What curfew?”" and c == "chanted" for _, t, _, c in found), found
     assert not any("Meet the Press" in t for _, t, _, _ in found), found  # a show's title quotes no one
+
+
+def test_reported_clause_quoted_in_part_is_mixed(full_analyzer) -> None:
+    text = ("Debate plans\n\n"
+            "According to radio host Rush Limbaugh, the move reeks of “fear” and desperation.")
+    found = quotes_of(full_analyzer, text)
+    assert any(k == "mixed" and "reeks of “fear”" in t and "Limbaugh" in (s or "") for k, t, s, _ in found), found

@@ -24,8 +24,8 @@ from typing import Any
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
 from newsnlp.quotes.english_mixed import clause_end, naming_verb, noun_claim, object_tail, surface_name
 from newsnlp.quotes.marks import find_quoted_paragraphs
-from newsnlp.quotes.patterns import (according, colon_speaker, dash_speaker, headline_claims, impression, is_title,
-                                      parenthetical, source_phrase)
+from newsnlp.quotes.patterns import (according, according_source, colon_speaker, dash_speaker, headline_claims,
+                                     impression, is_title, parenthetical, source_phrase)
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -72,7 +72,7 @@ class EnglishQuotes(EnglishCues):
             if continues and (governing is None or (previous.cue is not None and governing.idx == previous.cue[0])):
                 # '“…,” Grayson said. “…”': a quote right after an attributed one, with no verb of its own.
                 found = RawQuote(q_start, q_end, "direct", previous.cue, previous.speaker, previous.speaker_head)
-                source = self._according_source(doc, previous.end, q_start)
+                source = according_source(doc, previous.end, q_start)
                 if source is not None:
                     # '“…,” Sanders said, according to CNN. “…”': what follows is the source's report.
                     found.speaker, found.speaker_head = source
@@ -100,19 +100,11 @@ class EnglishQuotes(EnglishCues):
                 continue
             quotes.append(found)
             previous = found
-        quotes.extend(self._indirect(doc, quotes))
+        for found in self._indirect(doc, quotes):
+            if any(found.start <= a and b <= found.end for a, b in quoted):
+                found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
+            quotes.append(found)
         return quotes
-
-    @staticmethod
-    def _according_source(doc: Any, start: int, end: int) -> tuple[tuple[int, int], int] | None:
-        """The source of an 'according to X' phrase between ``start`` and ``end`` (view offsets)."""
-        span = doc.char_span(start, end, alignment_mode="contract")
-        for token in span or []:
-            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-                obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
-                if obj is not None and obj.right_edge.idx < end:
-                    return subtree_span(obj), obj.i
-        return None
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless

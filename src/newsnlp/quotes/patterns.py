@@ -136,6 +136,17 @@ def according(doc: Any, token: Any) -> RawQuote | None:
     return found
 
 
+def according_source(doc: Any, start: int, end: int) -> tuple[tuple[int, int], int] | None:
+    """The source of an 'according to X' phrase between ``start`` and ``end`` (view offsets)."""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    for token in span or []:
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.right_edge.idx < end:
+                return subtree_span(obj), obj.i
+    return None
+
+
 def _rest_of_sentence(doc: Any, token: Any, obj: Any) -> RawQuote | None:
     """Content on the longer side of the phrase ``token … obj`` in its sentence; ``obj`` speaks."""
     s_start, s_end = subtree_span(obj)
