@@ -93,3 +93,11 @@ def test_country_words_in_bodies_and_places(full_analyzer) -> None:
     found = {(e.label, e.name) for e in a.entities}
     assert {("ORG", "美国国会"), ("ORG", "委内瑞拉能矿部"), ("LOCATION", "中国美术馆")} <= found, found
     assert not any(label == "COUNTRY" for label, _ in found), found
+
+
+def test_person_name_shapes(full_analyzer) -> None:
+    text = "热火队的勒布朗-詹姆斯得到30分。记者任茜茜 魏梅竹报道，车队沿格林伍德路前往罗纳德·里根大厦。"
+    found = {(e.label, e.name) for e in full_analyzer.analyze(text, lang="zh").entities}
+    assert ("PERSON", "勒布朗-詹姆斯") in found, found  # given and family name joined by a hyphen: one person
+    assert not any(label == "PERSON" and " " in name for label, name in found), found  # two names, a space apart
+    assert not any(label == "PERSON" and name.endswith(("路", "大厦")) for label, name in found), found

@@ -10,7 +10,8 @@
   the body alone; otherwise the whole is one ORG (美国国会, 委内瑞拉能矿部长 → 委内瑞拉能矿部). A country
   word opening a place's name is part of it (中国美术馆, 朝鲜半岛: LOCATION).
 * Rules for news: the paper of an 'XX报讯' byline is an ORG; facilities are places (博爱交汇处);
-  fund names are no one (嘉实主题, 金鹰优选); a name running into a place name stops there.
+  fund names are no one (嘉实主题, 金鹰优选); a name running into a place name stops there;
+  勒布朗-詹姆斯 is one person, 任茜茜 魏梅竹 two.
 * 温总理 is a mention of 温家宝 when 温家宝 is in the article (surname + title).
 * A person's name carries its pinyin (习近平 → "Xi Jinping") to link with English mentions.
 """
@@ -52,6 +53,9 @@ _PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{0,8}}?)({_NAMED_PLACE_HEADS})")
 _FACILITY = re.compile(rf"(?:{_NAMED_PLACE_HEADS}|交汇处|交界处|路口|隧道|公路|大道|码头|车站|大楼|口岸)$")
 # Words that make the stretch a phrase, not a name (中国的博物馆, 美国第一座大桥).
 _NOT_IN_NAMES = frozenset("的在就等和与对第首大最是为把被向从将已也都而及或一个各该这那些今明昨年月日")
+_NAME_JOINERS = frozenset("-－‐•・‧·")
+_NON_SPACE = re.compile(r"\S+")
+_PLACE_SUFFIXES = frozenset("市县省路街湾镇村")
 _PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
 # Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
 _FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
@@ -177,6 +181,27 @@ def _country_bodies(work: Work, text: str, found: list[tuple[int, int, str, str 
     return out
 
 
+def _person_shapes(text: str, found: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
+    """Names in the shapes sports and showbiz pages write them: 勒布朗-詹姆斯 (given and family name
+    joined by a hyphen or a dot) is one person; 任茜茜 魏梅竹 (two names a space apart) are two; 格林伍德路
+    and 花莲市 end as places do, so they are places."""
+    out: list[tuple[int, int, str, str | None]] = []
+    for start, end, label, iso in sorted(found):
+        if label != "PERSON":
+            out.append((start, end, label, iso))
+            continue
+        if out and out[-1][2] == "PERSON" and out[-1][1] + 1 == start and text[out[-1][1]] in _NAME_JOINERS:
+            out[-1] = (out[-1][0], end, "PERSON", None)
+            continue
+        while end - start > 1 and text[end - 1] in _NAME_JOINERS:
+            end -= 1  # 乔治· cut before the family name
+        pieces = [(start + m.start(), start + m.end()) for m in _NON_SPACE.finditer(text[start:end])]
+        for s, e in pieces:
+            if e - s >= 2 or len(pieces) == 1:
+                out.append((s, e, "LOCATION" if e - s >= 3 and text[e - 1] in _PLACE_SUFFIXES else "PERSON", None))
+    return out
+
+
 def _country_places(text: str, found: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
     """A country word that opens a place's name is part of it (中国美术馆, 朝鲜半岛: one LOCATION),
     not a mention of the country."""
@@ -296,7 +321,7 @@ class ChineseMentions:
                     end = cut
             if label in ("PERSON", "ORG") and _FUND_TAIL.match(text, end) and "基金" in text[end:end + 40]:
                 continue
-            if label == "ORG" and _FACILITY.search(ent.text):
+            if label in ("ORG", "PERSON") and _FACILITY.search(ent.text):  # 罗纳德·里根大厦 is a building
                 label = "LOCATION"
             if label == "ORG":
                 split = _GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
@@ -310,7 +335,7 @@ class ChineseMentions:
                 start, end = start + 1, end - 1  # the paper, not its title marks
             iso = gazetteer.name_iso(text[start:end]) if label == "LOCATION" else None
             found.append((start, end, "COUNTRY" if iso else label, iso))
-        found = _country_bodies(work, text, _country_places(text, found))
+        found = _person_shapes(text, _country_bodies(work, text, _country_places(text, found)))
         taken = [(s, e) for s, e, _, _ in found]
 
         def free(start: int, end: int) -> bool:
