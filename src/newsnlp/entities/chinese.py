@@ -6,12 +6,9 @@
 * LOC becomes COUNTRY (with its ISO code) when the gazetteer knows it, else LOCATION; 中方, 美方
   and other names the model missed are added from the gazetteer; one-character abbreviations
   count inside compounds (中美 → 中 + 美, 访华/驻华/对华 → CN, 来港/抵港 → HK).
-* A country word opening a government body is split off (美国 + 国务院) when the article also names
-  the body alone; otherwise the whole is one ORG (美国国会, 委内瑞拉能矿部长 → 委内瑞拉能矿部). A country
-  word opening a place's name is part of it (中国美术馆, 朝鲜半岛: LOCATION).
 * Rules for news: the paper of an 'XX报讯' byline is an ORG; facilities are places (博爱交汇处);
-  fund names are no one (嘉实主题, 金鹰优选); a name running into a place name stops there;
-  勒布朗-詹姆斯 is one person, 任茜茜 魏梅竹 two.
+  fund names are no one (嘉实主题, 金鹰优选); a name running into a place name stops there. Country
+  words in bodies and places, and the shapes of names, follow :mod:`newsnlp.entities.zh_rules`.
 * 温总理 is a mention of 温家宝 when 温家宝 is in the article (surname + title).
 * A person's name carries its pinyin (习近平 → "Xi Jinping") to link with English mentions.
 """
@@ -29,13 +26,13 @@ from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
 from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
+from newsnlp.entities.zh_rules import FACILITY, GOV_BODY, apply_rules, named_alone
 from newsnlp.errors import ModelNotFoundError
 
 logger = logging.getLogger(__name__)
 
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
 # Only the bodies the entity guidelines split off (中国外交部 → 中国 + 外交部); 委内瑞拉能矿部 stays whole.
-_GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|财政部|商务部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _SPACE = re.compile(r"\s")
@@ -43,19 +40,6 @@ _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 # 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
 _BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
                            r"|新京报)讯")
-# '委内瑞拉能矿部长': the ministry of a minister named after a country.
-_MINISTRY = re.compile(r"((?:(?!助理|副|部)[\u4e00-\u9fff]){1,6}?部)(?=长)")  # not 助理国防部长, 国防部副部长
-# Heads of the names of places and facilities: such a name is a LOCATION, never an ORG (博爱交汇处,
-# 中国美术馆); a country word opening a named one is part of it (香港新机场, 印度次大陆, 朝鲜半岛), not
-# one of the generic kind (香港 + 口岸, 香港 + 元朗公路).
-_NAMED_PLACE_HEADS = "博物馆|纪念馆|展览馆|图书馆|美术馆|机场|大厦|大桥|次大陆|广场|公园|体育馆|体育场|半岛|海峡|运河"
-_PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{0,8}}?)({_NAMED_PLACE_HEADS})")
-_FACILITY = re.compile(rf"(?:{_NAMED_PLACE_HEADS}|交汇处|交界处|路口|隧道|公路|大道|码头|车站|大楼|口岸)$")
-# Words that make the stretch a phrase, not a name (中国的博物馆, 美国第一座大桥).
-_NOT_IN_NAMES = frozenset("的在就等和与对第首大最是为把被向从将已也都而及或一个各该这那些今明昨年月日")
-_NAME_JOINERS = frozenset("-－‐•・‧·")
-_NON_SPACE = re.compile(r"\S+")
-_PLACE_SUFFIXES = frozenset("市县省路街湾镇村")
 _PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
 # Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
 _FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
@@ -146,75 +130,6 @@ def _bare_college(name: str) -> bool:
 
     field = name.removesuffix("学院")
     return field != name and 2 <= len(field) <= 4 and _load_jieba()[1].get(field) in ("n", "l", "vn")
-
-
-def _named_alone(work: Work, name: str, cut: int) -> bool:
-    """Whether the article also names the body of ``name`` without its country (国务院 beside 美国国务院):
-    only then is the country a modifier to split off (美国 + 国务院); 美国国会 alone stays one ORG."""
-    body = name[cut:]
-    text = "\n".join(para.view.text for para in work.zh)
-    return text.count(body) > text.count(name)
-
-
-def _country_bodies(work: Work, text: str, found: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
-    """A country word and the government body it opens, when the article never names that body alone,
-    make one ORG, as when the model finds it whole: 爱沙尼亚 + 外交部 → 爱沙尼亚外交部, and the
-    ministry of a minister, 委内瑞拉能矿部(长)."""
-    ends = {s: (e, label) for s, e, label, _ in found}
-    out, skip = [], set()
-    for start, end, label, iso in found:
-        if (start, end) in skip:
-            continue
-        if label == "COUNTRY" and end - start >= 2:
-            body_end = None
-            nxt = ends.get(end)
-            if nxt is not None and nxt[1] == "ORG" and _GOV_BODY.match(text[start:nxt[0]]):
-                body_end = nxt[0]
-            elif (nxt is None and (ministry := _MINISTRY.match(text, end)) and not set(ministry.group(1)) & _NOT_IN_NAMES
-                  and all(e <= end or s >= ministry.end() for s, e, _, _ in found)):
-                body_end = ministry.end()
-            if body_end is not None and not _named_alone(work, text[start:body_end], end - start):
-                out.append((start, body_end, "ORG", None))
-                skip.add((end, body_end))
-                continue
-        out.append((start, end, label, iso))
-    return out
-
-
-def _person_shapes(text: str, found: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
-    """Names in the shapes sports and showbiz pages write them: 勒布朗-詹姆斯 (given and family name
-    joined by a hyphen or a dot) is one person; 任茜茜 魏梅竹 (two names a space apart) are two; 格林伍德路
-    and 花莲市 end as places do, so they are places."""
-    out: list[tuple[int, int, str, str | None]] = []
-    for start, end, label, iso in sorted(found):
-        if label != "PERSON":
-            out.append((start, end, label, iso))
-            continue
-        if out and out[-1][2] == "PERSON" and out[-1][1] + 1 == start and text[out[-1][1]] in _NAME_JOINERS:
-            out[-1] = (out[-1][0], end, "PERSON", None)
-            continue
-        while end - start > 1 and text[end - 1] in _NAME_JOINERS:
-            end -= 1  # 乔治· cut before the family name
-        pieces = [(start + m.start(), start + m.end()) for m in _NON_SPACE.finditer(text[start:end])]
-        for s, e in pieces:
-            if e - s >= 2 or len(pieces) == 1:
-                out.append((s, e, "LOCATION" if e - s >= 3 and text[e - 1] in _PLACE_SUFFIXES else "PERSON", None))
-    return out
-
-
-def _country_places(text: str, found: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
-    """A country word that opens a place's name is part of it (中国美术馆, 朝鲜半岛: one LOCATION),
-    not a mention of the country."""
-    out = []
-    for start, end, label, iso in found:
-        if label == "COUNTRY" and end - start >= 2:
-            place = _PLACE_NAME.match(text, end)
-            if (place is not None and not set(place.group(1)) & _NOT_IN_NAMES
-                    and all(e <= end or s >= place.end() for s, e, _, _ in found)):
-                out.append((start, place.end(), "LOCATION", None))
-                continue
-        out.append((start, end, label, iso))
-    return out
 
 
 def _media_pattern() -> re.Pattern[str]:
@@ -321,11 +236,11 @@ class ChineseMentions:
                     end = cut
             if label in ("PERSON", "ORG") and _FUND_TAIL.match(text, end) and "基金" in text[end:end + 40]:
                 continue
-            if label in ("ORG", "PERSON") and _FACILITY.search(ent.text):  # 罗纳德·里根大厦 is a building
+            if label in ("ORG", "PERSON") and FACILITY.search(ent.text):  # 罗纳德·里根大厦 is a building
                 label = "LOCATION"
             if label == "ORG":
-                split = _GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
-                if split and gazetteer.name_iso(split.group(1)) and _named_alone(work, ent.text, split.end(1)):
+                split = GOV_BODY.match(ent.text) or _COUNTRY_TITLE.match(ent.text)
+                if split and gazetteer.name_iso(split.group(1)) and named_alone(work, ent.text, split.end(1)):
                     cut = start + split.end(1)
                     found.append((start, cut, "COUNTRY", gazetteer.name_iso(split.group(1))))
                     start = cut  # 中国国务院 → 中国 + 国务院
@@ -335,7 +250,7 @@ class ChineseMentions:
                 start, end = start + 1, end - 1  # the paper, not its title marks
             iso = gazetteer.name_iso(text[start:end]) if label == "LOCATION" else None
             found.append((start, end, "COUNTRY" if iso else label, iso))
-        found = _person_shapes(text, _country_bodies(work, text, _country_places(text, found)))
+        found = apply_rules(work, text, found)
         taken = [(s, e) for s, e, _, _ in found]
 
         def free(start: int, end: int) -> bool:
