@@ -9,7 +9,9 @@ speed/size/load time, prints everything and stores the numbers in the model's me
 Deterministic: fixed seed, single-threaded solver.
 Hyper-parameters are ``newsnlp.topics.linear.DEFAULT_CONFIGS`` (v2: Chinese averages LinearSVC and
 NB-SVM weights, ``nb_mix=0.5``; v3: a neural head over the records' ``source_label`` fine labels is
-blended in for short texts, see ``newsnlp.topics.neural``); the model card ``models/topics/README.md`` records the measurements.
+blended in for short texts, see ``newsnlp.topics.neural``; v4: the linear model is also trained on those
+fine labels and its summed fine-label probabilities are blended in for short texts, see
+``newsnlp.topics.linear.FineLinear``); the model card ``models/topics/README.md`` records the measurements.
 """
 
 from __future__ import annotations

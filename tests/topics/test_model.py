@@ -212,7 +212,7 @@ def test_neural_head_trains_saves_reloads_and_refuses_tampering(tmp_path: Path) 
     again = TopicModel.load(folder)
     texts = ["planet rocket", "香蕉", "cherry orbit"]
     assert again.predict_proba(texts) == model.predict_proba(texts)
-    assert json.loads((folder / "model.json").read_text())["format_version"] == 2
+    assert json.loads((folder / "model.json").read_text())["format_version"] == 3
     # Without fine labels, or with fine_key=None, no head is trained.
     assert train(records, configs=configs, seed=3, fine_key=None).models["en"].neural is None
     # A 'neural' entry whose arrays have the wrong shape is refused.
@@ -221,3 +221,40 @@ def test_neural_head_trains_saves_reloads_and_refuses_tampering(tmp_path: Path) 
     (folder / "model.json").write_text(json.dumps(doc))
     with pytest.raises(TopicModelError):
         TopicModel.load(folder)
+
+
+def test_fine_linear_part_trains_saves_reloads_and_refuses_tampering(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from newsnlp.topics.linear import DEFAULT_CONFIGS
+
+    configs = {lang: replace(DEFAULT_CONFIGS[lang], neural=None, fine_linear=True, neural_min_texts=0, fine_weight=0.5)
+               for lang in ("en", "zh")}
+    records = [dict(r, source_label=f"{r['label']}-{i % 2}") for i, r in enumerate(make_records(n_per_label=150))]
+    model = train(records, configs=configs, seed=3)
+    en = model.models["en"]
+    assert en.fine is not None and en.fine.weight == 0.5 and en.neural is None
+    assert model.predict(["rocket orbit comet", "apple mango", "香蕉苹果"]) == ["space", "fruit", "fruit"]
+    probs = model.proba_matrix(["planet rocket", "香蕉", "cherry orbit", "rook"])
+    assert np.allclose(probs.sum(axis=1), 1.0) and (probs >= 0).all()
+    assert sorted(en.fine.fine_labels) == sorted(f"{lab}|{lab}-{k}" for lab in WORDS for k in (0, 1))
+    folder = model.save(tmp_path / "fl")
+    again = TopicModel.load(folder)
+    texts = ["planet rocket", "香蕉", "cherry orbit"]
+    assert again.predict_proba(texts) == model.predict_proba(texts)
+    assert json.loads((folder / "model.json").read_text())["format_version"] == 3
+    # Fine-label arrays without their model.json entry, or of the wrong shape, are refused.
+    doc = json.loads((folder / "model.json").read_text())
+    del doc["languages"]["en"]["fine_linear"]
+    (folder / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(TopicModelError):
+        TopicModel.load(folder)
+    folder = model.save(tmp_path / "fl2")
+    _rewrite_arrays(folder, lambda a: a.__setitem__("en.fl_coef", a["en.fl_coef"][:, :-1]))
+    with pytest.raises(TopicModelError):
+        TopicModel.load(folder)
+
+
+def test_version_2_folder_still_loads(saved: Path) -> None:
+    _edit_json(saved, format_version=2)
+    assert TopicModel.load(saved).predict(["rocket orbit"]) == ["space"]

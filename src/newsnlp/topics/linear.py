@@ -17,7 +17,7 @@ fitted on a held-out split of the training data (minimum negative log-likelihood
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -26,7 +26,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
 from .features import AnalyzerSpec, featurize, normalize_text
-from .neural import NeuralHead, fit_head
+from .neural import NeuralHead, fit_head, quantize_rows, softmax
+from .short import FineLinear, fine_label_index, tune_short
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,14 @@ class LangConfig:
     neural: dict[str, Any] | None = None
     neural_min_texts: int = 2000
     neural_weight: float | None = None  # fixed blend weight of the head; None = tuned on the held-out split
+    # Fine-label linear part for short texts (see ``FineLinear``): the same linear model trained
+    # on the fine labels, its probabilities summed into the coarse labels and blended with the
+    # coarse linear probabilities (weight fitted on the held-out split). Needs fine labels, like
+    # the neural head.
+    fine_linear: bool = False
+    fine_C: float | None = None  # C of the fine-label SVMs (None = ``C``)
+    fine_weight: float | None = None  # fixed blend weight of the fine part; None = tuned on the held-out split
+    fine_rows: int | None = None  # keep the fine weights of only this many features (largest L2 norm); None = all
 
 
 DEFAULT_CONFIGS: dict[str, LangConfig] = {
@@ -61,6 +70,8 @@ DEFAULT_CONFIGS: dict[str, LangConfig] = {
         long_chars=400,
         max_chars=3000,
         neural={"dim": 48, "epochs": 5, "lr": 4e-3, "batch": 64, "dropout": 0.3, "input_dropout": 0.2},
+        fine_linear=True,
+        fine_rows=150_000,
     ),
     "zh": LangConfig(
         analyzers=[{"kind": "char", "ngram_range": (1, 2), "min_df": 2}],
@@ -70,16 +81,9 @@ DEFAULT_CONFIGS: dict[str, LangConfig] = {
         long_weight=2.0,
         nb_mix=0.5,
         neural={"dim": 64, "epochs": 4, "lr": 4e-3, "batch": 64, "dropout": 0.3, "input_dropout": 0.2},
+        fine_linear=True,
     ),
 }
-
-
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax."""
-    z = scores - scores.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 def fit_temperature(scores: np.ndarray, gold: np.ndarray) -> float:
@@ -108,6 +112,7 @@ class LangModel:
     max_chars: int = 6000
     info: dict[str, Any] = field(default_factory=dict)
     neural: NeuralHead | None = None
+    fine: FineLinear | None = None
 
     # ---- prediction -------------------------------------------------------------------------
     def _prepare(self, texts: Sequence[str]) -> list[str]:
@@ -134,6 +139,12 @@ class LangModel:
             return np.zeros((0, len(self.labels)))
         scores, x = self._decision(texts)
         probs = softmax(scores * self.temperature)
+        fine = self.fine
+        if fine is not None and fine.weight > 0 and x is not None:
+            short = np.array([not fine.max_chars or len(t) < fine.max_chars for t in texts], dtype=bool)
+            if short.any():
+                probs[short] = ((1.0 - fine.weight) * probs[short]
+                                + fine.weight * fine.proba(x[short], len(self.labels)))
         head = self.neural
         if head is not None and head.weight > 0 and x is not None:
             short = np.array([not head.max_chars or len(t) < head.max_chars for t in texts], dtype=bool)
@@ -149,14 +160,18 @@ class LangModel:
         """Fit on ``texts``/``labels``; a held-out split first sets the softmax temperature.
 
         ``fine_labels`` (one per text, each belonging to one coarse label, e.g. the source's own
-        category) enable the neural head when ``config.neural`` is set.
+        category) enable the neural head when ``config.neural`` is set and the fine-label linear
+        part when ``config.fine_linear`` is set; their temperatures and blend weights are fitted
+        on the held-out split, then everything is refitted on all texts.
         """
         y_all = np.asarray(labels)
-        use_neural = (config.neural is not None and fine_labels is not None
-                      and len(texts) >= max(config.neural_min_texts, 200) and config.calibration_fraction > 0)
-        if use_neural:
-            fine_names, fine_map, fine_idx = _fine_label_index(labels, fine_labels)
-        head_t, head_w = 1.0, 0.0
+        have_fine = (fine_labels is not None and len(texts) >= max(config.neural_min_texts, 200)
+                     and config.calibration_fraction > 0)
+        use_neural = config.neural is not None and have_fine
+        use_fine = config.fine_linear and have_fine
+        if use_neural or use_fine:
+            fine_names, fine_map, fine_idx = fine_label_index(labels, fine_labels)
+        head_t, head_w, fine_t, fine_w = 1.0, 0.0, 1.0, 0.0
         classes = sorted(set(labels))
         if len(classes) < 2:
             return cls._constant(classes, config)
@@ -170,23 +185,30 @@ class LangModel:
                 random_state=seed,
                 stratify=y_all if counts.min() >= 2 else None,
             )
-            part = cls._fit_once([texts[i] for i in fit_idx], y_all[fit_idx], classes, config, seed)
-            cal_scores = part.decision([texts[i] for i in cal_idx])
+            fine_arg = (fine_names, fine_map, fine_idx[fit_idx]) if use_fine else None
+            part = cls._fit_once([texts[i] for i in fit_idx], y_all[fit_idx], classes, config, seed, fine_arg)
+            cal_texts = [texts[i] for i in cal_idx]
+            cal_scores, x_cal = part._decision(cal_texts)
             gold = np.searchsorted(np.asarray(classes), y_all[cal_idx])
             temperature = fit_temperature(cal_scores, gold)
             logger.info("calibration: %d held-out texts, temperature %.3f", len(cal_idx), temperature)
-            if use_neural:
-                head_t, head_w = _tune_head(part, [texts[i] for i in fit_idx], fine_idx[fit_idx],
-                                            [texts[i] for i in cal_idx], gold, softmax(cal_scores * temperature),
-                                            fine_names, fine_map, config, seed)
-        model = cls._fit_once(list(texts), y_all, classes, config, seed)
+            if use_neural or use_fine:
+                (head_t, head_w), (fine_t, fine_w) = tune_short(
+                    part, [texts[i] for i in fit_idx], fine_idx[fit_idx], cal_texts, x_cal, gold,
+                    softmax(cal_scores * temperature), fine_names, fine_map, config, seed, use_neural, use_fine)
+        fine_arg = (fine_names, fine_map, fine_idx) if use_fine and fine_w > 0 else None
+        model = cls._fit_once(list(texts), y_all, classes, config, seed, fine_arg)
         model.temperature = temperature
+        if model.fine is not None:
+            model.fine.temperature, model.fine.weight = fine_t, fine_w
         if use_neural and head_w > 0:
             x = featurize(model.specs, model._prepare(texts))
             head = fit_head(x, fine_names, fine_map, fine_idx, config.neural or {}, seed, config.long_chars)
             head.temperature, head.weight = head_t, head_w
             model.neural = head
         model.info["neural_weight"] = head_w
+        if use_fine:
+            model.info["fine_linear_weight"] = fine_w
         return model
 
     @classmethod
@@ -198,7 +220,7 @@ class LangModel:
 
     @classmethod
     def _fit_once(cls, texts: list[str], y: np.ndarray, classes: list[str], config: LangConfig,
-                  seed: int) -> "LangModel":
+                  seed: int, fine: tuple[list[str], np.ndarray, np.ndarray] | None = None) -> "LangModel":
         specs = [AnalyzerSpec(**a) for a in config.analyzers]
         x = featurize(specs, [normalize_text(t[: config.max_chars]) for t in texts], fit=True)
         n_feat = x.shape[1]
@@ -206,20 +228,8 @@ class LangModel:
         use_long = bool(config.long_chars) and 0 < long.sum()
         if use_long:
             x = sp.hstack([x, sp.diags(long) @ x, sp.csr_matrix(long[:, None])], format="csr")
-        svm = LinearSVC(C=config.C, random_state=seed, max_iter=5000)
         weights = np.where(long > 0, config.long_weight, 1.0) if use_long else None
-        svm.fit(x, y, sample_weight=weights)
-        w = svm.coef_.astype(np.float32)
-        b = svm.intercept_.astype(np.float32)
-        if len(classes) == 2:  # one decision function; split it into two symmetric scores
-            w = np.vstack([-w[0] / 2, w[0] / 2])
-            b = np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
-        if config.nb_mix > 0:
-            w_nb, b_nb = _nbsvm(x, y, classes, n_feat, config, seed, weights)
-            w = (1.0 - config.nb_mix) * w + config.nb_mix * w_nb
-            b = ((1.0 - config.nb_mix) * b + config.nb_mix * b_nb).astype(np.float32)
-        # Weights are stored as float16; round them now so a reloaded model scores identically.
-        w = w.astype(np.float16).astype(np.float32)
+        w, b = _fit_weights(x, y, classes, n_feat, config, config.C, seed, weights)
         coef = np.ascontiguousarray(w[:, :n_feat].T)
         if use_long:
             coef_long = np.ascontiguousarray(w[:, n_feat: 2 * n_feat].T)
@@ -229,8 +239,49 @@ class LangModel:
             long_bias = np.zeros(len(classes), np.float32)
         info = {"n_train": len(texts), "n_long": int(long.sum()) if config.long_chars else 0,
                 "n_features": int(n_feat), "nb_mix": config.nb_mix}
+        fine_part = None
+        if fine is not None:
+            names, label_map, fine_idx = fine
+            present = sorted(set(fine_idx.tolist()))
+            y_fine = np.asarray(fine_idx)
+            wf = np.zeros((len(names), x.shape[1]), np.float32)
+            bf = np.zeros(len(names), np.float32)
+            if len(present) >= 2:
+                w_p, b_p = _fit_weights(x, y_fine, present, n_feat, config, config.fine_C or config.C, seed, weights)
+                wf[present], bf[present] = w_p, b_p
+            absent = np.setdiff1d(np.arange(len(names)), present)
+            if len(absent):  # fine labels without training texts in this split: never the best
+                bf[absent] = bf[present].min() - 10.0 if len(present) else -10.0
+            coef_f = np.ascontiguousarray(wf[:, :n_feat].T)
+            if config.fine_rows is not None and config.fine_rows < n_feat:
+                norms = np.einsum("ij,ij->i", coef_f, coef_f)
+                coef_f[np.argsort(-norms, kind="stable")[config.fine_rows:]] = 0.0
+            q, scale = quantize_rows(coef_f)
+            fine_part = FineLinear(list(names), np.asarray(label_map, np.int32), q, scale,
+                                   bf.astype(np.float32), 1.0, 0.0, config.long_chars)
+            info["n_fine"] = len(names)
         return cls(list(classes), specs, coef, coef_long, b, long_bias, 1.0,
-                   config.long_chars if use_long else 0, config.max_chars, info)
+                   config.long_chars if use_long else 0, config.max_chars, info, fine=fine_part)
+
+
+def _fit_weights(x: sp.csr_matrix, y: np.ndarray, classes: Sequence[Any], n_feat: int, config: LangConfig, C: float,
+                 seed: int, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest LinearSVC (mixed with NB-SVM by ``config.nb_mix``) on ``x``; rows follow ``classes``.
+
+    Weights are rounded to float16 (they are stored so), so a reloaded model scores identically.
+    """
+    svm = LinearSVC(C=C, random_state=seed, max_iter=5000)
+    svm.fit(x, y, sample_weight=weights)
+    w = svm.coef_.astype(np.float32)
+    b = svm.intercept_.astype(np.float32)
+    if len(classes) == 2:  # one decision function; split it into two symmetric scores
+        w = np.vstack([-w[0] / 2, w[0] / 2])
+        b = np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
+    if config.nb_mix > 0:
+        w_nb, b_nb = _nbsvm(x, y, list(classes), n_feat, replace(config, C=C), seed, weights)
+        w = (1.0 - config.nb_mix) * w + config.nb_mix * w_nb
+        b = ((1.0 - config.nb_mix) * b + config.nb_mix * b_nb).astype(np.float32)
+    return w.astype(np.float16).astype(np.float32), b.astype(np.float32)
 
 
 def _nbsvm(x: sp.csr_matrix, y: np.ndarray, classes: list[str], n_feat: int, config: LangConfig, seed: int,
@@ -259,47 +310,3 @@ def _nbsvm(x: sp.csr_matrix, y: np.ndarray, classes: list[str], n_feat: int, con
         rows.append(clf.coef_[0] * scale)
         intercepts.append(clf.intercept_[0])
     return np.vstack(rows).astype(np.float32), np.asarray(intercepts, dtype=np.float32)
-
-
-def _fine_label_index(labels: Sequence[str], fine_labels: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Fine label names ``coarse|fine``, their coarse column, and each text's fine index."""
-    classes = sorted(set(labels))
-    names = sorted({f"{c}|{f}" for c, f in zip(labels, fine_labels)})
-    index = {n: i for i, n in enumerate(names)}
-    label_map = np.array([classes.index(n.split("|", 1)[0]) for n in names], dtype=np.int32)
-    fine_idx = np.array([index[f"{c}|{f}"] for c, f in zip(labels, fine_labels)], dtype=np.int64)
-    return names, label_map, fine_idx
-
-
-def _tune_head(part: LangModel, fit_texts: list[str], fit_fine: np.ndarray, cal_texts: list[str], gold: np.ndarray,
-               cal_probs: np.ndarray, fine_names: list[str], fine_map: np.ndarray, config: LangConfig,
-               seed: int) -> tuple[float, float]:
-    """Train a head on the fitting split; fit its temperature and blend weight on the held-out split.
-
-    Only held-out texts shorter than ``long_chars`` count (the head is not used on longer texts).
-    Returns (temperature, weight); weight 0 means the head does not help and is left out.
-    """
-    x_fit = featurize(part.specs, part._prepare(fit_texts))
-    head = fit_head(x_fit, fine_names, fine_map, fit_fine, config.neural or {}, seed, config.long_chars)
-    short = np.array([not config.long_chars or len(t) < config.long_chars for t in cal_texts], dtype=bool)
-    if short.sum() < 20:
-        return 1.0, 0.0 if config.neural_weight is None else float(config.neural_weight)
-    x_cal = featurize(part.specs, part._prepare([t for t, s in zip(cal_texts, short) if s]))
-    logits, gold_s, lin = head.logits(x_cal), gold[short], cal_probs[short]
-    n_labels = cal_probs.shape[1]
-    best_t, best_nll = 1.0, np.inf
-    for t in np.exp(np.linspace(np.log(0.1), np.log(10.0), 61)):
-        fine = softmax(logits * t)
-        coarse = np.zeros((len(gold_s), n_labels))
-        np.add.at(coarse.T, fine_map, fine.T)
-        nll = -np.mean(np.log(np.clip(coarse[np.arange(len(gold_s)), gold_s], 1e-12, None)))
-        if nll < best_nll:
-            best_t, best_nll = float(t), nll
-    head.temperature = best_t
-    neural = head.proba(x_cal, n_labels)
-    weights = np.round(np.arange(0.0, 1.0001, 0.05), 2)
-    accs = [float(np.mean(((1 - w) * lin + w * neural).argmax(axis=1) == gold_s)) for w in weights]
-    best_w = float(weights[int(np.argmax(accs))]) if config.neural_weight is None else float(config.neural_weight)
-    logger.info("neural head: held-out short texts %d, accuracy linear %.4f, head %.4f, blend %.4f at weight %.2f "
-                "(temperature %.2f)", len(gold_s), accs[0], accs[-1], max(accs), best_w, best_t)
-    return best_t, best_w

@@ -24,14 +24,15 @@ import numpy as np
 
 from .features import AnalyzerSpec, cjk_ratio
 from .linear import DEFAULT_CONFIGS, LangConfig, LangModel
+from .short import FineLinear
 from .neural import NeuralHead
 from newsnlp.errors import ModelFormatError
 
 logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "newsnlp-topic-model"
-FORMAT_VERSION = 2  # 2 added the optional neural head; version 1 folders still load
-SUPPORTED_VERSIONS = (1, 2)
+FORMAT_VERSION = 3  # 2 added the optional neural head, 3 the optional fine-label linear part; 1 and 2 still load
+SUPPORTED_VERSIONS = (1, 2, 3)
 MODEL_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
 LANGUAGES = ("en", "zh")
@@ -196,6 +197,12 @@ class TopicModel:
                 arrays[p + "nn_w2"] = head.w2.astype(np.float32)
                 arrays[p + "nn_b2"] = head.b2.astype(np.float32)
                 arrays[p + "nn_map"] = head.label_map.astype(np.int32)
+            fine = m.fine
+            if fine is not None:
+                arrays[p + "fl_coef"] = fine.coef_q.astype(np.int8)
+                arrays[p + "fl_scale"] = fine.coef_scale.astype(np.float32)
+                arrays[p + "fl_intercept"] = fine.intercept.astype(np.float32)
+                arrays[p + "fl_map"] = fine.label_map.astype(np.int32)
             langs_json[lang] = {
                 "labels": m.labels,
                 "analyzers": [dict(s.params(), vocab_size=len(s.vocabulary)) for s in m.specs],
@@ -208,6 +215,9 @@ class TopicModel:
                 langs_json[lang]["neural"] = {"fine_labels": head.fine_labels, "dim": int(head.b1.shape[0]),
                                               "temperature": head.temperature, "weight": head.weight,
                                               "max_chars": head.max_chars}
+            if fine is not None:
+                langs_json[lang]["fine_linear"] = {"fine_labels": fine.fine_labels, "temperature": fine.temperature,
+                                                   "weight": fine.weight, "max_chars": fine.max_chars}
         _write_npz(folder / ARRAYS_FILE, arrays)
         doc = {
             "format": FORMAT_NAME,
@@ -319,6 +329,7 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
     n_feat = sum(len(s.vocabulary) for s in specs) if any(s.vocabulary for s in specs) else 0
     k = len(lang_labels)
     neural = _build_head(lang, params.get("neural"), arrays, n_feat, k)
+    fine = _build_fine(lang, params.get("fine_linear"), arrays, n_feat, k)
     return LangModel(
         labels=lang_labels,
         specs=specs,
@@ -331,6 +342,36 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
         max_chars=max_chars,
         info=dict(params.get("info") or {}),
         neural=neural,
+        fine=fine,
+    )
+
+
+def _build_fine(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int) -> FineLinear | None:
+    """The fine-label linear part of ``lang`` (format version 3), or None if it has none."""
+    p = f"{lang}."
+    if params is None:
+        if any(key.startswith(p + "fl_") for key in arrays):
+            raise TopicModelError(f"arrays.npz: fine-label arrays for {lang!r} but no 'fine_linear' entry in model.json")
+        return None
+    try:
+        fine = [str(f) for f in params["fine_labels"]]
+        temperature, weight, max_chars = float(params["temperature"]), float(params["weight"]), int(params["max_chars"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TopicModelError(f"model.json: bad fine_linear parameters for language {lang!r} ({exc!r})") from exc
+    if len(fine) < 2 or len(set(fine)) != len(fine) or not 0.0 <= weight <= 1.0 or n_feat == 0:
+        raise TopicModelError(f"model.json: bad fine_linear parameters for language {lang!r}")
+    label_map = _array(arrays, p + "fl_map", np.int32, (len(fine),))
+    if label_map.min() < 0 or label_map.max() >= n_labels:
+        raise TopicModelError(f"arrays.npz: {p}fl_map points outside the labels of {lang!r}")
+    return FineLinear(
+        fine_labels=fine,
+        label_map=label_map,
+        coef_q=_array(arrays, p + "fl_coef", np.int8, (n_feat, len(fine))),
+        coef_scale=_array(arrays, p + "fl_scale", np.float32, (n_feat,)),
+        intercept=_array(arrays, p + "fl_intercept", np.float32, (len(fine),)),
+        temperature=temperature,
+        weight=weight,
+        max_chars=max_chars,
     )
 
 

@@ -28,8 +28,9 @@ DEFAULT_PARAMS: dict[str, Any] = {"dim": 64, "epochs": 4, "lr": 4e-3, "batch": 6
                                   "input_dropout": 0.2}
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    z = scores - scores.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
@@ -71,8 +72,12 @@ class NeuralHead:
 
     def proba(self, x: sp.csr_matrix, n_labels: int) -> np.ndarray:
         """Coarse-label probabilities, shape (x.shape[0], n_labels)."""
-        fine = _softmax(self.logits(x) * self.temperature)
-        out = np.zeros((x.shape[0], n_labels))
+        return self.proba_from_logits(self.logits(x), n_labels)
+
+    def proba_from_logits(self, logits: np.ndarray, n_labels: int) -> np.ndarray:
+        """Coarse-label probabilities from fine-label ``logits`` (see :meth:`logits`)."""
+        fine = softmax(logits * self.temperature)
+        out = np.zeros((logits.shape[0], n_labels))
         np.add.at(out.T, self.label_map, fine.T)
         return out
 
@@ -116,7 +121,7 @@ def train_head(x: sp.csr_matrix, fine: np.ndarray, n_fine: int, params: dict[str
             h = np.maximum(z, 0)
             mask = (rng.random(h.shape) >= drop).astype(np.float32) / (1.0 - drop) if drop > 0 else np.ones_like(h)
             hd = h * mask
-            g = _softmax(hd @ params_["W2"] + params_["b2"]) - onehot[fine[idx]]
+            g = softmax(hd @ params_["W2"] + params_["b2"]) - onehot[fine[idx]]
             g /= len(idx)
             dz = (g @ params_["W2"].T) * mask * (z > 0)
             grads = {"W2": hd.T @ g, "b2": g.sum(axis=0), "b1": dz.sum(axis=0)}
