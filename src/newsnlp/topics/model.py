@@ -346,62 +346,52 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
     )
 
 
-def _build_fine(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int) -> FineLinear | None:
-    """The fine-label linear part of ``lang`` (format version 3), or None if it has none."""
+def _short_part(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int, *, entry: str,
+                prefix: str, extra: Sequence[str] = ()) -> dict[str, Any] | None:
+    """Checked parameters of one short-text part of ``lang`` (the ``entry`` of model.json, arrays
+    ``lang.prefix*``): fine labels, their coarse ``label_map``, temperature, weight, max_chars and the
+    integer ``extra`` parameters; None if the model has no such part."""
     p = f"{lang}."
     if params is None:
-        if any(key.startswith(p + "fl_") for key in arrays):
-            raise TopicModelError(f"arrays.npz: fine-label arrays for {lang!r} but no 'fine_linear' entry in model.json")
+        if any(key.startswith(p + prefix) for key in arrays):
+            raise TopicModelError(f"arrays.npz: {prefix}* arrays for {lang!r} but no {entry!r} entry in model.json")
         return None
     try:
-        fine = [str(f) for f in params["fine_labels"]]
-        temperature, weight, max_chars = float(params["temperature"]), float(params["weight"]), int(params["max_chars"])
+        part = {"fine_labels": [str(f) for f in params["fine_labels"]], "temperature": float(params["temperature"]),
+                "weight": float(params["weight"]), "max_chars": int(params["max_chars"])}
+        part.update({name: int(params[name]) for name in extra})
     except (KeyError, TypeError, ValueError) as exc:
-        raise TopicModelError(f"model.json: bad fine_linear parameters for language {lang!r} ({exc!r})") from exc
-    if len(fine) < 2 or len(set(fine)) != len(fine) or not 0.0 <= weight <= 1.0 or n_feat == 0:
-        raise TopicModelError(f"model.json: bad fine_linear parameters for language {lang!r}")
-    label_map = _array(arrays, p + "fl_map", np.int32, (len(fine),))
+        raise TopicModelError(f"model.json: bad {entry} parameters for language {lang!r} ({exc!r})") from exc
+    fine = part["fine_labels"]
+    if (len(fine) < 2 or len(set(fine)) != len(fine) or not 0.0 <= part["weight"] <= 1.0 or n_feat == 0
+            or any(part[name] <= 0 for name in extra)):
+        raise TopicModelError(f"model.json: bad {entry} parameters for language {lang!r}")
+    label_map = _array(arrays, p + prefix + "map", np.int32, (len(fine),))
     if label_map.min() < 0 or label_map.max() >= n_labels:
-        raise TopicModelError(f"arrays.npz: {p}fl_map points outside the labels of {lang!r}")
-    return FineLinear(
-        fine_labels=fine,
-        label_map=label_map,
-        coef_q=_array(arrays, p + "fl_coef", np.int8, (n_feat, len(fine))),
-        coef_scale=_array(arrays, p + "fl_scale", np.float32, (n_feat,)),
-        intercept=_array(arrays, p + "fl_intercept", np.float32, (len(fine),)),
-        temperature=temperature,
-        weight=weight,
-        max_chars=max_chars,
-    )
+        raise TopicModelError(f"arrays.npz: {p}{prefix}map points outside the labels of {lang!r}")
+    part["label_map"] = label_map
+    return part
+
+
+def _build_fine(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int) -> FineLinear | None:
+    """The fine-label linear part of ``lang`` (format version 3), or None if it has none."""
+    part = _short_part(lang, params, arrays, n_feat, n_labels, entry="fine_linear", prefix="fl_")
+    if part is None:
+        return None
+    p, n_fine = f"{lang}.", len(part["fine_labels"])
+    return FineLinear(coef_q=_array(arrays, p + "fl_coef", np.int8, (n_feat, n_fine)),
+                      coef_scale=_array(arrays, p + "fl_scale", np.float32, (n_feat,)),
+                      intercept=_array(arrays, p + "fl_intercept", np.float32, (n_fine,)), **part)
 
 
 def _build_head(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int) -> NeuralHead | None:
     """The neural head of ``lang`` from model.json parameters and arrays, or None if it has none."""
-    p = f"{lang}."
-    if params is None:
-        if any(key.startswith(p + "nn_") for key in arrays):
-            raise TopicModelError(f"arrays.npz: neural arrays for {lang!r} but no 'neural' entry in model.json")
+    part = _short_part(lang, params, arrays, n_feat, n_labels, entry="neural", prefix="nn_", extra=("dim",))
+    if part is None:
         return None
-    try:
-        fine = [str(f) for f in params["fine_labels"]]
-        dim = int(params["dim"])
-        temperature, weight, max_chars = float(params["temperature"]), float(params["weight"]), int(params["max_chars"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise TopicModelError(f"model.json: bad neural parameters for language {lang!r} ({exc!r})") from exc
-    if not fine or dim <= 0 or not 0.0 <= weight <= 1.0 or n_feat == 0:
-        raise TopicModelError(f"model.json: bad neural parameters for language {lang!r}")
-    label_map = _array(arrays, p + "nn_map", np.int32, (len(fine),))
-    if label_map.min() < 0 or label_map.max() >= n_labels:
-        raise TopicModelError(f"arrays.npz: {p}nn_map points outside the labels of {lang!r}")
-    return NeuralHead(
-        fine_labels=fine,
-        label_map=label_map,
-        emb_q=_array(arrays, p + "nn_emb", np.int8, (n_feat, dim)),
-        emb_scale=_array(arrays, p + "nn_scale", np.float32, (n_feat,)),
-        b1=_array(arrays, p + "nn_b1", np.float32, (dim,)),
-        w2=_array(arrays, p + "nn_w2", np.float32, (dim, len(fine))),
-        b2=_array(arrays, p + "nn_b2", np.float32, (len(fine),)),
-        temperature=temperature,
-        weight=weight,
-        max_chars=max_chars,
-    )
+    p, n_fine, dim = f"{lang}.", len(part["fine_labels"]), part.pop("dim")
+    return NeuralHead(emb_q=_array(arrays, p + "nn_emb", np.int8, (n_feat, dim)),
+                      emb_scale=_array(arrays, p + "nn_scale", np.float32, (n_feat,)),
+                      b1=_array(arrays, p + "nn_b1", np.float32, (dim,)),
+                      w2=_array(arrays, p + "nn_w2", np.float32, (dim, n_fine)),
+                      b2=_array(arrays, p + "nn_b2", np.float32, (n_fine,)), **part)
