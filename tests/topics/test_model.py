@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from newsnlp.topics.model import TopicModel, TopicModelError, default_model_path, detect_lang
+from newsnlp.topics.model import FORMAT_VERSION, TopicModel, TopicModelError, default_model_path, detect_lang
 from newsnlp.topics.train import evaluate, format_report, train
 
 WORDS = {
@@ -212,7 +212,7 @@ def test_neural_head_trains_saves_reloads_and_refuses_tampering(tmp_path: Path) 
     again = TopicModel.load(folder)
     texts = ["planet rocket", "香蕉", "cherry orbit"]
     assert again.predict_proba(texts) == model.predict_proba(texts)
-    assert json.loads((folder / "model.json").read_text())["format_version"] == 3
+    assert json.loads((folder / "model.json").read_text())["format_version"] == FORMAT_VERSION
     # Without fine labels, or with fine_key=None, no head is trained.
     assert train(records, configs=configs, seed=3, fine_key=None).models["en"].neural is None
     # A 'neural' entry whose arrays have the wrong shape is refused.
@@ -242,7 +242,7 @@ def test_fine_linear_part_trains_saves_reloads_and_refuses_tampering(tmp_path: P
     again = TopicModel.load(folder)
     texts = ["planet rocket", "香蕉", "cherry orbit"]
     assert again.predict_proba(texts) == model.predict_proba(texts)
-    assert json.loads((folder / "model.json").read_text())["format_version"] == 3
+    assert json.loads((folder / "model.json").read_text())["format_version"] == FORMAT_VERSION
     # Fine-label arrays without their model.json entry, or of the wrong shape, are refused.
     doc = json.loads((folder / "model.json").read_text())
     del doc["languages"]["en"]["fine_linear"]

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
+from .encoder import TextEncoder
 from .features import AnalyzerSpec, featurize, normalize_text
 from .neural import NeuralHead, fit_head, quantize_rows, softmax
 from .short import FineLinear, fine_label_index, tune_short
@@ -97,6 +98,19 @@ def fit_temperature(scores: np.ndarray, gold: np.ndarray) -> float:
     return best_t
 
 
+def calibration_split(labels: Sequence[str] | np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the fitting and the held-out part of the training texts (stratified when possible).
+
+    The held-out part sets temperatures and blend weights; a separately trained part (the
+    encoder, see ``encoder.py``) uses the same split so that it never saw the held-out texts.
+    """
+    y = np.asarray(labels)
+    counts = np.unique(y, return_counts=True)[1]
+    fit_idx, cal_idx = train_test_split(np.arange(len(y)), test_size=fraction, random_state=seed,
+                                        stratify=y if counts.min() >= 2 else None)
+    return np.asarray(fit_idx), np.asarray(cal_idx)
+
+
 @dataclass
 class LangModel:
     """Fitted classifier for one language (see the module docstring)."""
@@ -113,6 +127,7 @@ class LangModel:
     info: dict[str, Any] = field(default_factory=dict)
     neural: NeuralHead | None = None
     fine: FineLinear | None = None
+    encoder: TextEncoder | None = None
 
     # ---- prediction -------------------------------------------------------------------------
     def _prepare(self, texts: Sequence[str]) -> list[str]:
@@ -151,40 +166,49 @@ class LangModel:
             if short.any():
                 probs[short] = ((1.0 - head.weight) * probs[short]
                                 + head.weight * head.proba(x[short], len(self.labels)))
+        enc = self.encoder
+        if enc is not None and enc.weight > 0 and x is not None:
+            short = np.array([not enc.max_chars or len(t) < enc.max_chars for t in texts], dtype=bool)
+            if short.any():
+                probs[short] = ((1.0 - enc.weight) * probs[short]
+                                + enc.weight * enc.proba([t for t, s in zip(texts, short) if s], len(self.labels)))
         return probs
 
     # ---- training ---------------------------------------------------------------------------
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], config: LangConfig, seed: int = 0,
-            fine_labels: Sequence[str] | None = None) -> "LangModel":
+            fine_labels: Sequence[str] | None = None, encoder: TextEncoder | None = None) -> "LangModel":
         """Fit on ``texts``/``labels``; a held-out split first sets the softmax temperature.
 
         ``fine_labels`` (one per text, each belonging to one coarse label, e.g. the source's own
         category) enable the neural head when ``config.neural`` is set and the fine-label linear
         part when ``config.fine_linear`` is set; their temperatures and blend weights are fitted
-        on the held-out split, then everything is refitted on all texts.
+        on the held-out split, then everything is refitted on all texts. An ``encoder`` (see
+        ``encoder.py``) must have been fine-tuned on the fitting part of :func:`calibration_split`
+        with the same seed; its temperature and blend weight are fitted on the held-out part and
+        it is kept as it is (it is not retrained here).
         """
         y_all = np.asarray(labels)
         have_fine = (fine_labels is not None and len(texts) >= max(config.neural_min_texts, 200)
                      and config.calibration_fraction > 0)
         use_neural = config.neural is not None and have_fine
         use_fine = config.fine_linear and have_fine
+        if encoder is not None and not (len(texts) >= 200 and config.calibration_fraction > 0):
+            raise ValueError("an encoder needs a held-out split (200 texts or more, calibration_fraction > 0)")
         if use_neural or use_fine:
             fine_names, fine_map, fine_idx = fine_label_index(labels, fine_labels)
-        head_t, head_w, fine_t, fine_w = 1.0, 0.0, 1.0, 0.0
+        head_t, head_w, fine_t, fine_w, enc_t, enc_w = 1.0, 0.0, 1.0, 0.0, 1.0, 0.0
         classes = sorted(set(labels))
         if len(classes) < 2:
             return cls._constant(classes, config)
+        if encoder is not None:
+            coarse = [name.split("|", 1)[0] for name in encoder.fine_labels]
+            if not set(coarse) <= set(classes):
+                raise ValueError(f"the encoder's fine labels {sorted(set(coarse) - set(classes))} are not labels here")
+            encoder.label_map = np.array([classes.index(c) for c in coarse], dtype=np.int32)
         temperature = 1.0
         if len(texts) >= 200 and config.calibration_fraction > 0:
-            counts = np.unique(y_all, return_counts=True)[1]
-            idx = np.arange(len(texts))
-            fit_idx, cal_idx = train_test_split(
-                idx,
-                test_size=config.calibration_fraction,
-                random_state=seed,
-                stratify=y_all if counts.min() >= 2 else None,
-            )
+            fit_idx, cal_idx = calibration_split(y_all, config.calibration_fraction, seed)
             fine_arg = (fine_names, fine_map, fine_idx[fit_idx]) if use_fine else None
             part = cls._fit_once([texts[i] for i in fit_idx], y_all[fit_idx], classes, config, seed, fine_arg)
             cal_texts = [texts[i] for i in cal_idx]
@@ -192,10 +216,13 @@ class LangModel:
             gold = np.searchsorted(np.asarray(classes), y_all[cal_idx])
             temperature = fit_temperature(cal_scores, gold)
             logger.info("calibration: %d held-out texts, temperature %.3f", len(cal_idx), temperature)
-            if use_neural or use_fine:
-                (head_t, head_w), (fine_t, fine_w) = tune_short(
+            if use_neural or use_fine or encoder is not None:
+                if encoder is not None and not (use_neural or use_fine):
+                    fine_names, fine_map, fine_idx = list(encoder.fine_labels), encoder.label_map, np.zeros(len(texts), int)
+                (head_t, head_w), (fine_t, fine_w), (enc_t, enc_w) = tune_short(
                     part, [texts[i] for i in fit_idx], fine_idx[fit_idx], cal_texts, x_cal, gold,
-                    softmax(cal_scores * temperature), fine_names, fine_map, config, seed, use_neural, use_fine)
+                    softmax(cal_scores * temperature), fine_names, fine_map, config, seed, use_neural, use_fine,
+                    encoder)
         fine_arg = (fine_names, fine_map, fine_idx) if use_fine and fine_w > 0 else None
         model = cls._fit_once(list(texts), y_all, classes, config, seed, fine_arg)
         model.temperature = temperature
@@ -206,6 +233,11 @@ class LangModel:
             head = fit_head(x, fine_names, fine_map, fine_idx, config.neural or {}, seed, config.long_chars)
             head.temperature, head.weight = head_t, head_w
             model.neural = head
+        if encoder is not None:
+            if enc_w > 0:
+                encoder.temperature, encoder.weight, encoder.max_chars = enc_t, enc_w, config.long_chars
+                model.encoder = encoder
+            model.info["encoder_weight"] = enc_w
         model.info["neural_weight"] = head_w
         if use_fine:
             model.info["fine_linear_weight"] = fine_w

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .encoder import TextEncoder, encoder_from_arrays
 from .features import AnalyzerSpec, cjk_ratio
 from .linear import DEFAULT_CONFIGS, LangConfig, LangModel
 from .short import FineLinear
@@ -31,8 +32,8 @@ from newsnlp.errors import ModelFormatError
 logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "newsnlp-topic-model"
-FORMAT_VERSION = 3  # 2 added the optional neural head, 3 the optional fine-label linear part; 1 and 2 still load
-SUPPORTED_VERSIONS = (1, 2, 3)
+FORMAT_VERSION = 4  # 2 added the optional neural head, 3 the fine-label linear part, 4 the encoder; all still load
+SUPPORTED_VERSIONS = (1, 2, 3, 4)
 MODEL_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
 LANGUAGES = ("en", "zh")
@@ -87,11 +88,14 @@ class TopicModel:
 
     # ---- training ---------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str], langs: Sequence[str | None] | None = None,
-            fine_labels: Sequence[str | None] | None = None) -> "TopicModel":
+            fine_labels: Sequence[str | None] | None = None,
+            encoders: dict[str, TextEncoder] | None = None) -> "TopicModel":
         """Train one classifier per language found in ``texts`` (``langs`` or detected).
 
         Mixed-language texts are used for both languages. ``fine_labels`` (optional, one per text,
         e.g. the source's own category) let a language whose config has ``neural`` add the neural head.
+        ``encoders`` (optional, per language) are fine-tuned encoders to blend in for short texts
+        (see ``LangModel.fit`` for the split they must have been trained on).
         """
         if len(texts) != len(labels) or (langs is not None and len(langs) != len(texts)) or (
                 fine_labels is not None and len(fine_labels) != len(texts)):
@@ -107,7 +111,8 @@ class TopicModel:
             logger.info("training %s topic model on %d texts", lang, len(idx))
             fine = None if fine_labels is None else [str(fine_labels[i]) for i in idx]
             self.models[lang] = LangModel.fit([texts[i] for i in idx], [labels[i] for i in idx],
-                                              self.configs[lang], seed=self.seed, fine_labels=fine)
+                                              self.configs[lang], seed=self.seed, fine_labels=fine,
+                                              encoder=(encoders or {}).get(lang))
         self.labels = sorted(set(labels))
         return self
 
@@ -215,6 +220,9 @@ class TopicModel:
                 langs_json[lang]["neural"] = {"fine_labels": head.fine_labels, "dim": int(head.b1.shape[0]),
                                               "temperature": head.temperature, "weight": head.weight,
                                               "max_chars": head.max_chars}
+            if m.encoder is not None:
+                arrays.update(m.encoder.to_arrays(p + "enc_"))
+                langs_json[lang]["encoder"] = m.encoder.params()
             if fine is not None:
                 langs_json[lang]["fine_linear"] = {"fine_labels": fine.fine_labels, "temperature": fine.temperature,
                                                    "weight": fine.weight, "max_chars": fine.max_chars}
@@ -263,7 +271,7 @@ class TopicModel:
 
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Like ``np.savez_compressed``, but the int8 neural embeddings are stored uncompressed.
+    """Like ``np.savez_compressed``, but the int8 neural embeddings and encoder weights are stored uncompressed.
 
     They barely compress (about 1%) and inflating them would nearly double the load time. The
     result is an ordinary ``.npz`` file (a zip of ``.npy`` files) that ``np.load`` reads.
@@ -271,7 +279,8 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for key, arr in arrays.items():
             info = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED if key.endswith(".nn_emb") else zipfile.ZIP_DEFLATED
+            stored = key.endswith(".nn_emb") or (".enc_" in key and key.endswith("_q"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             with zf.open(info, "w", force_zip64=True) as f:
                 np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
 
@@ -330,6 +339,7 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
     k = len(lang_labels)
     neural = _build_head(lang, params.get("neural"), arrays, n_feat, k)
     fine = _build_fine(lang, params.get("fine_linear"), arrays, n_feat, k)
+    encoder = _build_encoder(lang, params.get("encoder"), arrays, n_feat, k)
     return LangModel(
         labels=lang_labels,
         specs=specs,
@@ -343,6 +353,7 @@ def _build_lang_model(lang: str, params: dict[str, Any], arrays: dict[str, np.nd
         info=dict(params.get("info") or {}),
         neural=neural,
         fine=fine,
+        encoder=encoder,
     )
 
 
@@ -395,3 +406,19 @@ def _build_head(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: i
                       b1=_array(arrays, p + "nn_b1", np.float32, (dim,)),
                       w2=_array(arrays, p + "nn_w2", np.float32, (dim, n_fine)),
                       b2=_array(arrays, p + "nn_b2", np.float32, (n_fine,)), **part)
+
+
+def _build_encoder(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: int, n_labels: int
+                   ) -> TextEncoder | None:
+    """The fine-tuned encoder of ``lang`` (format version 4), or None if it has none."""
+    part = _short_part(lang, params, arrays, n_feat, n_labels, entry="encoder", prefix="enc_",
+                       extra=("layers", "heads", "width", "inner", "max_len", "vocab_size"))
+    if part is None:
+        return None
+    part["lowercase"], part["strip_accents"] = bool(params.get("lowercase")), bool(params.get("strip_accents"))
+    try:
+        return encoder_from_arrays(part, arrays, f"{lang}.enc_", lambda key, dtype, shape: _array(arrays, key, dtype, shape))
+    except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, TopicModelError):
+            raise
+        raise TopicModelError(f"arrays.npz: bad encoder for {lang!r} ({exc})") from exc

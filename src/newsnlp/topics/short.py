@@ -21,6 +21,7 @@ from .features import featurize
 from .neural import fit_head, softmax
 
 if TYPE_CHECKING:
+    from .encoder import TextEncoder
     from .linear import LangConfig, LangModel
 
 logger = logging.getLogger(__name__)
@@ -76,21 +77,23 @@ def fine_label_index(labels: Sequence[str], fine_labels: Sequence[str]) -> tuple
 
 def tune_short(part: LangModel, fit_texts: list[str], fit_fine: np.ndarray, cal_texts: list[str], x_cal: Any,
                 gold: np.ndarray, cal_probs: np.ndarray, fine_names: list[str], fine_map: np.ndarray,
-                config: LangConfig, seed: int, use_neural: bool, use_fine: bool
-                ) -> tuple[tuple[float, float], tuple[float, float]]:
+                config: LangConfig, seed: int, use_neural: bool, use_fine: bool, encoder: TextEncoder | None = None
+                ) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
     """Fit the short-text parts on the held-out split: temperatures (log-loss), blend weights (accuracy).
 
     The fine-label linear part (``part.fine``, trained on the fitting split) is blended into the
     coarse linear probabilities with weight ``wf``, and a neural head trained on the fitting split
-    into that mixture with weight ``wh``; both weights are chosen together on a grid. Only
-    held-out texts shorter than ``long_chars`` count (the parts are not used on longer texts).
-    Returns ((head temperature, head weight), (fine temperature, fine weight)); weight 0 = unused.
+    into that mixture with weight ``wh``, then the ``encoder`` (trained on the fitting split, see
+    :mod:`.encoder`) with weight ``we``; the weights are chosen together on a grid. Only held-out
+    texts shorter than ``long_chars`` count (the parts are not used on longer texts).
+    Returns ((head temperature, head weight), (fine temperature, fine weight), (encoder
+    temperature, encoder weight)); weight 0 = unused.
     """
     short = np.array([not config.long_chars or len(t) < config.long_chars for t in cal_texts], dtype=bool)
     fixed_wh = None if config.neural_weight is None else float(config.neural_weight)
     if short.sum() < 20:
         fixed_wf = float(config.fine_weight) if config.fine_weight is not None and use_fine else 0.0
-        return (1.0, 0.0 if fixed_wh is None or not use_neural else fixed_wh), (1.0, fixed_wf)
+        return (1.0, 0.0 if fixed_wh is None or not use_neural else fixed_wh), (1.0, fixed_wf), (1.0, 0.0)
     x_s = x_cal[short] if x_cal is not None else featurize(part.specs, part._prepare(
         [t for t, s in zip(cal_texts, short) if s]))
     x_s = x_s[:, : sum(len(sp_.vocabulary) for sp_ in part.specs)]
@@ -123,23 +126,35 @@ def tune_short(part: LangModel, fit_texts: list[str], fit_fine: np.ndarray, cal_
             return head.proba_from_logits(logits, n_labels)
         head_t = best_temperature(head_proba, 0.1, 10.0, 61)
         neural = head_proba(head_t)
+    enc_t, enc_p = 1.0, None
+    if encoder is not None:
+        enc_logits = encoder.logits([t for t, keep in zip(cal_texts, short) if keep])
+        enc_t = best_temperature(lambda t: encoder.proba_from_logits(enc_logits * t, n_labels), 0.1, 10.0, 61)
+        enc_p = encoder.proba_from_logits(enc_logits * enc_t, n_labels)
     grid = np.round(np.arange(0.0, 1.0001, 0.05), 2)
     wfs = np.array([0.0]) if fine_p is None else (grid if config.fine_weight is None else np.array([config.fine_weight]))
     whs = (np.array([fixed_wh]) if fixed_wh is not None else grid) if neural is not None else np.array([0.0])
-    best = (-1.0, 0.0, 0.0)
-    table = {}
+    wes = grid if enc_p is not None else np.array([0.0])
+    best = (-1.0, 0.0, 0.0, 0.0)
+    best_no_head = -1.0  # logged: what the head adds on top of the other parts
     for wf in wfs:
         mix = lin if fine_p is None else (1 - wf) * lin + wf * fine_p
         for wh in whs:
             p = mix if neural is None else (1 - wh) * mix + wh * neural
-            acc = float(np.mean(p.argmax(axis=1) == gold_s))
-            table[(float(wf), float(wh))] = acc
-            if acc > best[0] + 1e-12:
-                best = (acc, float(wf), float(wh))
-    acc, wf, wh = best
+            for we in wes:
+                pe = p if enc_p is None else (1 - we) * p + we * enc_p
+                acc = float(np.mean(pe.argmax(axis=1) == gold_s))
+                if wh == 0:
+                    best_no_head = max(best_no_head, acc)
+                if acc > best[0] + 1e-12:
+                    best = (acc, float(wf), float(wh), float(we))
+    acc, wf, wh, we = best
     def acc_of(p: np.ndarray | None) -> str:
         return "-" if p is None else f"{float(np.mean(p.argmax(axis=1) == gold_s)):.4f}"
-    logger.info("short-text parts: %d held-out short texts, accuracy linear %s, fine linear %s, head %s; "
-                "best %.4f at fine weight %.2f, head weight %.2f (temperatures fine %.2f, head %.2f)",
-                len(gold_s), acc_of(lin), acc_of(fine_p), acc_of(neural), acc, wf, wh, fine_t, head_t)
-    return (head_t, wh if neural is not None else 0.0), (fine_t, wf if fine_p is not None else 0.0)
+    logger.info("short-text parts: %d held-out short texts, accuracy linear %s, fine linear %s, head %s, encoder %s; "
+                "best %.4f at fine weight %.2f, head weight %.2f, encoder weight %.2f "
+                "(temperatures fine %.2f, head %.2f, encoder %.2f); best without the head %.4f",
+                len(gold_s), acc_of(lin), acc_of(fine_p), acc_of(neural), acc_of(enc_p), acc, wf, wh, we,
+                fine_t, head_t, enc_t, best_no_head)
+    return ((head_t, wh if neural is not None else 0.0), (fine_t, wf if fine_p is not None else 0.0),
+            (enc_t, we if enc_p is not None else 0.0))

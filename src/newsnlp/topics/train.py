@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import sklearn
 
+from .encoder import TextEncoder
 from .linear import LangConfig
 from .model import TopicModel, TopicModelError
 
@@ -61,7 +62,8 @@ def _columns(records: Records, text_key: str, label_key: str, lang_key: str | No
 
 def train(records: Records, *, text_key: str = "text", label_key: str = "label", lang_key: str | None = "lang",
           configs: dict[str, LangConfig] | None = None, seed: int = 0,
-          metadata: dict[str, Any] | None = None, fine_key: str | None = "source_label") -> TopicModel:
+          metadata: dict[str, Any] | None = None, fine_key: str | None = "source_label",
+          encoders: dict[str, TextEncoder] | None = None) -> TopicModel:
     """Train a :class:`TopicModel` from records (dicts or a pandas DataFrame).
 
     Args:
@@ -74,6 +76,9 @@ def train(records: Records, *, text_key: str = "text", label_key: str = "label",
         fine_key: field with a finer label inside ``label`` (e.g. the source's own category;
             records without it use their label). Used by the neural head of languages whose config
             has ``neural`` and that have enough texts; ``None`` trains without the head.
+        encoders: optional fine-tuned encoders per language, blended in for short texts (built by
+            ``models/topics/train_encoder.py`` on the fitting part of ``linear.calibration_split``
+            of the same records and seed).
 
     Raises:
         TopicModelError: on empty input or a record without text or label.
@@ -83,7 +88,7 @@ def train(records: Records, *, text_key: str = "text", label_key: str = "label",
     else:
         (texts, labels, langs), fines = _columns(records, text_key, label_key, lang_key), None
     model = TopicModel(configs=configs, seed=seed)
-    model.fit(texts, labels, langs, fine_labels=fines)
+    model.fit(texts, labels, langs, fine_labels=fines, encoders=encoders)
     model.metadata = {
         "trained_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "n_train": len(texts),
