@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Recipe for the default newsnlp topic model.
 
-    OMP_NUM_THREADS=1 python models/topics/train_default.py --shared ../shared -o models/topics/default
+    OMP_NUM_THREADS=1 python models/topics/train_default.py --shared ../shared \\
+        --encoders build/encoders -o models/topics/default
 
 Trains on ``shared/data/topics/{en/train,en/train_extra,zh/train}.jsonl`` (never on dev or
 articles), then measures the dev sets, the labelled full articles in ``shared/articles`` and
@@ -11,7 +12,9 @@ Hyper-parameters are ``newsnlp.topics.linear.DEFAULT_CONFIGS`` (v2: Chinese aver
 NB-SVM weights, ``nb_mix=0.5``; v3: a neural head over the records' ``source_label`` fine labels is
 blended in for short texts, see ``newsnlp.topics.neural``; v4: the linear model is also trained on those
 fine labels and its summed fine-label probabilities are blended in for short texts, see
-``newsnlp.topics.linear.FineLinear``); the model card ``models/topics/README.md`` records the measurements.
+``newsnlp.topics.linear.FineLinear``); v5 (``--encoders DIR``, from ``train_encoder.py``): fine-tuned
+transformer encoders are blended in for short texts instead of the neural head, see
+``newsnlp.topics.encoder``. The model card ``models/topics/README.md`` records the measurements.
 """
 
 from __future__ import annotations
@@ -21,16 +24,20 @@ import json
 import logging
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+from newsnlp.topics.encoder import TextEncoder, load_encoder, split_fingerprint  # noqa: E402
+from newsnlp.topics.linear import DEFAULT_CONFIGS, calibration_split  # noqa: E402
 from newsnlp.topics.model import TopicModel  # noqa: E402
 from newsnlp.topics.train import evaluate, format_report, train  # noqa: E402
 
 SEED = 20261128
 TRAIN_FILES = ("data/topics/en/train.jsonl", "data/topics/en/train_extra.jsonl", "data/topics/zh/train.jsonl")
+ENCODER_OVERRIDES = {"en": {"fine_rows": 100_000}}
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -45,20 +52,45 @@ def article_records(shared: Path, lang: str) -> list[dict]:
             for r in index]
 
 
+def load_encoders(folder: Path, records: list[dict]) -> dict[str, tuple[TextEncoder, dict]]:
+    """The encoders in ``folder/{en,zh}``, each checked to be fine-tuned on this run's fitting split."""
+    out = {}
+    for lang in ("en", "zh"):
+        if not (folder / lang / "encoder.json").is_file():
+            continue
+        encoder, meta = load_encoder(folder / lang)
+        labels = [r["label"] for r in records if r.get("lang") == lang]
+        fit_idx, cal_idx = calibration_split(labels, DEFAULT_CONFIGS[lang].calibration_fraction, SEED)
+        if meta.get("split") != split_fingerprint(labels, fit_idx, cal_idx, SEED):
+            raise SystemExit(f"{folder / lang}: encoder was trained on another split of the training data")
+        out[lang] = (encoder, meta)
+        print(f"encoder {lang}: {meta.get('pretrained')}, held-out accuracy {meta.get('held_out_accuracy')}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared data folder")
     ap.add_argument("-o", "--output", type=Path, default=Path("models/topics/default"))
+    ap.add_argument("--encoders", type=Path, default=None,
+                    help="folder with en/ and zh/ encoders from train_encoder.py (default: none)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
     records = [r for f in TRAIN_FILES for r in read_jsonl(args.shared / f)]
     print(f"training on {len(records)} records from {', '.join(TRAIN_FILES)}")
+    encoders = load_encoders(args.encoders, records) if args.encoders else {}
     t0 = time.perf_counter()
-    model = train(records, seed=SEED, metadata={
+    # With an encoder, a language drops the small neural head (the encoder does its job better, and
+    # both together would not fit the 60 MB budget); English keeps fewer fine-label weight rows.
+    configs = {lang: replace(DEFAULT_CONFIGS[lang], neural=None, **ENCODER_OVERRIDES.get(lang, {}))
+               for lang in encoders}
+    model = train(records, seed=SEED, configs=configs, encoders={lang: enc for lang, (enc, _) in encoders.items()},
+                  metadata={
         "name": "newsnlp-topics-default",
         "training_data": list(TRAIN_FILES),
         "recipe": "models/topics/train_default.py",
+        "encoders": {lang: meta for lang, (_, meta) in encoders.items()},
     })
     print(f"trained in {time.perf_counter() - t0:.0f} s")
 
