@@ -154,24 +154,19 @@ class LangModel:
             return np.zeros((0, len(self.labels)))
         scores, x = self._decision(texts)
         probs = softmax(scores * self.temperature)
-        fine = self.fine
-        if fine is not None and fine.weight > 0 and x is not None:
-            short = np.array([not fine.max_chars or len(t) < fine.max_chars for t in texts], dtype=bool)
+        if x is None:
+            return probs
+        n_labels = len(self.labels)
+        # Each short-text part is mixed, in this order, into what the previous ones left.
+        parts = ((self.fine, lambda rows: self.fine.proba(x[rows], n_labels)),
+                 (self.neural, lambda rows: self.neural.proba(x[rows], n_labels)),
+                 (self.encoder, lambda rows: self.encoder.proba([texts[i] for i in np.flatnonzero(rows)], n_labels)))
+        for part, part_proba in parts:
+            if part is None or part.weight <= 0:
+                continue
+            short = np.array([not part.max_chars or len(t) < part.max_chars for t in texts], dtype=bool)
             if short.any():
-                probs[short] = ((1.0 - fine.weight) * probs[short]
-                                + fine.weight * fine.proba(x[short], len(self.labels)))
-        head = self.neural
-        if head is not None and head.weight > 0 and x is not None:
-            short = np.array([not head.max_chars or len(t) < head.max_chars for t in texts], dtype=bool)
-            if short.any():
-                probs[short] = ((1.0 - head.weight) * probs[short]
-                                + head.weight * head.proba(x[short], len(self.labels)))
-        enc = self.encoder
-        if enc is not None and enc.weight > 0 and x is not None:
-            short = np.array([not enc.max_chars or len(t) < enc.max_chars for t in texts], dtype=bool)
-            if short.any():
-                probs[short] = ((1.0 - enc.weight) * probs[short]
-                                + enc.weight * enc.proba([t for t, s in zip(texts, short) if s], len(self.labels)))
+                probs[short] = (1.0 - part.weight) * probs[short] + part.weight * part_proba(short)
         return probs
 
     # ---- training ---------------------------------------------------------------------------
