@@ -196,18 +196,10 @@ class TopicModel:
                 arrays[f"{p}idf{k}"] = spec.idf.astype(np.float32)
             head = m.neural
             if head is not None:
-                arrays[p + "nn_emb"] = head.emb_q.astype(np.int8)
-                arrays[p + "nn_scale"] = head.emb_scale.astype(np.float32)
-                arrays[p + "nn_b1"] = head.b1.astype(np.float32)
-                arrays[p + "nn_w2"] = head.w2.astype(np.float32)
-                arrays[p + "nn_b2"] = head.b2.astype(np.float32)
-                arrays[p + "nn_map"] = head.label_map.astype(np.int32)
+                arrays.update(head.to_arrays(p + "nn_"))
             fine = m.fine
             if fine is not None:
-                arrays[p + "fl_coef"] = fine.coef_q.astype(np.int8)
-                arrays[p + "fl_scale"] = fine.coef_scale.astype(np.float32)
-                arrays[p + "fl_intercept"] = fine.intercept.astype(np.float32)
-                arrays[p + "fl_map"] = fine.label_map.astype(np.int32)
+                arrays.update(fine.to_arrays(p + "fl_"))
             langs_json[lang] = {
                 "labels": m.labels,
                 "analyzers": [dict(s.params(), vocab_size=len(s.vocabulary)) for s in m.specs],

@@ -59,6 +59,12 @@ class NeuralHead:
     weight: float = 0.0  # share of the head in the blend with the linear model's probabilities
     max_chars: int = 0  # the head is used only for texts shorter than this (0 = every text)
 
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The arrays saved under ``prefix`` (e.g. ``"en.nn_"``)."""
+        return {prefix + "emb": self.emb_q.astype(np.int8), prefix + "scale": self.emb_scale.astype(np.float32),
+                prefix + "b1": self.b1.astype(np.float32), prefix + "w2": self.w2.astype(np.float32),
+                prefix + "b2": self.b2.astype(np.float32), prefix + "map": self.label_map.astype(np.int32)}
+
     def logits(self, x: sp.csr_matrix) -> np.ndarray:
         """Fine-label scores for feature rows ``x`` (sparse, n_features columns)."""
         if x.shape[0] == 0:

@@ -45,6 +45,11 @@ class FineLinear:
     weight: float = 0.0
     max_chars: int = 0
 
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The arrays saved under ``prefix`` (e.g. ``"en.fl_"``)."""
+        return {prefix + "coef": self.coef_q.astype(np.int8), prefix + "scale": self.coef_scale.astype(np.float32),
+                prefix + "intercept": self.intercept.astype(np.float32), prefix + "map": self.label_map.astype(np.int32)}
+
     def scores(self, x: sp.csr_matrix) -> np.ndarray:
         """Fine-label scores for feature rows ``x``; only the weight rows used are dequantised."""
         if x.shape[0] == 0:
