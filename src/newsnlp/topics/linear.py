@@ -172,7 +172,8 @@ class LangModel:
     # ---- training ---------------------------------------------------------------------------
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], config: LangConfig, seed: int = 0,
-            fine_labels: Sequence[str] | None = None, encoder: TextEncoder | None = None) -> "LangModel":
+            fine_labels: Sequence[str] | None = None, encoder: TextEncoder | None = None,
+            final_encoder: TextEncoder | None = None) -> "LangModel":
         """Fit on ``texts``/``labels``; a held-out split first sets the softmax temperature.
 
         ``fine_labels`` (one per text, each belonging to one coarse label, e.g. the source's own
@@ -181,7 +182,9 @@ class LangModel:
         on the held-out split, then everything is refitted on all texts. An ``encoder`` (see
         ``encoder.py``) must have been fine-tuned on the fitting part of :func:`calibration_split`
         with the same seed; its temperature and blend weight are fitted on the held-out part and
-        it is kept as it is (it is not retrained here).
+        it is kept as it is (it is not retrained here), unless a ``final_encoder`` (the same recipe
+        trained on all ``texts``, with the same fine labels) is given: that one is kept instead, with
+        the temperature and weight fitted for ``encoder``, as the linear parts are refitted on all texts.
         """
         y_all = np.asarray(labels)
         have_fine = (fine_labels is not None and len(texts) >= max(config.neural_min_texts, 200)
@@ -190,6 +193,8 @@ class LangModel:
         use_fine = config.fine_linear and have_fine
         if encoder is not None and not (len(texts) >= 200 and config.calibration_fraction > 0):
             raise ValueError("an encoder needs a held-out split (200 texts or more, calibration_fraction > 0)")
+        if final_encoder is not None and (encoder is None or list(final_encoder.fine_labels) != list(encoder.fine_labels)):
+            raise ValueError("a final encoder needs an encoder with the same fine labels to fit its blend")
         if use_neural or use_fine:
             fine_names, fine_map, fine_idx = fine_label_index(labels, fine_labels)
         head_t, head_w, fine_t, fine_w, enc_t, enc_w = 1.0, 0.0, 1.0, 0.0, 1.0, 0.0
@@ -230,9 +235,12 @@ class LangModel:
             model.neural = head
         if encoder is not None:
             if enc_w > 0:
-                encoder.temperature, encoder.weight, encoder.max_chars = enc_t, enc_w, config.long_chars
-                model.encoder = encoder
+                kept = final_encoder if final_encoder is not None else encoder
+                kept.label_map = encoder.label_map
+                kept.temperature, kept.weight, kept.max_chars = enc_t, enc_w, config.long_chars
+                model.encoder = kept
             model.info["encoder_weight"] = enc_w
+            model.info["encoder_trained_on"] = "all texts" if final_encoder is not None else "the fitting split"
         model.info["neural_weight"] = head_w
         if use_fine:
             model.info["fine_linear_weight"] = fine_w

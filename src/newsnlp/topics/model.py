@@ -89,14 +89,19 @@ class TopicModel:
     # ---- training ---------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str], langs: Sequence[str | None] | None = None,
             fine_labels: Sequence[str | None] | None = None,
-            encoders: dict[str, TextEncoder] | None = None) -> "TopicModel":
+            encoders: dict[str, TextEncoder] | None = None,
+            final_encoders: dict[str, TextEncoder] | None = None) -> "TopicModel":
         """Train one classifier per language found in ``texts`` (``langs`` or detected).
 
         Mixed-language texts are used for both languages. ``fine_labels`` (optional, one per text,
         e.g. the source's own category) let a language whose config has ``neural`` add the neural head.
         ``encoders`` (optional, per language) are fine-tuned encoders to blend in for short texts
-        (see ``LangModel.fit`` for the split they must have been trained on).
+        (see ``LangModel.fit`` for the split they must have been trained on); ``final_encoders``
+        (optional, per language, each with an entry in ``encoders``) were trained on all texts and
+        replace them once the blend is fitted.
         """
+        if set(final_encoders or {}) - set(encoders or {}):
+            raise TopicModelError("a final encoder needs the fitting-split encoder of its language in encoders")
         if len(texts) != len(labels) or (langs is not None and len(langs) != len(texts)) or (
                 fine_labels is not None and len(fine_labels) != len(texts)):
             raise TopicModelError("texts, labels and langs must have the same length")
@@ -112,7 +117,8 @@ class TopicModel:
             fine = None if fine_labels is None else [str(fine_labels[i]) for i in idx]
             self.models[lang] = LangModel.fit([texts[i] for i in idx], [labels[i] for i in idx],
                                               self.configs[lang], seed=self.seed, fine_labels=fine,
-                                              encoder=(encoders or {}).get(lang))
+                                              encoder=(encoders or {}).get(lang),
+                                              final_encoder=(final_encoders or {}).get(lang))
         self.labels = sorted(set(labels))
         return self
 

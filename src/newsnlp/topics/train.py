@@ -63,7 +63,8 @@ def _columns(records: Records, text_key: str, label_key: str, lang_key: str | No
 def train(records: Records, *, text_key: str = "text", label_key: str = "label", lang_key: str | None = "lang",
           configs: dict[str, LangConfig] | None = None, seed: int = 0,
           metadata: dict[str, Any] | None = None, fine_key: str | None = "source_label",
-          encoders: dict[str, TextEncoder] | None = None) -> TopicModel:
+          encoders: dict[str, TextEncoder] | None = None,
+          final_encoders: dict[str, TextEncoder] | None = None) -> TopicModel:
     """Train a :class:`TopicModel` from records (dicts or a pandas DataFrame).
 
     Args:
@@ -79,6 +80,9 @@ def train(records: Records, *, text_key: str = "text", label_key: str = "label",
         encoders: optional fine-tuned encoders per language, blended in for short texts (built by
             ``models/topics/train_encoder.py`` on the fitting part of ``linear.calibration_split``
             of the same records and seed).
+        final_encoders: optional encoders per language trained the same way on all the records
+            (``train_encoder.py --all-data``); each replaces its language's entry in ``encoders``
+            after the blend weight and temperature are fitted with that one on the held-out split.
 
     Raises:
         TopicModelError: on empty input or a record without text or label.
@@ -88,7 +92,7 @@ def train(records: Records, *, text_key: str = "text", label_key: str = "label",
     else:
         (texts, labels, langs), fines = _columns(records, text_key, label_key, lang_key), None
     model = TopicModel(configs=configs, seed=seed)
-    model.fit(texts, labels, langs, fine_labels=fines, encoders=encoders)
+    model.fit(texts, labels, langs, fine_labels=fines, encoders=encoders, final_encoders=final_encoders)
     model.metadata = {
         "trained_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "n_train": len(texts),
