@@ -68,7 +68,9 @@ def load_encoders(folder: Path, records: list[dict], final: bool = False) -> dic
             raise SystemExit(f"{folder / lang}: expected an encoder trained on {'all texts' if final else 'the fitting split'}"
                              f", got one trained on {meta.get('trained_on', 'fitting')}")
         out[lang] = (encoder, meta)
-        print(f"encoder {lang}: {meta.get('pretrained')}, held-out accuracy {meta.get('held_out_accuracy')}")
+        seen = " (it trained on these texts: the blend is fitted with the --encoders one)" if final else ""
+        print(f"{'final ' if final else ''}encoder {lang}: {meta.get('pretrained')}, "
+              f"held-out accuracy {meta.get('held_out_accuracy')}{seen}")
     return out
 
 
