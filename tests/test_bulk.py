@@ -27,7 +27,7 @@ def make_corpus(folder: Path, good: int) -> int:
     for i in range(good):
         (folder / f"doc{i:04d}.txt").write_bytes(samples[i % len(samples)].read_bytes())
     bad = {
-        "empty": b"", "whitespace": b" \n\t\u3000".replace(b"\\u3000", b""), "gzip": gzip.compress(b"an article"),
+        "empty": b"", "whitespace": " \n\t\u3000".encode("utf-8"), "gzip": gzip.compress(b"an article"),
         "binary": bytes(range(256)) * 8, "huge": b"word " * (1024 * 1024), "undecodable": b"\x81\x8d\x8f\x90\x9d" * 50,
     }
     for name, data in bad.items():
