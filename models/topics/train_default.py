@@ -102,7 +102,7 @@ def main() -> None:
         "name": "newsnlp-topics-default",
         "training_data": list(TRAIN_FILES),
         "recipe": "models/topics/train_default.py",
-        "encoders": {lang: finals.get(lang, (None, meta))[1] for lang, (_, meta) in encoders.items()},
+        "encoders": {lang: finals[lang][1] if lang in finals else meta for lang, (_, meta) in encoders.items()},
         "blend_fitted_with": {lang: meta for lang, (_, meta) in encoders.items() if lang in finals},
     })
     print(f"trained in {time.perf_counter() - t0:.0f} s")
