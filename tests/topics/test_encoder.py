@@ -175,16 +175,23 @@ def test_final_encoder_replaces_the_tuning_one_after_the_blend_is_fitted(monkeyp
         train(records, seed=3, fine_key=None, encoders={"en": tuning}, final_encoders={"en": other})
 
 
-def test_torch_export_matches_numpy() -> None:
-    """The training recipe's torch model and the exported numpy encoder agree (needs torch)."""
-    torch = pytest.importorskip("torch")
+def load_recipe(name: str):
+    """A training recipe under models/topics as a module (they are scripts, not package modules)."""
     import importlib.util
-    recipe = Path(__file__).resolve().parents[2] / "models" / "topics" / "train_encoder.py"
-    spec = importlib.util.spec_from_file_location("train_encoder", recipe)
-    te = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(te)
-    rng = np.random.default_rng(0)
-    width, inner = 16, 32
+    import sys
+    folder = Path(__file__).resolve().parents[2] / "models" / "topics"
+    sys.path.insert(0, str(folder))  # pretrain_encoder imports train_encoder
+    try:
+        spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+def tiny_state(rng: np.random.Generator, width: int = 16, inner: int = 32) -> dict[str, np.ndarray]:
+    """Random weights under HF BERT names: 2 layers over VOCAB."""
     state = {"embeddings.word_embeddings.weight": rng.normal(0, 1, (len(VOCAB), width)),
              "embeddings.position_embeddings.weight": rng.normal(0, 1, (20, width)),
              "embeddings.token_type_embeddings.weight": rng.normal(0, 1, (2, width)),
@@ -199,6 +206,14 @@ def test_torch_export_matches_numpy() -> None:
         for name in ("attention.output.LayerNorm", "output.LayerNorm"):
             state[f"encoder.layer.{n}.{name}.weight"] = np.ones(width)
             state[f"encoder.layer.{n}.{name}.bias"] = np.zeros(width)
+    return state
+
+
+def test_torch_export_matches_numpy() -> None:
+    """The training recipe's torch model and the exported numpy encoder agree (needs torch)."""
+    torch = pytest.importorskip("torch")
+    te = load_recipe("train_encoder")
+    state = tiny_state(np.random.default_rng(0))
     model = te.build_model(state, 3, 0.1, heads=4)
     model.eval()
     vocab = {w: i for i, w in enumerate(VOCAB)}
@@ -209,3 +224,31 @@ def test_torch_export_matches_numpy() -> None:
         for text, row in zip(texts, enc.logits(texts)):
             ids = torch.tensor([tok.encode(text, 12)])
             assert np.allclose(model(ids, torch.ones_like(ids)).numpy()[0], row, atol=2e-3)
+
+
+def test_continued_pretraining_weights_roundtrip_and_masking(tmp_path: Path) -> None:
+    """pretrain_encoder's saved weights rebuild the same model, and its masks touch only real tokens."""
+    torch = pytest.importorskip("torch")
+    te = load_recipe("train_encoder")
+    pt = load_recipe("pretrain_encoder")
+    state = tiny_state(np.random.default_rng(1))
+    model = te.build_model(state, 3, 0.0, heads=4)
+    np.savez(tmp_path / "pretrained.npz", **te.hf_state(model))
+    (tmp_path / "pretrained.json").write_text(json.dumps({"lang": "en"}), encoding="utf-8")
+    loaded, meta = te.load_init(tmp_path)
+    assert meta == {"lang": "en"}
+    again = te.build_model(loaded, 3, 0.0, heads=4)
+    for (name, a), (_, b) in zip(model.state_dict().items(), again.state_dict().items()):
+        assert name.startswith("head.") or torch.equal(a, b), name
+
+    rows = [[2, 4, 5, 6, 3], [2, 7, 3], [2, 8, 9, 10, 11, 12, 3]]
+    special = {0, 1, 2, 3}
+    ids, att, flat, gold = pt.mask_batch(rows, special, 1, np.arange(4, len(VOCAB)), 0.15,
+                                         np.random.default_rng(0))
+    assert ids.shape == att.shape == (3, 7) and int(att.sum()) == 15
+    original = np.zeros((3, 7), dtype=np.int64)
+    for j, r in enumerate(rows):
+        original[j, : len(r)] = r
+    assert np.array_equal(original.ravel()[flat.numpy()], gold.numpy())
+    assert not set(gold.tolist()) & special  # never [CLS], [SEP] or padding
+    assert {int(p) // 7 for p in flat} == {0, 1, 2}  # every text has a masked token
