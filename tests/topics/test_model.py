@@ -165,16 +165,20 @@ def test_default_model_path_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert default_model_path().parts[-3:] == ("models", "topics", "default")
 
 
-def test_fast_char_wb_counts_match_scikit_learn() -> None:
+@pytest.mark.parametrize("kind, ngrams", [("char_wb", (1, 5)), ("char", (1, 2)), ("char", (2, 4)), ("word", (1, 2)), ("word", (2, 3))])
+def test_fast_counts_match_scikit_learn(kind: str, ngrams: tuple[int, int]) -> None:
     from newsnlp.topics.features import AnalyzerSpec, normalize_text
 
-    texts = [normalize_text(t) for t in ["A tiny test, with  short words: a ab abc!", "naïve café 中文 ok\tok ok", "", "x"]]
-    spec = AnalyzerSpec("char_wb", (1, 5), min_df=1)
+    texts = [normalize_text(t) for t in ["A tiny test, with  short words: a ab abc!", "naïve café 中文 ok\tok ok",
+                                         "", "x", "中国队  夺得 冠军，中国队"]]
+    spec = AnalyzerSpec(kind, ngrams, min_df=1)
     spec.fit(texts)
-    fast = spec._char_wb_counts(texts + ["unseen words here ok"])
-    slow = spec._make_counter({t: i for i, t in enumerate(spec.vocabulary)}).transform(texts + ["unseen words here ok"])
-    assert (fast != slow).nnz == 0
-    assert fast.nnz > 0
+    unseen = texts + ["unseen words here ok", "全新的词 and 中文", "?"]
+    fast = spec._char_wb_counts(unseen) if kind == "char_wb" else spec._ngram_counts(unseen)
+    slow = spec._make_counter({t: i for i, t in enumerate(spec.vocabulary)}).transform(unseen)
+    assert fast.shape == slow.shape and (fast != slow).nnz == 0
+    assert fast.has_sorted_indices and fast.dtype == np.float32 and fast.nnz > 0
+    assert spec._ngram_counts([]).shape == (0, len(spec.vocabulary))
 
 
 @pytest.mark.parametrize("labels", [["fruit", "space", "chess"], ["fruit", "space"]])

@@ -8,8 +8,11 @@ saved model needs nothing but its vocabulary and IDF arrays.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from array import array
 from collections import Counter
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -18,6 +21,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
+_WORD_TOKENS = re.compile(WORD_TOKEN_PATTERN)
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds runs of whitespace
 ANALYZER_KINDS = ("word", "char", "char_wb")
 
 
@@ -66,7 +71,7 @@ class AnalyzerSpec:
         if self.kind not in ANALYZER_KINDS:
             raise ValueError(f"unknown analyzer kind {self.kind!r}; expected one of {ANALYZER_KINDS}")
         self.ngram_range = (int(self.ngram_range[0]), int(self.ngram_range[1]))
-        self._counter: Any = None  # a CountVectorizer, or the char_wb vocabulary and word cache
+        self._counter: Any = None  # the vocabulary lookup, or the char_wb vocabulary and word cache
 
     def params(self) -> dict[str, Any]:
         """JSON-able parameters (everything except the vocabulary and IDF)."""
@@ -108,10 +113,37 @@ class AnalyzerSpec:
         """Feature matrix for normalised ``texts`` against the fitted vocabulary."""
         if self.kind == "char_wb":
             return self._weight(self._char_wb_counts(texts))
+        return self._weight(self._ngram_counts(texts))
+
+    def _ngram_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Counts identical to ``CountVectorizer.transform`` (``word`` or ``char``) against the fitted vocabulary.
+
+        The n-grams are made as scikit-learn makes them, but with ``zip``/``map``, counted by
+        ``Counter`` (no Python loop per n-gram) and looked up once per distinct n-gram.
+        """
         if self._counter is None:
-            # A CountVectorizer given a vocabulary needs no fitting.
-            self._counter = self._make_counter({t: i for i, t in enumerate(self.vocabulary)})
-        return self._weight(self._counter.transform(texts).tocsr())
+            self._counter = dict(zip(self.vocabulary, range(len(self.vocabulary)))).get
+        lookup = self._counter
+        lo, hi = self.ngram_range
+        indptr, indices, counts = [0], [], []
+        for text in texts:
+            if self.kind == "word":
+                units: Sequence[str] = _WORD_TOKENS.findall(text)
+                join = " ".join
+            else:
+                units, join = _WHITE_SPACES.sub(" ", text), "".join
+            grams = Counter(chain.from_iterable(
+                units if n == 1 else map(join, zip(*(units[k:] for k in range(n)))) for n in range(lo, hi + 1)))
+            ids = np.fromiter(map(lookup, grams, repeat(-1)), dtype=np.int32, count=len(grams))
+            known = ids >= 0
+            indices.append(ids[known])
+            counts.append(np.fromiter(grams.values(), dtype=np.float32, count=len(grams))[known])
+            indptr.append(indptr[-1] + int(known.sum()))
+        empty = [np.zeros(0, dtype=np.int32)]
+        matrix = sp.csr_matrix((np.concatenate(counts or empty).astype(np.float32), np.concatenate(indices or empty),
+                                np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocabulary)))
+        matrix.sort_indices()
+        return matrix
 
     def _char_wb_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Counts identical to ``CountVectorizer(analyzer="char_wb")``, computed per distinct word.
@@ -120,11 +152,12 @@ class AnalyzerSpec:
         computed once and cached; this is several times faster than scikit-learn's generic path.
         """
         if self._counter is None or not isinstance(self._counter, dict):
-            self._counter = {"vocab": {t: i for i, t in enumerate(self.vocabulary)}, "cache": {}}
-        vocab: dict[str, int] = self._counter["vocab"]
-        cache: dict[str, list[int]] = self._counter["cache"]
+            self._counter = {"vocab": dict(zip(self.vocabulary, range(len(self.vocabulary)))), "cache": {}}
+        lookup = self._counter["vocab"].get
+        cache: dict[str, array] = self._counter["cache"]
         lo, hi = self.ngram_range
-        indptr, indices, data = [0], [], []
+        # Typed arrays and one np.repeat for the counts: no per-word Python lists on the hot path.
+        indptr, indices, counts, lengths = [0], array("i"), array("f"), array("i")
         for text in texts:
             for word, count in Counter(text.split()).items():
                 ids = cache.get(word)
@@ -135,18 +168,20 @@ class AnalyzerSpec:
                         if len(padded) <= n:  # scikit-learn counts a short word once, whole
                             grams.append(padded)
                             break
-                        grams.extend(padded[i: i + n] for i in range(len(padded) - n + 1))
-                    ids = [vocab[g] for g in grams if g in vocab]
+                        grams.extend([padded[i: i + n] for i in range(len(padded) - n + 1)])
+                    ids = array("i", [i for i in map(lookup, grams) if i is not None])
                     if len(cache) > 500_000:
                         cache.clear()
                     cache[word] = ids
                 indices.extend(ids)
-                data.extend([count] * len(ids))
+                counts.append(count)
+                lengths.append(len(ids))
             indptr.append(len(indices))
-        counts = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                                np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocabulary)))
-        counts.sum_duplicates()
-        return counts
+        data = np.repeat(np.frombuffer(counts, dtype=np.float32), np.frombuffer(lengths, dtype=np.int32))
+        matrix = sp.csr_matrix((data, np.frombuffer(indices, dtype=np.int32).copy(), np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(texts), len(self.vocabulary)))
+        matrix.sum_duplicates()
+        return matrix
 
     def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         x = counts.astype(np.float32)
