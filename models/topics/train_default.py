@@ -116,16 +116,22 @@ def main() -> None:
         arts = article_records(args.shared, lang)
         ares = evaluate(model, arts)
         print(f"\n== articles {lang} ==\n{format_report(ares)}")
-        texts = [r["text"] for r in arts] * 2
+        texts = [r["text"] for r in arts]
         fresh = TopicModel.load(args.output)  # a cold model, as a user gets it
+        c0 = time.process_time()
+        fresh.predict_proba(texts[::2], [lang] * len(texts[::2]))
+        cold = len(texts[::2]) / (time.process_time() - c0)
+        # Then articles it has not seen (the featurizer caches per word, so repeats would flatter it).
         t1, c1 = time.perf_counter(), time.process_time()
-        fresh.predict_proba(texts, [lang] * len(texts))
-        speed = len(texts) / (time.process_time() - c1)
-        wall = len(texts) / (time.perf_counter() - t1)
-        print(f"speed {lang}: {speed:.0f} full articles per CPU-second, {wall:.0f}/s wall clock (one process)")
+        fresh.predict_proba(texts[1::2], [lang] * len(texts[1::2]))
+        speed = len(texts[1::2]) / (time.process_time() - c1)
+        wall = len(texts[1::2]) / (time.perf_counter() - t1)
+        print(f"speed {lang}: {speed:.0f} full articles per CPU-second, {wall:.0f}/s wall clock (one process; "
+              f"a fresh model's first call {cold:.0f} per CPU-second)")
         metrics[lang] = {"dev_accuracy": round(res["accuracy"], 4), "dev_macro_f1": round(res["macro_f1"], 4),
                          "dev_n": res["n"], "articles_accuracy": round(ares["accuracy"], 4),
                          "articles_n": ares["n"], "articles_per_cpu_second": round(speed),
+                         "first_call_articles_per_cpu_second": round(cold),
                          "articles_per_second_wall": round(wall)}
     model.metadata["metrics"] = metrics
     model.save(args.output)
