@@ -45,7 +45,10 @@ def main() -> None:
     from newsnlp.topics.model import TopicModel, default_model_path
 
     folder = args.model or default_model_path()
-    report: dict = {"python": platform.python_version(), "model": str(folder), "size_mb": sum(p.stat().st_size for p in folder.iterdir()) / 1e6}
+    repo = Path(__file__).resolve().parents[1]
+    shown = folder.resolve().relative_to(repo) if folder.resolve().is_relative_to(repo) else folder
+    report: dict = {"python": platform.python_version(), "model": str(shown),
+                    "size_mb": sum(p.stat().st_size for p in folder.iterdir()) / 1e6}
     report["load_s"] = min(timed(lambda: TopicModel.load(folder))[0] for _ in range(args.runs))
 
     for lang in ("en", "zh"):
@@ -83,7 +86,7 @@ def main() -> None:
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2), "utf-8")
-    print(f"model {folder}: {report['size_mb']:.1f} MB, load {report['load_s']:.2f} s")
+    print(f"model {shown}: {report['size_mb']:.1f} MB, load {report['load_s']:.2f} s")
     for lang in ("en", "zh"):
         r = report[lang]
         print(f"{lang}: full articles, a fresh model's first call ({r['cold_articles']}): "
