@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_encoder import PRETRAINED, build_model, fetch_wheel, hf_state, pretrained, read_records  # noqa: E402
+from train_encoder import (PRETRAINED, build_model, fetch_wheel, hf_state, length_batches, pretrained,  # noqa: E402
+                           read_records)
 
 from newsnlp.topics.encoder import WordPiece  # noqa: E402
 
@@ -124,14 +125,7 @@ def main() -> None:
     model.train()
     while step < steps:
         pool = task + rng.sample(ner, min(len(ner), hyper["ner_per_pass"]))
-        order = list(range(len(pool)))
-        rng.shuffle(order)
-        batches = []
-        for s in range(0, len(order), hyper["batch"] * 50):  # similar lengths per batch, random batch order
-            chunk = sorted(order[s: s + hyper["batch"] * 50], key=lambda i: len(pool[i]))
-            batches += [chunk[k: k + hyper["batch"]] for k in range(0, len(chunk), hyper["batch"])]
-        rng.shuffle(batches)
-        for rows in batches:
+        for rows in length_batches(range(len(pool)), lambda i: len(pool[i]), hyper["batch"], rng):
             ids, att, flat, gold = mask_batch([pool[i] for i in rows], special, vocab["[MASK]"], random_ids,
                                               hyper["mask_rate"], np_rng)
             hidden = model.hidden(ids, att).reshape(-1, width)[flat]

@@ -244,6 +244,19 @@ def prune_vocab(encoder: TextEncoder, texts: list[str]) -> TextEncoder:
 
 
 # ---- training -----------------------------------------------------------------------------------
+def length_batches(indices, length, batch: int, rng: random.Random) -> list[list[int]]:
+    """One pass over ``indices`` in batches: shuffled, texts of similar ``length`` batched together
+    (sorted within windows of 50 batches), then the batches in random order."""
+    order = list(indices)
+    rng.shuffle(order)
+    batches = []
+    for s in range(0, len(order), batch * 50):
+        chunk = sorted(order[s: s + batch * 50], key=length)
+        batches += [chunk[k: k + batch] for k in range(0, len(chunk), batch)]
+    rng.shuffle(batches)
+    return batches
+
+
 def read_records(shared: Path, lang: str) -> list[dict]:
     rows = []
     for name in TRAIN_FILES[lang]:
@@ -311,14 +324,7 @@ def main() -> None:
     step, t0 = 0, time.time()
     model.train()
     while step < steps:
-        order = list(train_idx)
-        rng.shuffle(order)
-        batches = []
-        for s in range(0, len(order), hyper["batch"] * 50):  # similar lengths per batch, random batch order
-            chunk = sorted(order[s: s + hyper["batch"] * 50], key=lambda i: len(encoded[i]))
-            batches += [chunk[k: k + hyper["batch"]] for k in range(0, len(chunk), hyper["batch"])]
-        rng.shuffle(batches)
-        for rows in batches:
+        for rows in length_batches(train_idx, lambda i: len(encoded[i]), hyper["batch"], rng):
             ids, mask = batch_tensors(rows)
             loss = F.cross_entropy(model(ids, mask), torch.as_tensor(fine_idx[rows]),
                                    label_smoothing=hyper["label_smoothing"])
