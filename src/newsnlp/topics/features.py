@@ -12,8 +12,8 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from itertools import chain, repeat
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import Any, Iterable, Sequence
 
 import numpy as np
