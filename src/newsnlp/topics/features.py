@@ -13,6 +13,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, repeat
 from typing import Any, Iterable, Sequence
 
@@ -125,13 +126,15 @@ class AnalyzerSpec:
             self._counter = dict(zip(self.vocabulary, range(len(self.vocabulary)))).get
         lookup = self._counter
         lo, hi = self.ngram_range
-        indptr, indices, counts = [0], [], []
+        if self.kind == "word":
+            split, join = _WORD_TOKENS.findall, " ".join
+        else:  # char: n-grams run over the whole text, whitespace runs folded to one space
+            split, join = partial(_WHITE_SPACES.sub, " "), "".join
+        indptr: list[int] = [0]
+        indices: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+        counts: list[np.ndarray] = [np.zeros(0, dtype=np.float32)]
         for text in texts:
-            if self.kind == "word":
-                units: Sequence[str] = _WORD_TOKENS.findall(text)
-                join = " ".join
-            else:
-                units, join = _WHITE_SPACES.sub(" ", text), "".join
+            units = split(text)
             grams = Counter(chain.from_iterable(
                 units if n == 1 else map(join, zip(*(units[k:] for k in range(n)))) for n in range(lo, hi + 1)))
             ids = np.fromiter(map(lookup, grams, repeat(-1)), dtype=np.int32, count=len(grams))
@@ -139,9 +142,8 @@ class AnalyzerSpec:
             indices.append(ids[known])
             counts.append(np.fromiter(grams.values(), dtype=np.float32, count=len(grams))[known])
             indptr.append(indptr[-1] + int(known.sum()))
-        empty = [np.zeros(0, dtype=np.int32)]
-        matrix = sp.csr_matrix((np.concatenate(counts or empty).astype(np.float32), np.concatenate(indices or empty),
-                                np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocabulary)))
+        matrix = sp.csr_matrix((np.concatenate(counts), np.concatenate(indices), np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(texts), len(self.vocabulary)))
         matrix.sort_indices()
         return matrix
 
