@@ -158,6 +158,7 @@ class AnalyzerSpec:
         lookup = self._counter["vocab"].get
         cache: dict[str, array] = self._counter["cache"]
         lo, hi = self.ngram_range
+        sizes = range(lo, hi + 1)
         # Typed arrays and one np.repeat for the counts: no per-word Python lists on the hot path.
         indptr, indices, counts, lengths = [0], array("i"), array("f"), array("i")
         for text in texts:
@@ -165,12 +166,12 @@ class AnalyzerSpec:
                 ids = cache.get(word)
                 if ids is None:
                     padded = f" {word} "
-                    grams: list[str] = []
-                    for n in range(lo, hi + 1):
-                        if len(padded) <= n:  # scikit-learn counts a short word once, whole
-                            grams.append(padded)
-                            break
-                        grams.extend([padded[i: i + n] for i in range(len(padded) - n + 1)])
+                    width = len(padded)
+                    if width > hi:
+                        grams = [padded[i: i + n] for n in sizes for i in range(width - n + 1)]
+                    else:  # scikit-learn counts a short word once, whole, at the first n that reaches its length
+                        grams = [padded[i: i + n] for n in range(lo, width) for i in range(width - n + 1)]
+                        grams.append(padded)
                     ids = array("i", [i for i in map(lookup, grams) if i is not None])
                     if len(cache) > 500_000:
                         cache.clear()
