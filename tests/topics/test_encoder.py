@@ -252,3 +252,23 @@ def test_continued_pretraining_weights_roundtrip_and_masking(tmp_path: Path) -> 
     assert np.array_equal(original.ravel()[flat.numpy()], gold.numpy())
     assert not set(gold.tolist()) & special  # never [CLS], [SEP] or padding
     assert {int(p) // 7 for p in flat} == {0, 1, 2}  # every text has a masked token
+
+
+def test_adversarial_step_adds_gradient_and_restores_the_embeddings() -> None:
+    """FGM: the word embeddings are back to their values (up to rounding) after the step, with the extra gradient added."""
+    torch = pytest.importorskip("torch")
+    te = load_recipe("train_encoder")
+    model = te.build_model(tiny_state(np.random.default_rng(2)), 3, 0.0, heads=4)
+    ids = torch.tensor([[2, 4, 5, 3], [2, 7, 3, 0]])
+    mask = (ids > 0).long()
+    gold = torch.tensor([0, 2])
+    loss = lambda: torch.nn.functional.cross_entropy(model(ids, mask), gold)  # noqa: E731
+    loss().backward()
+    before = model.word.weight.detach().clone()
+    clean_grad = model.head.weight.grad.clone()
+    te.fgm_step(model, loss, 1.0)
+    assert torch.allclose(model.word.weight.detach(), before, rtol=0, atol=1e-6)
+    assert not torch.allclose(model.head.weight.grad, clean_grad)  # the perturbed loss's gradient is added
+    model.zero_grad()
+    te.fgm_step(model, loss, 1.0)  # no gradient yet: nothing to follow, nothing changes
+    assert model.head.weight.grad is None or not model.head.weight.grad.any()
