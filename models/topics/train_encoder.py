@@ -349,12 +349,14 @@ def main() -> None:
         for rows in length_batches(train_idx, lambda i: len(encoded[i]), hyper["batch"], rng):
             ids, mask = batch_tensors(rows)
             gold = torch.as_tensor(fine_idx[rows])
-            loss = F.cross_entropy(model(ids, mask), gold, label_smoothing=hyper["label_smoothing"])
+
+            def batch_loss():
+                return F.cross_entropy(model(ids, mask), gold, label_smoothing=hyper["label_smoothing"])
+
+            loss = batch_loss()
             loss.backward()
             if hyper["adversarial"]:
-                fgm_step(model, lambda: F.cross_entropy(model(ids, mask), gold,
-                                                        label_smoothing=hyper["label_smoothing"]),
-                         hyper["adversarial"])
+                fgm_step(model, batch_loss, hyper["adversarial"])
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
