@@ -10,23 +10,17 @@ Example:
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator
 
 from newsnlp.config import Settings
 from newsnlp.errors import NewsNLPError
 from newsnlp.model import Article
-from newsnlp.pipeline import Analyzer, Record
+from newsnlp.partition import annotate_partition, iter_chunks, map_partitions
+from newsnlp.pipeline import RecordLike, get_analyzer, to_record
 
 logger = logging.getLogger(__name__)
 
-RecordLike = str | bytes | Mapping[str, Any] | Record
-
-
-@lru_cache(maxsize=8)
-def get_analyzer(settings: Settings | None = None) -> Analyzer:
-    """The shared :class:`Analyzer` for ``settings`` (models stay loaded between calls)."""
-    return Analyzer(settings or Settings.from_env())
+__all__ = ["RecordLike", "analyze", "analyze_many", "get_analyzer", "to_record"]
 
 
 def _settings(overrides: dict[str, Any]) -> Settings:
@@ -52,28 +46,6 @@ def analyze(content: str | bytes, *, lang: str | None = None, id: str | None = N
     return get_analyzer(_settings(settings)).analyze(content, id=id, lang=lang, html=html)
 
 
-def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", position: int = 0) -> Record:
-    """Turn a string, bytes, mapping or :class:`Record` into a :class:`Record`."""
-    from newsnlp.errors import RecordError
-
-    if isinstance(item, Record):
-        return item
-    if isinstance(item, (str, bytes)):
-        return Record(item, id=str(position))
-    if isinstance(item, Mapping):
-        if text_key not in item:
-            raise RecordError(f"record has no {text_key!r} field", source=str(item.get(id_key, position)))
-        record_id = item.get(id_key)
-        text = item[text_key]
-        if not isinstance(text, (str, bytes)):
-            raise RecordError(f"field {text_key!r} is {type(text).__name__}, not text",
-                              source=str(record_id if record_id is not None else position))
-        lang = item.get("lang")
-        return Record(text, id=str(record_id) if record_id is not None else str(position),
-                      lang=lang if isinstance(lang, str) else None)
-    raise RecordError(f"cannot analyse a {type(item).__name__}", source=str(position))
-
-
 def analyze_many(records: Iterable[RecordLike], *, batch_size: int = 64, n_process: int = 1,
                  text_key: str = "text", id_key: str = "id", errors: str = "raise",
                  **settings: Any) -> Iterator[Article]:
@@ -91,8 +63,6 @@ def analyze_many(records: Iterable[RecordLike], *, batch_size: int = 64, n_proce
     Yields:
         One :class:`Article` per good record, in input order.
     """
-    from newsnlp.partition import annotate_partition, iter_chunks, map_partitions
-
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
     config = _settings(dict(settings, batch_size=batch_size))

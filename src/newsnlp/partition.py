@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.errors import EmptyInputError, NewsNLPError
+from newsnlp.pipeline import get_analyzer, to_record
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def annotate_partition(records: Iterable[Any], settings: Settings | None = None,
     Returns:
         One dict per record, in input order: an Article dict or an error record.
     """
-    from newsnlp.api import get_analyzer
-
     analyzer = get_analyzer(settings or Settings.from_env())
     results: list[Result | None] = []
     batch: list[tuple[int, Any]] = []
@@ -89,8 +88,6 @@ def annotate_partition(records: Iterable[Any], settings: Settings | None = None,
 
 def _safe_records(data: Any, text_key: str, id_key: str) -> Iterator[Any]:
     """Records from the input, with an error record in place of each malformed one."""
-    from newsnlp.api import to_record
-
     if hasattr(data, "to_dict") and hasattr(data, "columns"):
         data = data.to_dict(orient="records")
     for i, item in enumerate(data):

@@ -25,13 +25,13 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
-from newsnlp.errors import InputError, NewsNLPError, StageError
+from newsnlp.errors import InputError, NewsNLPError, RecordError, StageError
 from newsnlp.model import Article, Paragraph, Sentence, Token
 from newsnlp.preprocess.decode import decode_bytes, normalize_newlines
 from newsnlp.preprocess.html import extract_page, looks_like_html
@@ -302,6 +302,35 @@ class Analyzer:
                     for start, end in para.words:
                         s, e = view.to_source(start, end)
                         tokens.append(Token.fast(s, e, text[s:e]))
+
+
+RecordLike = str | bytes | Mapping[str, Any] | Record
+
+
+def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", position: int = 0) -> Record:
+    """Turn a string, bytes, mapping or :class:`Record` into a :class:`Record`."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, (str, bytes)):
+        return Record(item, id=str(position))
+    if isinstance(item, Mapping):
+        if text_key not in item:
+            raise RecordError(f"record has no {text_key!r} field", source=str(item.get(id_key, position)))
+        record_id = item.get(id_key)
+        text = item[text_key]
+        if not isinstance(text, (str, bytes)):
+            raise RecordError(f"field {text_key!r} is {type(text).__name__}, not text",
+                              source=str(record_id if record_id is not None else position))
+        lang = item.get("lang")
+        return Record(text, id=str(record_id) if record_id is not None else str(position),
+                      lang=lang if isinstance(lang, str) else None)
+    raise RecordError(f"cannot analyse a {type(item).__name__}", source=str(position))
+
+
+@lru_cache(maxsize=8)
+def get_analyzer(settings: Settings | None = None) -> Analyzer:
+    """The shared :class:`Analyzer` for ``settings`` (models stay loaded between calls)."""
+    return Analyzer(settings or Settings.from_env())
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
