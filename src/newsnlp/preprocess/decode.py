@@ -30,11 +30,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from newsnlp.config import DEFAULT_MAX_BYTES
 from newsnlp.errors import BinaryInputError, DecodingError, EmptyInputError, InputTooLargeError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (e.g. gunzip)"),
