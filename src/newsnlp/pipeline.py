@@ -105,6 +105,29 @@ class Record:
     html: bool | None = None
 
 
+RecordLike = str | bytes | Mapping[str, Any] | Record
+
+
+def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", position: int = 0) -> Record:
+    """Turn a string, bytes, mapping or :class:`Record` into a :class:`Record`."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, (str, bytes)):
+        return Record(item, id=str(position))
+    if isinstance(item, Mapping):
+        if text_key not in item:
+            raise RecordError(f"record has no {text_key!r} field", source=str(item.get(id_key, position)))
+        record_id = item.get(id_key)
+        text = item[text_key]
+        if not isinstance(text, (str, bytes)):
+            raise RecordError(f"field {text_key!r} is {type(text).__name__}, not text",
+                              source=str(record_id if record_id is not None else position))
+        lang = item.get("lang")
+        return Record(text, id=str(record_id) if record_id is not None else str(position),
+                      lang=lang if isinstance(lang, str) else None)
+    raise RecordError(f"cannot analyse a {type(item).__name__}", source=str(position))
+
+
 class Analyzer:
     """A configured pipeline: models load lazily, once, on first use.
 
@@ -302,29 +325,6 @@ class Analyzer:
                     for start, end in para.words:
                         s, e = view.to_source(start, end)
                         tokens.append(Token.fast(s, e, text[s:e]))
-
-
-RecordLike = str | bytes | Mapping[str, Any] | Record
-
-
-def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", position: int = 0) -> Record:
-    """Turn a string, bytes, mapping or :class:`Record` into a :class:`Record`."""
-    if isinstance(item, Record):
-        return item
-    if isinstance(item, (str, bytes)):
-        return Record(item, id=str(position))
-    if isinstance(item, Mapping):
-        if text_key not in item:
-            raise RecordError(f"record has no {text_key!r} field", source=str(item.get(id_key, position)))
-        record_id = item.get(id_key)
-        text = item[text_key]
-        if not isinstance(text, (str, bytes)):
-            raise RecordError(f"field {text_key!r} is {type(text).__name__}, not text",
-                              source=str(record_id if record_id is not None else position))
-        lang = item.get("lang")
-        return Record(text, id=str(record_id) if record_id is not None else str(position),
-                      lang=lang if isinstance(lang, str) else None)
-    raise RecordError(f"cannot analyse a {type(item).__name__}", source=str(position))
 
 
 @lru_cache(maxsize=8)
