@@ -45,6 +45,7 @@ class Work:
     title: tuple[int, int] | None = None
     author: tuple[int, int] | None = None
     dateline: tuple[int, int] | None = None
+    published: str | None = None
     # English: one view over the analysed English paragraphs, and its spaCy Doc.
     en_view: TextView | None = None
     en_doc: Any = None
@@ -81,6 +82,7 @@ class Work:
             title=self.span(*self.title) if self.title else None,
             author=self.span(*self.author) if self.author else None,
             dateline=self.span(*self.dateline) if self.dateline else None,
+            published=self.published,
             paragraphs=tuple(self.paragraphs),
             sentences=tuple(sorted(self.sentences, key=_by_start)),
             tokens=tuple(sorted(self.tokens, key=_by_start)),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 adds Article.published
 
 _set = object.__setattr__
 
@@ -232,7 +232,9 @@ class Article:
     """An annotated news article: the immutable result of :func:`newsnlp.analyze`.
 
     ``text`` is the decoded input (newlines normalised to ``\\n``; for HTML input, the text
-    extracted from the page). ``meta`` holds provenance: source, encoding, warnings.
+    extracted from the page). ``published`` is the publication date in ISO 8601 (``2024-03-04``
+    or ``2024-03-04T10:30:00+00:00``) when the record or the page gives one, else ``None``.
+    ``meta`` holds provenance: source, encoding, warnings.
     """
 
     text: str
@@ -241,6 +243,7 @@ class Article:
     title: Span | None = None
     author: Span | None = None
     dateline: Span | None = None
+    published: str | None = None
     paragraphs: tuple[Paragraph, ...] = ()
     sentences: tuple[Sentence, ...] = ()
     tokens: tuple[Token, ...] = ()
@@ -340,6 +343,7 @@ class Article:
             "title": self.title.to_dict() if self.title else None,
             "author": self.author.to_dict() if self.author else None,
             "dateline": self.dateline.to_dict() if self.dateline else None,
+            "published": self.published,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "sentences": [s.to_dict() for s in self.sentences],
             "entities": [e.to_dict() for e in self.entities],
@@ -364,6 +368,7 @@ class Article:
             title=_opt_span(data.get("title")),
             author=_opt_span(data.get("author")),
             dateline=_opt_span(data.get("dateline")),
+            published=data.get("published"),
             paragraphs=tuple(Paragraph.from_dict(p) for p in data.get("paragraphs", ())),
             sentences=tuple(Sentence.from_dict(s) for s in data.get("sentences", ())),
             tokens=tuple(Token.from_dict(t) for t in data.get("tokens", ())),

@@ -57,7 +57,9 @@ def default_zh_ner_path() -> Path:
 
     if os.environ.get("NEWSNLP_ZH_NER_MODEL"):
         return Path(os.environ["NEWSNLP_ZH_NER_MODEL"])
-    return Path(__file__).resolve().parents[3] / "models" / "zh_ner" / "model"
+    from newsnlp.shipped import model_dir
+
+    return model_dir("zh_ner")
 
 
 @lru_cache(maxsize=4)

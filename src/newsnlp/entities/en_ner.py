@@ -42,7 +42,9 @@ def default_en_ner_path() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parents[3] / "models" / "en_ner" / "model"
+    from newsnlp.shipped import model_dir
+
+    return model_dir("en_ner")
 
 
 def _same_weights(a: Language, b: Language) -> bool:

@@ -33,7 +33,9 @@ def default_model_path() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parents[3] / "models" / "topics" / "default"
+    from newsnlp.shipped import model_dir
+
+    return model_dir("topics")
 
 
 def detect_lang(text: str) -> str:
