@@ -46,6 +46,9 @@ class Settings:
         zh_ner_model: Folder of a Chinese NER model replacing the shipped one.
         en_ner_model: Folder of an English NER model replacing the shipped one; ``"spacy"`` keeps
             the English pipeline's own ``ner``.
+        allow_missing_models: Run without a missing shipped model (English falls back to spaCy's
+            own NER, Chinese entities or topics are skipped) instead of failing at start-up. Off by
+            default: a missing or damaged model is a :class:`~newsnlp.errors.ModelNotFoundError`.
     """
 
     english_model: str | None = None
@@ -56,6 +59,7 @@ class Settings:
     topic_model: str | None = None
     zh_ner_model: str | None = None
     en_ner_model: str | None = None
+    allow_missing_models: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

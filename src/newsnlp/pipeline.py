@@ -31,7 +31,10 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequenc
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
-from newsnlp.errors import InputError, NewsNLPError, RecordError, StageError
+from newsnlp import __version__
+from newsnlp.errors import (
+    ConfigError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, RecordError, StageError,
+)
 from newsnlp.model import Article, Paragraph, Sentence, Token
 from newsnlp.preprocess.decode import decode_bytes, normalize_newlines
 from newsnlp.preprocess.html import extract_page, looks_like_html
@@ -39,6 +42,7 @@ from newsnlp.preprocess.language import article_language, detect_language
 from newsnlp.preprocess.normalize import is_traditional, normalized_view
 from newsnlp.preprocess.structure import find_structure
 from newsnlp.preprocess.textview import TextView
+from newsnlp.shipped import OVERRIDES, ModelInfo, check_model
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +69,8 @@ class StageSpec:
     factory: Callable[[Settings], Stage]
     order: int = 100
     default: bool = True
+    #: Shipped models the stage loads (names of :data:`newsnlp.shipped.SHIPPED_MODELS`).
+    models: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, StageSpec] = {}
@@ -73,9 +79,13 @@ _BUILTIN_STAGE_MODULES = ("newsnlp.entities.stage", "newsnlp.topics.stage", "new
 _discovered = False
 
 
-def register_stage(name: str, factory: Callable[[Settings], Stage], *, order: int = 100, default: bool = True) -> None:
-    """Register an analysis stage (lower ``order`` runs first; entities 100, topics 200, quotes 300)."""
-    _REGISTRY[name] = StageSpec(name, factory, order, default)
+def register_stage(name: str, factory: Callable[[Settings], Stage], *, order: int = 100, default: bool = True,
+                   models: tuple[str, ...] = ()) -> None:
+    """Register an analysis stage (lower ``order`` runs first; entities 100, topics 200, quotes 300).
+
+    ``models`` names the shipped models the stage loads: the :class:`Analyzer` checks them at start-up.
+    """
+    _REGISTRY[name] = StageSpec(name, factory, order, default, models)
 
 
 def registered_stages() -> dict[str, StageSpec]:
@@ -139,16 +149,53 @@ class Analyzer:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         base = settings or Settings.from_env()
         self.settings = replace(base, **overrides) if overrides else base
+        #: The models this configuration uses, checked now (present, sizes right), not on first use;
+        #: ``missing_models`` names those it runs without (only with ``allow_missing_models``).
+        self.missing_models: list[str] = []
+        self.models: list[ModelInfo] = self._check_models()
+        self._provenance: dict[str, Any] = {"newsnlp_version": __version__,
+                                            "models": [m.to_dict() for m in self.models]}
+        if self.missing_models:
+            self._provenance["missing_models"] = list(self.missing_models)
         #: Seconds spent so far in tokenization ("tokenize") and in each stage, by name: what the
         #: benchmarks read to give each stage's share of a run. Reset it with ``.clear()``.
         self.stage_seconds: Counter[str] = Counter()
 
-    # -- models, loaded on first use ------------------------------------------------------
+    # -- models, checked at start-up and loaded on first use --------------------------------
+    def _stage_names(self) -> list[str]:
+        if self.settings.stages == ():
+            return []
+        available = registered_stages()
+        if self.settings.stages is None:
+            return [name for name, spec in available.items() if spec.default]
+        unknown = [n for n in self.settings.stages if n not in available]
+        if unknown:
+            raise ConfigError(f"unknown stage(s) {unknown}; available: {sorted(available)}")
+        return list(self.settings.stages)
+
+    def _check_models(self) -> list[ModelInfo]:
+        """Every shipped (or replacing) model the settings use: a missing one fails here, loudly."""
+        names = [] if self.settings.en_ner_model == "spacy" else ["en_ner"]
+        for stage in self._stage_names():
+            names.extend(m for m in registered_stages()[stage].models if m not in names)
+        found, self.missing_models = [], []
+        for name in names:
+            field_name, _ = OVERRIDES.get(name, ("", ""))
+            folder = getattr(self.settings, field_name, None) if field_name else None
+            try:
+                found.append(check_model(name, folder))
+            except (ModelNotFoundError, ModelFormatError) as error:
+                if not self.settings.allow_missing_models:
+                    raise
+                self.missing_models.append(name)
+                logger.warning("%s (running without it: allow_missing_models is on)", error)
+        return found
+
     @cached_property
     def english(self) -> Any:
-        from newsnlp.preprocess.tokenize import load_english
+        from newsnlp.preprocess.tokenize import english_pipeline
 
-        return load_english(self.settings.english_model, self.settings.en_ner_model)
+        return english_pipeline(self.settings)
 
     @cached_property
     def jieba(self) -> Any:
@@ -159,16 +206,7 @@ class Analyzer:
     @cached_property
     def stages(self) -> list[Stage]:
         available = registered_stages()
-        if self.settings.stages is None:
-            names = [name for name, spec in available.items() if spec.default]
-        else:
-            unknown = [n for n in self.settings.stages if n not in available]
-            if unknown:
-                from newsnlp.errors import ConfigError
-
-                raise ConfigError(f"unknown stage(s) {unknown}; available: {sorted(available)}")
-            names = list(self.settings.stages)
-        return [available[name].factory(self.settings) for name in names]
+        return [available[name].factory(self.settings) for name in self._stage_names()]
 
     # -- public API -----------------------------------------------------------------------
     def analyze(self, content: str | bytes, *, id: str | None = None, lang: str | None = None,
@@ -279,6 +317,8 @@ class Analyzer:
                     ids = ", ".join(str(w.id) for w in works[:5])
                     raise StageError(f"stage {stage.name!r} failed: {error!r} (batch of {ids}...)") from error
                 self.stage_seconds[stage.name] += time.perf_counter() - started
+            for work in works:
+                work.meta.update(self._provenance)
             articles = [work.to_article() for work in works]
             for work in works:
                 work.en_doc = None

@@ -25,9 +25,9 @@ from typing import Any, ContextManager, Iterable
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
+from newsnlp.errors import ModelNotFoundError
 from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
 from newsnlp.entities.zh_rules import FACILITY, GOV_BODY, apply_rules, named_alone
-from newsnlp.errors import ModelNotFoundError
 
 logger = logging.getLogger(__name__)
 
@@ -317,9 +317,13 @@ class ChineseMentions:
 
 
 def chinese_mentions_factory(settings: Settings) -> ChineseMentions | None:
-    """The Chinese mention finder, or ``None`` (with a warning) when no model is installed."""
+    """The Chinese mention finder; ``None`` (with a warning) only when the model is missing and
+    ``settings.allow_missing_models`` says to run without it (else a ``ModelNotFoundError``)."""
     path = Path(settings.zh_ner_model) if settings.zh_ner_model else default_zh_ner_path()
     if not Path(path, "meta.json").is_file():
-        logger.warning("no Chinese NER model at %s: Chinese entities are skipped", path)
+        message = f"no Chinese NER model at {path}: reinstall newsnlp or set Settings.zh_ner_model"
+        if not settings.allow_missing_models:
+            raise ModelNotFoundError(message, source="zh_ner")
+        logger.warning("%s; Chinese entities are skipped", message)
         return None
     return ChineseMentions(path, settings.batch_size)

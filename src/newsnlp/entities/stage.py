@@ -32,9 +32,9 @@ class EntityStage:
     @cached_property
     def english(self) -> Any:
         from newsnlp.entities.english import EnglishMentions
-        from newsnlp.preprocess.tokenize import load_english
+        from newsnlp.preprocess.tokenize import english_pipeline
 
-        nlp = self._english_nlp or load_english(self.settings.english_model, self.settings.en_ner_model)
+        nlp = self._english_nlp or english_pipeline(self.settings)
         return EnglishMentions(nlp)
 
     @cached_property
@@ -115,4 +115,4 @@ def _link_across_languages(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
-register_stage("entities", EntityStage, order=100)
+register_stage("entities", EntityStage, order=100, models=("zh_ner",))

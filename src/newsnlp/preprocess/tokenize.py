@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsnlp.config import ENGLISH_MODEL_CANDIDATES
+from newsnlp.config import ENGLISH_MODEL_CANDIDATES, Settings
 from newsnlp.errors import ModelNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -49,12 +49,19 @@ def english_model_name(requested: str | None = None) -> str | None:
     return None
 
 
+def english_pipeline(settings: Settings) -> Language:
+    """The English pipeline of ``settings``: one shared object for the tokenizer and every stage."""
+    return load_english(settings.english_model, settings.en_ner_model, settings.allow_missing_models)
+
+
 @lru_cache(maxsize=4)
-def load_english(requested: str | None = None, ner_model: str | None = None) -> Language:
+def load_english(requested: str | None = None, ner_model: str | None = None,
+                 allow_missing: bool = False) -> Language:
     """Load the English spaCy pipeline once, with paragraph-aware sentence starts.
 
     Its ``ner`` is replaced by newsnlp's CoNLL-trained news NER (``models/en_ner``, same shape
-    and cost) unless ``ner_model == "spacy"``; a missing model falls back to the pipeline's own.
+    and cost) unless ``ner_model == "spacy"``; a missing model is an error, or, with
+    ``allow_missing``, falls back to the pipeline's own ``ner`` with a warning.
     """
     import spacy
 
@@ -75,7 +82,7 @@ def load_english(requested: str | None = None, ner_model: str | None = None) -> 
         try:
             install_newsnlp_ner(nlp, folder)
         except ModelNotFoundError as error:
-            if ner_model:
+            if ner_model or not allow_missing:
                 raise
             logger.warning("%s; using the English pipeline's own NER", error)
     if "parser" in nlp.pipe_names:

@@ -8,6 +8,7 @@ A topic model of your own: ``Settings(topic_model=DIR)``, ``NEWSNLP_TOPIC_MODEL`
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from newsnlp.document import Work
 from newsnlp.errors import ModelFormatError, ModelNotFoundError
 from newsnlp.model import Topic
 from newsnlp.pipeline import register_stage
+
+logger = logging.getLogger(__name__)
 
 
 def model_text(work: Work) -> str:
@@ -40,13 +43,19 @@ class TopicStage:
 
         path = Path(self.settings.topic_model) if self.settings.topic_model else default_model_path()
         if not path.is_dir():
-            raise ModelNotFoundError(f"no topic model at {path} (train one with 'newsnlp train topics')")
+            message = f"no topic model at {path}: reinstall newsnlp, or train one with 'newsnlp train topics'"
+            if self.settings.allow_missing_models:
+                logger.warning("%s; topics are skipped", message)
+                return None
+            raise ModelNotFoundError(message, source="topics")
         try:
             return TopicModel.load(path)
         except TopicModelError as error:
             raise ModelFormatError(str(error), source=str(path)) from error
 
     def __call__(self, batch: list[Work]) -> None:
+        if self.model is None:
+            return
         todo = [(work, model_text(work)) for work in batch]
         todo = [(work, text) for work, text in todo if text.strip()]
         if not todo:
@@ -57,4 +66,4 @@ class TopicStage:
             work.topics = [Topic(label, round(score, 6)) for label, score in labels]
 
 
-register_stage("topics", TopicStage, order=200)
+register_stage("topics", TopicStage, order=200, models=("topics",))
