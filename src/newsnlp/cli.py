@@ -15,16 +15,37 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 
+from newsnlp.config import DEFAULT_MAX_BYTES
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_ALL_FAILED = 0, 1, 2, 3
 
 app = typer.Typer(
     name="newsnlp",
-    help="Annotate news articles (English, Chinese, mixed): structure, entities, topics, quotes.",
+    help="Annotate news articles (English, Chinese, mixed): structure, entities, topics, quotes.\n\n"
+         "Code: MIT licence. Shipped models: research use only (the terms of their training data); "
+         "'newsnlp info' lists each model with its terms.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[default: …]" in a help text is text, not markup
 )
 logger = logging.getLogger("newsnlp")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        import newsnlp
+
+        typer.echo(f"newsnlp {newsnlp.__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """The options every command shares."""
 
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
@@ -43,23 +64,34 @@ def _errors_path(output: str, errors: Optional[str]) -> Path:
 
 @app.command()
 def annotate(
-    inputs: List[str] = typer.Argument(..., help="Files, folders, .jsonl/.csv record files, or - for stdin."),
-    output: str = typer.Option(..., "--output", "-o", help="Output JSONL file (one Article per line), or -."),
-    errors: Optional[str] = typer.Option(None, "--errors", help="Error records file [default: OUT.errors.jsonl]."),
-    text_key: str = typer.Option("text", "--text-key", help="Text field of JSONL/CSV records."),
-    id_key: str = typer.Option("id", "--id-key", help="Id field of JSONL/CSV records."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language hint for every record (en, zh)."),
-    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Articles per batch."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
-    stages: Optional[str] = typer.Option(None, "--stages", help="Comma-separated stages to run [default: all]."),
+    inputs: List[str] = typer.Argument(..., metavar="INPUT",
+                                       help="Files, folders, .jsonl/.csv record files, or - for stdin."),
+    output: str = typer.Option(..., "--output", "-o", metavar="OUT",
+                               help="Output file (.jsonl; .csv or .parquet add the four tables), or - for stdout."),
+    errors: Optional[str] = typer.Option(None, "--errors", metavar="FILE",
+                                         help="Error records file [default: OUT.errors.jsonl]."),
+    text_key: str = typer.Option("text", "--text-key", metavar="NAME", help="Text field of JSONL/CSV records."),
+    id_key: str = typer.Option("id", "--id-key", metavar="NAME", help="Id field of JSONL/CSV records."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help="Language hint for every record."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, metavar="N", help="Articles per batch."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, metavar="N", help="Worker processes."),
+    stages: Optional[str] = typer.Option(None, "--stages", metavar="LIST",
+                                         help="Comma-separated stages to run [default: all]."),
     tokens: bool = typer.Option(False, "--tokens", help="Include tokens in the output."),
-    en_model: Optional[str] = typer.Option(None, "--en-model", help="English spaCy pipeline (name or path)."),
-    topic_model: Optional[str] = typer.Option(None, "--topic-model", help="Folder of a topic model of your own."),
-    out_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv or parquet [default: from OUT's extension]."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, metavar="N",
+                                  help="Refuse records larger than N bytes (as UTF-8)."),
+    en_model: Optional[str] = typer.Option(None, "--en-model", metavar="NAME",
+                                           help="English spaCy pipeline (name or path)."),
+    topic_model: Optional[str] = typer.Option(None, "--topic-model", metavar="DIR",
+                                              help="Folder of a topic model of your own."),
+    out_format: Optional[str] = typer.Option(None, "--format", metavar="jsonl|csv|parquet",
+                                             help="Output format [default: from OUT's extension]."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT (after a crash or with new inputs)."),
-    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address [default: a local cluster]."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
+    engine: str = typer.Option("local", "--engine", metavar="local|dask",
+                               help="Processes on this machine, or a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Dask scheduler address [default: a local cluster]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary; errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more."),
 ) -> None:
     """Annotate INPUTS and write one Article per line to OUTPUT."""
@@ -96,7 +128,8 @@ def annotate(
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
     settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
-                                 topic_model=topic_model)
+                                 topic_model=topic_model, max_bytes=max_bytes)
+    started = time.perf_counter()
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,
@@ -107,8 +140,9 @@ def annotate(
     if ok + failed == 0 and not resume:
         typer.echo("newsnlp: error: the inputs hold no records", err=True)
         raise typer.Exit(EXIT_USAGE)
-    if failed:
-        typer.echo(f"newsnlp: {ok} annotated, {failed} failed (see {_errors_path(output, errors)})", err=True)
+    if not quiet or failed:
+        where = f" (see {_errors_path(output, errors)})" if failed else ""
+        typer.echo(f"newsnlp: {ok} annotated, {failed} failed in {time.perf_counter() - started:.1f} s{where}", err=True)
     raise typer.Exit(EXIT_OK if not failed else (EXIT_ALL_FAILED if ok == 0 else EXIT_SOME_FAILED))
 
 
@@ -215,17 +249,22 @@ def train_topics(
 
 
 @app.command()
-def info() -> None:
-    """Print versions and the models found."""
+def info(
+    verify: bool = typer.Option(False, "--verify", help="Also check every model file's sha256 (reads them all)."),
+) -> None:
+    """Print versions, the licence, and each model with its version, sha256 and data terms."""
     import platform
 
     import newsnlp
     from newsnlp.config import Settings
+    from newsnlp.errors import NewsNLPError
     from newsnlp.pipeline import registered_stages
     from newsnlp.preprocess.tokenize import english_model_name
+    from newsnlp.shipped import OVERRIDES, SHIPPED_MODELS, check_model
 
     settings = Settings.from_env()
-    rows: list[tuple[str, str]] = [("newsnlp", newsnlp.__version__), ("python", platform.python_version())]
+    rows: list[tuple[str, str]] = [("newsnlp", f"{newsnlp.__version__} (code: MIT licence)"),
+                                   ("python", platform.python_version())]
     for package in ("spacy", "jieba", "scikit-learn", "numpy", "pandas", "trafilatura", "opencc"):
         rows.append((package, _version(package)))
     english = english_model_name(settings.english_model)
@@ -234,9 +273,27 @@ def info() -> None:
     rows.append(("cache folder", str(settings.cache_dir)))
     stages = registered_stages()
     rows.append(("stages", ", ".join(stages) or "(none yet: preprocessing only)"))
+    broken = 0
+    for name in SHIPPED_MODELS:
+        folder = getattr(settings, OVERRIDES[name][0], None) if name in OVERRIDES else None
+        if name == "en_ner" and folder == "spacy":
+            rows.append((f"model {name}", "not used: the English pipeline's own ner (NEWSNLP_EN_NER_MODEL=spacy)"))
+            continue
+        try:
+            model = check_model(name, folder, full=verify)
+        except NewsNLPError as error:
+            broken += 1
+            rows.append((f"model {name}", f"ERROR: {error.message}"))
+            continue
+        digest = f"sha256 {model.sha256[:16]}…" if model.sha256 else "no stamp (a model of your own)"
+        rows.append((f"model {name}", f"version {model.version}, {digest}, {model.path}"))
+        if model.terms:
+            rows.append(("", f"terms: {model.terms}"))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         typer.echo(f"{key:<{width}}  {value}")
+    if broken:
+        raise typer.Exit(EXIT_ALL_FAILED)
 
 
 def _version(package: str) -> str:
