@@ -8,7 +8,7 @@ the weights inside the package, so ``build_py`` copies each folder named in
 
 from __future__ import annotations
 
-import importlib.util
+import ast
 import shutil
 from pathlib import Path
 
@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parent
 
 
 def _shipped_models() -> dict[str, str]:
-    spec = importlib.util.spec_from_file_location("_newsnlp_shipped", ROOT / "src" / "newsnlp" / "shipped.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return dict(module.SHIPPED_MODELS)
+    """``SHIPPED_MODELS`` read from the source without importing newsnlp (not installed yet)."""
+    tree = ast.parse((ROOT / "src" / "newsnlp" / "shipped.py").read_text("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "SHIPPED_MODELS":
+            return dict(ast.literal_eval(node.value))  # type: ignore[arg-type]
+    raise SystemExit("newsnlp build: SHIPPED_MODELS not found in src/newsnlp/shipped.py")
 
 
 class BuildPyWithModels(build_py):

@@ -89,3 +89,42 @@ def test_info_lists_versions_and_models() -> None:
     result = run("info")
     assert result.returncode == 0
     assert b"spacy" in result.stdout and b"english pipeline" in result.stdout
+
+
+def test_help_is_plain_text_with_defaults_and_metavars() -> None:
+    result = run("annotate", "--help")
+    text = result.stdout.decode()
+    assert result.returncode == 0
+    assert "[default: OUT.errors.jsonl]" in text and "[default: 64; x>=1]" in text
+    assert "<bool>" not in text and "--max-bytes N" in text and "-o, --output OUT" in text
+
+
+def test_version_and_info_list_the_models_with_their_terms() -> None:
+    import newsnlp
+    from newsnlp.shipped import SHIPPED_MODELS, model_info
+
+    version = run("--version")
+    assert (version.returncode, version.stdout.decode().strip()) == (0, f"newsnlp {newsnlp.__version__}")
+    info = run("info")
+    text = info.stdout.decode()
+    assert info.returncode == 0 and "MIT" in text
+    for name in SHIPPED_MODELS:
+        model = model_info(name)
+        assert f"model {name}" in text and model.sha256[:16] in text and model.terms in text
+
+
+def test_summary_line_and_max_bytes(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "small.txt").write_text("A title\n\nThe body of a small article.", "utf-8")
+    (inputs / "large.txt").write_text("A title\n\n" + "The body goes on. " * 200, "utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("annotate", str(inputs), "-o", str(out), "--stages", "", "--max-bytes", "1000")
+    assert result.returncode == 1
+    assert [Path(a["meta"]["source"]).name for a in lines(out)] == ["small.txt"]
+    (error,) = lines(tmp_path / "out.errors.jsonl")
+    assert error["error"]["type"] == "InputTooLargeError"
+    summary = result.stderr.decode().strip().splitlines()[-1]
+    assert summary.startswith("newsnlp: 1 annotated, 1 failed in ") and "out.errors.jsonl" in summary
+    quiet = run("annotate", str(inputs / "small.txt"), "-o", str(tmp_path / "q.jsonl"), "--stages", "", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == b""
