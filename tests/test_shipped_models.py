@@ -90,3 +90,24 @@ def test_articles_record_the_version_and_models(preprocessor) -> None:
     assert article.meta["newsnlp_version"] == newsnlp.__version__
     en_ner = model_info("en_ner")
     assert article.meta["models"] == [{"name": "en_ner", "version": en_ner.version, "sha256": en_ner.sha256}]
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_every_shipped_model(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+                            capture_output=True, text=True, timeout=900)
+    if result.returncode != 0 and "No matching distribution" in result.stderr:
+        pytest.skip("no package index for the build requirements")
+    assert result.returncode == 0, result.stderr[-2000:]
+    (wheel,) = tmp_path.glob("newsnlp-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in SHIPPED_MODELS:
+        stamp = json.loads((model_dir(name) / STAMP).read_text("utf-8"))
+        assert {f"newsnlp/_models/{name}/{f}" for f in [STAMP, *stamp["files"]]} <= names
+    assert not any("/corpus/" in n or n.endswith((".py", ".md")) and "_models" in n for n in names)
+    assert wheel.stat().st_size < 100 * 1024 * 1024  # PyPI's default upload limit (100 MiB)

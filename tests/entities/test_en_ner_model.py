@@ -73,7 +73,9 @@ def test_missing_model_raises(tmp_path):
 
 @pytest.mark.slow
 def test_standalone_shape(standalone):
-    assert standalone.pipe_names == ["tok2vec", "ner"]
+    # The shipped folder holds the ner alone (it has its own tok2vec); a listener variant needs both.
+    listens = "tok2vec" in standalone.pipe_names and "ner" in standalone.get_pipe("tok2vec").listening_components
+    assert standalone.pipe_names == (["tok2vec", "ner"] if listens else ["ner"])
     assert set(standalone.get_pipe("ner").labels) == {"PERSON", "ORG", "LOC", "MISC"}
 
 
