@@ -22,8 +22,8 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
-from newsnlp.errors import EmptyInputError, NewsNLPError
-from newsnlp.pipeline import get_analyzer, to_record
+from newsnlp.errors import NewsNLPError, error_from_dict
+from newsnlp.pipeline import Failure, Record, get_analyzer
 
 logger = logging.getLogger(__name__)
 
@@ -41,64 +41,54 @@ def error_record(record_id: str | None, source: str | None, error: BaseException
 
 
 def annotate_partition(records: Iterable[Any], settings: Settings | None = None, *, text_key: str = "text",
-                       id_key: str = "id", tokens: bool = False) -> list[Result]:
+                       id_key: str = "id", date_key: str = "date", tokens: bool = False) -> list[Result]:
     """Annotate one partition of records; never raises for a bad record.
 
+    The records go through :meth:`Analyzer.outcomes`, the path of :func:`newsnlp.analyze` and
+    :func:`newsnlp.analyze_many` too; Articles become dicts only here, at the process edge.
+
     Args:
-        records: :class:`Record` objects, mappings with ``text_key``/``id_key``, texts, or a DataFrame.
+        records: :class:`Record` objects, mappings with ``text_key``/``id_key``, texts, or a DataFrame;
+            an error record made upstream (an unreadable file, a bad JSON line) passes through.
         settings: Pipeline settings (the cached analyzer for them is used).
         text_key: Text field of mapping records.
         id_key: Id field of mapping records.
+        date_key: Date field of mapping records (becomes ``published``).
         tokens: Include tokens in the Article dicts.
 
     Returns:
         One dict per record, in input order: an Article dict or an error record.
     """
     analyzer = get_analyzer(settings or Settings.from_env())
-    results: list[Result | None] = []
-    batch: list[tuple[int, Any]] = []
-    for record in _safe_records(records, text_key, id_key):
-        if isinstance(record, dict):  # already an error record
-            results.append(record)
-            continue
-        try:
-            if isinstance(record.content, str) and not record.content.strip():
-                raise EmptyInputError("text is empty", source=record.source or record.id)
-            work = analyzer.prepare(record)
-        except Exception as error:  # noqa: BLE001 - every failure becomes an error record
-            results.append(error_record(record.id, record.source, error))
-            continue
-        batch.append((len(results), (record, work)))
-        results.append(None)
-    if batch:
-        works = [work for _, (_, work) in batch]
-        try:
-            articles = analyzer.process(works)
-        except Exception:  # isolate the record that breaks the batch
-            articles = []
-            for _, (record, work) in batch:
-                try:
-                    articles.extend(analyzer.process([work]))
-                except Exception as error:  # noqa: BLE001
-                    articles.append(error_record(record.id, record.source, error))  # type: ignore[arg-type]
-        for (slot, _), article in zip(batch, articles):
-            results[slot] = article if isinstance(article, dict) else article.to_dict(tokens=tokens)
-    return [r for r in results if r is not None]
+    items = _safe_records(records, analyzer, text_key, id_key, date_key)
+    results: list[Result] = []
+    for record_id, source, outcome in analyzer.outcomes(items):
+        if isinstance(outcome, BaseException):
+            results.append(error_record(record_id, source, outcome))
+        else:
+            results.append(outcome.to_dict(tokens=tokens))
+    return results
 
 
-def _safe_records(data: Any, text_key: str, id_key: str) -> Iterator[Any]:
-    """Records from the input, with an error record in place of each malformed one."""
+def _safe_records(data: Any, analyzer: Any, text_key: str, id_key: str, date_key: str) -> Iterator[Record | Failure]:
+    """Records of the input, with a :class:`Failure` in place of each malformed one."""
     if hasattr(data, "to_dict") and hasattr(data, "columns"):
         data = data.to_dict(orient="records")
-    for i, item in enumerate(data):
-        if isinstance(item, dict) and "error" in item and text_key not in item:
-            yield item  # an error record made upstream (unreadable file, bad JSON line)
-            continue
-        try:
-            yield to_record(item, text_key=text_key, id_key=id_key, position=i)
-        except NewsNLPError as error:
-            record_id = item.get(id_key) if isinstance(item, dict) else None
-            yield error_record(str(record_id if record_id is not None else i), None, error)
+    upstream: dict[int, Failure] = {}
+
+    def items() -> Iterator[Any]:
+        for position, item in enumerate(data):
+            if isinstance(item, dict) and "error" in item and text_key not in item:
+                # An error record made upstream (unreadable file, bad JSON line): typed again, passed on.
+                upstream[position] = Failure(item.get("id"), item.get("source"),
+                                             error_from_dict(item["error"], source=item.get("source")))
+                yield None
+            else:
+                yield item
+
+    for position, record in enumerate(analyzer.records(items(), text_key=text_key, id_key=id_key,
+                                                       date_key=date_key)):
+        yield upstream.pop(position, record)
 
 
 def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
