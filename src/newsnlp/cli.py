@@ -48,6 +48,7 @@ def annotate(
     errors: Optional[str] = typer.Option(None, "--errors", help="Error records file [default: OUT.errors.jsonl]."),
     text_key: str = typer.Option("text", "--text-key", help="Text field of JSONL/CSV records."),
     id_key: str = typer.Option("id", "--id-key", help="Id field of JSONL/CSV records."),
+    date_key: str = typer.Option("date", "--date-key", help="Publication date field of JSONL/CSV records (any common format)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language hint for every record (en, zh)."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Articles per batch."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
@@ -98,7 +99,7 @@ def annotate(
     settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
                                  topic_model=topic_model)
     try:
-        ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
+        ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key, date_key=date_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,
                           count_documents(inputs), engine, scheduler)
     except NewsNLPError as error:
