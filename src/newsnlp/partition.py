@@ -18,7 +18,7 @@ import logging
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
@@ -98,20 +98,38 @@ def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+#: Fewer records than this run in this process even when workers are asked for: starting a worker
+#: and loading its models costs more than it saves on so few (measured: benchmarks/bench_workers.py).
+MIN_PARALLEL_RECORDS = 16
+
+
 def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Sequence[Any]], settings: Settings,
                    *, n_process: int = 1, **kwargs: Any) -> Iterator[list[Result]]:
     """Apply ``function(chunk, settings, **kwargs)`` to each chunk, in order.
 
     With ``n_process > 1`` the chunks go to a pool of spawned processes (no fork of loaded
-    models, no hang); each process loads the models once; at most ``2 × n_process`` chunks are
-    in flight, so memory stays flat on long streams.
+    models, no hang); each process loads the models once and runs on one thread (the processes
+    already use the cores); at most ``2 × n_process`` chunks are in flight, so memory stays flat
+    on long streams. A short input (no more than ``n_process`` chunks) is split evenly across the
+    processes, so 40 records with batches of 64 still use every worker; fewer than
+    :data:`MIN_PARALLEL_RECORDS` records run here, without a pool.
     """
+    if n_process > 1:
+        iterator = iter(chunks)
+        head = [list(chunk) for chunk in islice(iterator, n_process + 1)]
+        if len(head) <= n_process:  # the whole input: spread it over the workers
+            items = [item for chunk in head for item in chunk]
+            if len(items) < MIN_PARALLEL_RECORDS:
+                n_process = 1
+            size = -(-len(items) // max(1, n_process))
+            head = [items[i:i + size] for i in range(0, len(items), max(1, size))]
+        chunks = chain(head, iterator)
     if n_process <= 1:
         for chunk in chunks:
             yield function(chunk, settings, **kwargs)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=context, initializer=_one_thread) as pool:
         pending: deque[Future[list[Result]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(function, list(chunk), settings, **kwargs))
@@ -119,3 +137,17 @@ def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Seque
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _one_thread() -> None:
+    """A worker's numerical libraries on one thread each: N workers on N cores, not N × cores threads."""
+    import os
+
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        pass
