@@ -61,17 +61,21 @@ def _entities(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 
 
 def test_a_surname_merges_into_the_only_full_name_of_the_corpus() -> None:
-    entities = _entities([("a", "PERSON", "Trump"), ("b", "PERSON", "Donald Trump"), ("c", "PERSON", "Bush"),
-                          ("c", "PERSON", "George Bush"), ("d", "PERSON", "Jeb Bush"), ("e", "ORG", "FBI"),
-                          ("f", "ORG", "Federal Bureau of Investigation"), ("g", "PERSON", "温"),
-                          ("h", "PERSON", "温家宝")])
+    entities = _entities([("a", "PERSON", "Trump"), ("b", "PERSON", "Donald Trump"), ("i", "PERSON", "Donald Trump"),
+                          ("j", "PERSON", "Donald"),  # a first name alone: never merged
+                          ("c", "PERSON", "Bush"), ("c", "PERSON", "George Bush"), ("d", "PERSON", "Jeb Bush"),
+                          ("d", "PERSON", "George Bush"), ("i", "PERSON", "Jeb Bush"),
+                          ("k", "PERSON", "Cohen"), ("l", "PERSON", "Oded Cohen"),  # full name met once: too weak
+                          ("e", "ORG", "FBI"), ("f", "ORG", "Federal Bureau of Investigation"), ("f", "ORG", "ID"),
+                          ("g", "PERSON", "Wen"), ("h", "PERSON", "温家宝"), ("k", "PERSON", "温家宝"),
+                          ("h", "PERSON", "温")])
     merges = corpus_keys({"entities": entities})
     assert merges == {"PERSON:trump": "PERSON:donald trump", "ORG:fbi": "ORG:federal bureau of investigation",
-                      "PERSON:wen": "PERSON:wen jiabao"}  # Bush: two full names, no merge
-    articles = pd.DataFrame({"article_id": list("abcdefgh"), "lang": ["en"] * 6 + ["zh"] * 2})
+                      "PERSON:wen": "PERSON:wen jiabao"}
+    articles = pd.DataFrame({"article_id": list("abcdefghijkl"), "lang": ["en"] * 7 + ["zh"] + ["en"] * 4})
     table = corpus_entities({"entities": entities, "articles": articles})
     trump = table[table["key"] == "PERSON:donald trump"].iloc[0]
-    assert (trump["name"], trump["n_articles"], trump["merged"]) == ("Donald Trump", 2, "PERSON:trump")
+    assert (trump["name"], trump["n_articles"], trump["merged"]) == ("Donald Trump", 3, "PERSON:trump")
     wen = table[table["key"] == "PERSON:wen jiabao"].iloc[0]
-    assert wen["languages"] == "zh" and wen["n_articles"] == 2
-    assert set(table["key"]) >= {"PERSON:bush", "PERSON:george bush", "PERSON:jeb bush"}
+    assert wen["languages"] == "en,zh" and wen["n_articles"] == 3 and wen["name"] == "温家宝"
+    assert set(table["key"]) >= {"PERSON:bush", "PERSON:george bush", "PERSON:jeb bush", "PERSON:cohen", "PERSON:温"}

@@ -10,12 +10,15 @@ referent in every article and both languages. The rule, first that applies:
    ``LABEL:`` + the table's key (``LOCATION:beijing``, ``PERSON:luiz inacio lula da silva``);
 3. a Chinese ``PERSON`` or ``LOCATION`` name → ``LABEL:`` + its pinyin (习近平 → ``PERSON:xi jinping``,
    the way English news writes Chinese names; 四川 → ``LOCATION:sichuan``); a Chinese person
-   linked in its article to an English name (the entity's name) is keyed by that name;
+   linked in its article to an English name has that name as its own, and is keyed by it. Names
+   pinyin would confuse keep their characters: one character (毛, 奥), nicknames (小希, 老王),
+   doubled pet names (毛毛), names over four characters (transliterated foreign names);
 4. anything else → ``LABEL:`` + the name normalised: NFKC, traditional → simplified, accents and
    case dropped, apostrophes and dots removed, hyphens as spaces, a leading "the" dropped
    (``ORG:federal bureau of investigation``).
 
-Limits: a key is only as good as the canonical name. Pinyin links a Chinese name to its English
+Limits: a key is only as good as the canonical name. Pinyin has no tones, so two Chinese names
+that sound alike share a key (桑澎 and 桑鹏); pinyin links a Chinese name to its English
 spelling only for mainland names (Taiwanese and Hong Kong names are spelt otherwise: 马英九 is
 Ma Ying-jeou, hence the table); a foreign name transliterated into Chinese (默克尔) links only
 through the table; two people with the same name share a key; an organisation named differently
@@ -55,7 +58,11 @@ def normalise_name(name: str) -> str:
 
 
 def entity_key(label: str, name: str, *, iso: str | None = None, aliases: tuple[str, ...] = ()) -> str:
-    """The corpus key of an entity (see the module docstring for the rule)."""
+    """The corpus key of an entity (see the module docstring for the rule).
+
+    ``aliases`` (the entity's other names) are accepted for callers that pass a whole entity;
+    the key does not depend on them.
+    """
     if iso:
         return iso
     if label in ("LOCATION", "COUNTRY"):
@@ -64,9 +71,10 @@ def entity_key(label: str, name: str, *, iso: str | None = None, aliases: tuple[
             return country
     base = _alias_table().get(normalise_name(name))
     if base is None and _HAN.search(name):
-        english = next((a for a in aliases if a.isascii() and a.strip()), None)
+        # Not the entity's pinyin alias: it is made for every name, nicknames too (a Chinese name
+        # linked to an English one in its article already has that English name as its own).
         if label == "PERSON":
-            base = normalise_name(english) if english else _pinyin_person(_simplified(name))
+            base = _pinyin_person(_simplified(name))
         elif label == "LOCATION":
             base = _pinyin_place(_simplified(name))
     if base is None:
@@ -111,7 +119,10 @@ def _pinyin_person(name: str) -> str:
     bare = _SPACES.sub("", name)
     if not bare or not all(_HAN.match(c) for c in bare):
         return normalise_name(name)
-    if len(bare) > 4:  # a transliterated foreign name (阿尔贝托·藤森): pinyin says nothing useful
+    # Pinyin only for what English writes as pinyin: not a lone surname (毛 is many people), a
+    # nickname (小希 and 小锡 sound alike), a doubled pet name (毛毛) or a transliterated foreign
+    # name (阿尔贝托·藤森); those keep their characters.
+    if not 2 <= len(bare) <= 4 or bare[0] in "小老阿" or bare[0] == bare[1]:
         return normalise_name(name)
     return normalise_name(pinyin_name(bare))
 
@@ -122,8 +133,8 @@ def _pinyin_place(name: str) -> str:
     from pypinyin import lazy_pinyin
 
     bare = _SPACES.sub("", name)
-    if not all(_HAN.match(c) for c in bare):
-        return normalise_name(name)
+    if len(bare) < 2 or not all(_HAN.match(c) for c in bare):
+        return normalise_name(name)  # 奥 and 澳 (Austria, Australia) sound alike: one character says too little
     for suffix in ("自治区", "特别行政区", "省", "市", "县"):
         if bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
             bare = bare[:-len(suffix)]
