@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,17 +45,19 @@ def test_analyze_and_analyze_many_give_the_same_articles() -> None:
 
 @pytest.mark.slow
 def test_workers_get_a_share_of_a_small_input() -> None:
-    """40 records with batches of 64: both workers get 20 (the input is split, not sent as one batch)."""
+    """40 long records with batches of 64: both workers get 20 (the input is split, not sent as one
+    batch); 40 short ones are annotated in this process (starting workers would cost more)."""
     from newsnlp.config import Settings
-    from newsnlp.partition import iter_chunks, map_partitions
+    from newsnlp.partition import MIN_PARALLEL_CHARS, iter_chunks, map_partitions
 
-    seen: list[int] = []
-    for results in map_partitions(_count, iter_chunks(range(40), 64), Settings(stages=()), n_process=2):
-        seen.extend(results)
-    assert seen == [20, 20]
-    assert [r for chunk in map_partitions(_count, iter_chunks(range(10), 64), Settings(), n_process=2)
-            for r in chunk] == [10]  # too few to pay for a worker: one chunk, here
+    long = [{"text": "x" * (MIN_PARALLEL_CHARS // 30)} for _ in range(40)]
+    seen = [n for chunk in map_partitions(_count, iter_chunks(long, 64), Settings(stages=()), n_process=2)
+            for n in chunk]
+    assert [n for n, _ in seen] == [20, 20] and os.getpid() not in {pid for _, pid in seen}
+    short = [{"text": "A short article."} for _ in range(40)]
+    assert [n for chunk in map_partitions(_count, iter_chunks(short, 64), Settings(), n_process=2)
+            for n in chunk] == [(40, os.getpid())]
 
 
-def _count(chunk: list, settings: object) -> list[int]:
-    return [len(chunk)]
+def _count(chunk: list, settings: object) -> list[tuple[int, int]]:
+    return [(len(chunk), os.getpid())]

@@ -19,7 +19,7 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.errors import NewsNLPError, error_from_dict
@@ -98,9 +98,11 @@ def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-#: Fewer records than this run in this process even when workers are asked for: starting a worker
-#: and loading its models costs more than it saves on so few (measured: benchmarks/bench_workers.py).
-MIN_PARALLEL_RECORDS = 16
+#: Less text than this (characters) is annotated here even when workers are asked for. A worker
+#: spends about 5 CPU-seconds starting and loading the models, and the full pipeline annotates
+#: about 26,000 English or 17,500 Chinese characters per CPU-second (measured:
+#: benchmarks/results/corpus.md); a second worker pays off once the work is about twice its start.
+MIN_PARALLEL_CHARS = 250_000
 
 
 def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Sequence[Any]], settings: Settings,
@@ -110,19 +112,27 @@ def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Seque
     With ``n_process > 1`` the chunks go to a pool of spawned processes (no fork of loaded
     models, no hang); each process loads the models once and runs on one thread (the processes
     already use the cores); at most ``2 × n_process`` chunks are in flight, so memory stays flat
-    on long streams. A short input (no more than ``n_process`` chunks) is split evenly across the
-    processes, so 40 records with batches of 64 still use every worker; fewer than
-    :data:`MIN_PARALLEL_RECORDS` records run here, without a pool.
+    on long streams. Chunks are read ahead until :data:`MIN_PARALLEL_CHARS` characters: an input
+    that ends before is annotated here (workers would cost more than they save); an input of at
+    most ``n_process`` chunks is split evenly across the workers (40 records with batches of 64
+    still use every worker).
     """
     if n_process > 1:
         iterator = iter(chunks)
-        head = [list(chunk) for chunk in islice(iterator, n_process + 1)]
-        if len(head) <= n_process:  # the whole input: spread it over the workers
+        head: list[list[Any]] = []
+        chars = 0
+        for chunk in iterator:
+            head.append(list(chunk))
+            chars += sum(_size(item, kwargs.get("text_key", "text")) for item in head[-1])
+            if chars >= MIN_PARALLEL_CHARS and len(head) > n_process:
+                break
+        else:  # the whole input is in hand
             items = [item for chunk in head for item in chunk]
-            if len(items) < MIN_PARALLEL_RECORDS:
+            if chars < MIN_PARALLEL_CHARS:
                 n_process = 1
-            size = -(-len(items) // max(1, n_process))
-            head = [items[i:i + size] for i in range(0, len(items), max(1, size))]
+            elif len(head) <= n_process:  # spread it over the workers
+                size = -(-len(items) // n_process)
+                head = [items[i:i + size] for i in range(0, len(items), size)]
         chunks = chain(head, iterator)
     if n_process <= 1:
         for chunk in chunks:
@@ -137,6 +147,14 @@ def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Seque
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _size(item: Any, text_key: str) -> int:
+    """Characters (or bytes) of text in a record: a Record's content, a mapping's text, a text."""
+    if isinstance(item, Mapping):
+        item = item.get(text_key)
+    content = getattr(item, "content", item)
+    return len(content) if isinstance(content, (str, bytes)) else 0
 
 
 def _one_thread() -> None:
