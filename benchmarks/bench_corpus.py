@@ -8,7 +8,8 @@ Not a timed test: it prints what it measures and writes it to JSON.
   as a JSON line, at two corpus sizes (20 MB and 200 MB by default). Streaming means the two
   peaks are close; reading the file whole would add the file's size.
 * ``workers``: ``newsnlp annotate`` (every stage) on N records with ``--workers 1`` and ``2``,
-  at the default batch size and at 8: wall time of each, best of ``--runs``.
+  at the default batch size and at 8: wall time of each, best of ``--runs``; once with records
+  of one sample text (about 700 characters) and once with ten joined (about 7,000).
 
 The corpora are made in a temporary folder from the project's own ``data/samples`` texts (each
 record has a fresh id and fields of its own: date, url, outlet) and deleted afterwards.
@@ -85,12 +86,13 @@ def rss(sizes: list[float], folder: Path) -> dict:
     return results
 
 
-def workers(n: int, runs: int, folder: Path) -> dict:
+def workers(n: int, runs: int, folder: Path, repeat: int = 1) -> dict:
+    """Wall time of ``newsnlp annotate`` on ``n`` records (each ``repeat`` sample texts long)."""
     texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     corpus = folder / "workers.jsonl"
-    corpus.write_text("".join(json.dumps({"id": f"w{i}", "text": texts[i % len(texts)]}, ensure_ascii=False) + "\n"
-                              for i in range(n)), "utf-8")
-    results = {}
+    corpus.write_text("".join(json.dumps({"id": f"w{i}", "text": "\n\n".join(
+        texts[(i + j) % len(texts)] for j in range(repeat))}, ensure_ascii=False) + "\n" for i in range(n)), "utf-8")
+    results: dict = {"records": n, "characters": sum(len(json.loads(line)["text"]) for line in open(corpus, encoding="utf-8"))}
     for batch in ("64", "8"):
         for count in ("1", "2"):
             best = float("inf")
@@ -100,7 +102,7 @@ def workers(n: int, runs: int, folder: Path) -> dict:
                                 "-q", "--workers", count, "--batch-size", batch], check=True, cwd=ROOT)
                 best = min(best, time.perf_counter() - started)
             results[f"batch{batch}_workers{count}"] = round(best, 2)
-            print(f"workers {count}, batch {batch}: {best:.1f} s", flush=True)
+            print(f"{n} records x{repeat}: workers {count}, batch {batch}: {best:.1f} s", flush=True)
     return results
 
 
@@ -108,6 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes-mb", default="20,200")
     parser.add_argument("--workers-n", type=int, default=40)
+    parser.add_argument("--repeats", default="1,10", help="Sample texts per record, one workers run each.")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--only", choices=("rss", "workers"))
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "corpus.json"))
@@ -117,7 +120,8 @@ def main() -> None:
         if args.only in (None, "rss"):
             report["rss"] = rss([float(s) for s in args.sizes_mb.split(",")], Path(tmp))
         if args.only in (None, "workers"):
-            report["workers"] = workers(args.workers_n, args.runs, Path(tmp))
+            report["workers"] = {f"x{r}": workers(args.workers_n, args.runs, Path(tmp), int(r))
+                                 for r in args.repeats.split(",")}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     print(json.dumps(report, indent=1))

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
@@ -41,7 +41,7 @@ from newsnlp.preprocess.normalize import is_traditional, normalized_view
 from newsnlp.preprocess.structure import find_structure
 from newsnlp.preprocess.pieces import parse_texts
 from newsnlp.preprocess.textview import TextView
-from newsnlp.records import Record, RecordLike, to_record
+from newsnlp.records import Failure, Outcome, Record, RecordLike, to_record
 
 __all__ = ["Analyzer", "Failure", "Record", "RecordLike", "get_analyzer", "register_stage", "registered_stages",
            "to_record"]
@@ -98,19 +98,6 @@ def registered_stages() -> dict[str, StageSpec]:
             except Exception as error:  # a broken plugin must not break the library
                 logger.warning("cannot load newsnlp stage plugin %s: %s", entry.name, error)
     return dict(sorted(_REGISTRY.items(), key=lambda item: item[1].order))
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A record that failed before the pipeline could take it (unreadable, malformed)."""
-
-    id: str | None
-    source: str | None
-    error: BaseException
-
-
-#: What :meth:`Analyzer.outcomes` yields per input, in order: id, source, Article or the error.
-Outcome = tuple[str | None, str | None, "Article | BaseException"]
 
 
 class Analyzer:

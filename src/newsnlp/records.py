@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 from newsnlp.errors import RecordError
 
-__all__ = ["Record", "RecordLike", "json_safe", "to_record"]
+__all__ = ["Failure", "Outcome", "Record", "RecordLike", "json_safe", "to_record"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,20 @@ class Record:
 
 
 RecordLike = str | bytes | Mapping[str, Any] | Record
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record that failed before the pipeline could take it (unreadable, malformed)."""
+
+    id: str | None
+    source: str | None
+    error: BaseException
+
+
+#: What :meth:`~newsnlp.pipeline.Analyzer.outcomes` yields per input, in order:
+#: id, source, and an Article or the error.
+Outcome = tuple[str | None, str | None, Any]
 
 
 def json_safe(value: Any) -> Any:
