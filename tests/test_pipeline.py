@@ -73,10 +73,10 @@ def test_html_page(preprocessor) -> None:
     assert "Buy now" not in a.text and "track()" not in a.text and "central bank" in a.text
 
 
-def test_empty_string_gives_empty_article_but_empty_bytes_are_refused(preprocessor) -> None:
-    assert preprocessor.analyze("").paragraphs == ()
+@pytest.mark.parametrize("content", ["", "   \n\t\u3000", b"", b"   \n"])
+def test_empty_input_is_the_same_typed_error_from_str_and_bytes(preprocessor, content) -> None:
     with pytest.raises(EmptyInputError):
-        preprocessor.analyze(b"   ")
+        preprocessor.analyze(content)
 
 
 def test_import_loads_no_model() -> None:

@@ -29,11 +29,12 @@ def test_cooccurrence_graph_counts_shared_articles_and_merges_countries_by_iso()
         _article(3, ("ORG", "UN", None)),
     ]
     graph = plot.cooccurrence_graph(corpus, min_articles=1)
-    assert graph.nodes["COUNTRY:CN"] == {"label": "COUNTRY", "name": "China", "articles": 2}
-    assert graph.edges["PERSON:Ann Lee", "COUNTRY:CN"]["weight"] == 2
-    assert graph.edges["ORG:UN", "COUNTRY:CN"]["weight"] == 1
+    # Nodes are corpus keys (newsnlp.entities.keys): ISO code, label + normalised name.
+    assert graph.nodes["CN"] == {"label": "COUNTRY", "name": "China", "articles": 2}
+    assert graph.edges["PERSON:ann lee", "CN"]["weight"] == 2
+    assert graph.edges["ORG:united nations", "CN"]["weight"] == 1
     strong = plot.cooccurrence_graph(corpus, min_articles=2)
-    assert [set(edge) for edge in strong.edges] == [{"PERSON:Ann Lee", "COUNTRY:CN"}]
+    assert [set(edge) for edge in strong.edges] == [{"PERSON:ann lee", "CN"}]
 
 
 def test_quoted_most_skips_bare_pronouns() -> None:

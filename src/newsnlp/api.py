@@ -13,10 +13,10 @@ import logging
 from typing import Any, Iterable, Iterator
 
 from newsnlp.config import Settings
-from newsnlp.errors import NewsNLPError
+from newsnlp.errors import error_from_dict
 from newsnlp.model import Article
 from newsnlp.partition import annotate_partition, iter_chunks, map_partitions
-from newsnlp.pipeline import RecordLike, get_analyzer, to_record
+from newsnlp.pipeline import Analyzer, RecordLike, get_analyzer, to_record
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +47,23 @@ def analyze(content: str | bytes, *, lang: str | None = None, id: str | None = N
 
 
 def analyze_many(records: Iterable[RecordLike], *, batch_size: int = 64, n_process: int = 1,
-                 text_key: str = "text", id_key: str = "id", errors: str = "raise",
+                 text_key: str = "text", id_key: str = "id", date_key: str = "date", errors: str = "raise",
                  **settings: Any) -> Iterator[Article]:
     """Analyse a stream of articles, batching English through ``nlp.pipe``.
 
+    The same path as :func:`analyze` (:meth:`Analyzer.pipe`): the same input gives the same
+    Article, tokens included. Records are read one at a time, so the stream may be of any length.
+
     Args:
-        records: Texts, bytes, or mappings with ``text_key``/``id_key`` (and optional ``lang``).
+        records: Texts, bytes, or mappings with ``text_key``/``id_key`` (and optional ``lang``,
+            ``date_key`` and fields of your own, kept in ``Article.meta["record"]``).
         batch_size: Articles per batch.
         n_process: Worker processes (each loads the models once).
         text_key: Field holding the text in mapping records.
         id_key: Field holding the id in mapping records.
-        errors: ``"raise"`` stops at the first bad record; ``"skip"`` logs it and goes on.
+        date_key: Field holding the publication date (any common format) → ``Article.published``.
+        errors: ``"raise"`` stops at the first bad record with its typed error; ``"skip"`` logs it
+            and goes on (any bad record: a missing or non-text text, ``None``, an empty text...).
         **settings: Fields of :class:`~newsnlp.config.Settings`.
 
     Yields:
@@ -66,15 +72,18 @@ def analyze_many(records: Iterable[RecordLike], *, batch_size: int = 64, n_proce
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
     config = _settings(dict(settings, batch_size=batch_size))
-    chunks = iter_chunks(
-        (to_record(item, text_key=text_key, id_key=id_key, position=i) for i, item in enumerate(records)),
-        batch_size,
-    )
-    for results in map_partitions(annotate_partition, chunks, config, n_process=n_process):
+    keys = {"text_key": text_key, "id_key": id_key, "date_key": date_key}
+    if n_process <= 1:
+        yield from get_analyzer(config).pipe(records, batch_size, errors=errors, **keys)
+        return
+    # Worker processes: records and Articles cross the process edge as Records and dicts.
+    chunks = iter_chunks(Analyzer.records(records, **keys), batch_size)
+    for results in map_partitions(annotate_partition, chunks, config, n_process=n_process, tokens=True):
         for result in results:
             if "error" in result:
+                error = error_from_dict(result["error"], source=result.get("source") or result.get("id"))
                 if errors == "raise":
-                    raise NewsNLPError(result["error"]["message"], source=result.get("id"))
-                logger.warning("skipped %s: %s", result.get("id"), result["error"]["message"])
+                    raise error
+                logger.warning("skipped %s: %s", result.get("source") or result.get("id"), error.message)
                 continue
             yield Article.from_dict(result)

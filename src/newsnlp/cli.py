@@ -72,6 +72,8 @@ def annotate(
                                          help="Error records file [default: OUT.errors.jsonl]."),
     text_key: str = typer.Option("text", "--text-key", metavar="NAME", help="Text field of JSONL/CSV records."),
     id_key: str = typer.Option("id", "--id-key", metavar="NAME", help="Id field of JSONL/CSV records."),
+    date_key: str = typer.Option("date", "--date-key", metavar="NAME",
+                                 help="Publication date field of JSONL/CSV records (any common format)."),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="en|zh", help="Language hint for every record."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, metavar="N", help="Articles per batch."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, metavar="N", help="Worker processes."),
@@ -131,7 +133,7 @@ def annotate(
                                  topic_model=topic_model, max_bytes=max_bytes)
     started = time.perf_counter()
     try:
-        ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
+        ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key, date_key=date_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,
                           count_documents(inputs), engine, scheduler)
     except NewsNLPError as error:

@@ -89,6 +89,23 @@ class StageError(NewsNLPError):
     code = "E200"
 
 
+def error_from_dict(error: dict[str, object] | None, *, source: str | None = None) -> NewsNLPError:
+    """The typed error an error record describes (``{"type", "code", "message"}``), e.g. coming back
+    from a worker process: :class:`EmptyInputError` stays an ``EmptyInputError``; an error of a
+    type outside newsnlp becomes a :class:`NewsNLPError` naming that type in its message."""
+    error = error or {}
+    name = str(error.get("type", "NewsNLPError"))
+    message = str(error.get("message", "failed"))
+    kind = {k.__name__: k for k in _subclasses(NewsNLPError)}.get(name)  # subclasses of other modules too
+    if kind is None:
+        return NewsNLPError(message if message.startswith(name) else f"{name}: {message}", source=source)
+    return kind(message, source=source)
+
+
+def _subclasses(kind: type[NewsNLPError]) -> list[type[NewsNLPError]]:
+    return [kind] + [sub for child in kind.__subclasses__() for sub in _subclasses(child)]
+
+
 __all__ = [
     "BinaryInputError",
     "ConfigError",
@@ -101,4 +118,5 @@ __all__ = [
     "NewsNLPError",
     "RecordError",
     "StageError",
+    "error_from_dict",
 ]

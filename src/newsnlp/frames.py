@@ -3,9 +3,13 @@
 Columns and dtypes are fixed (nullable pandas dtypes), so tables of different corpora concatenate
 and an empty corpus still has every column.
 
-* ``articles``: article_id, lang, title, author, dateline, n_paragraphs, n_sentences, n_tokens,
-  n_entities, n_quotes, top_topic, top_topic_score.
-* ``entities``: article_id, entity_id, label, name, iso, count, first (offset of the first mention).
+* ``articles``: article_id, lang, published (ISO 8601), title, author, dateline, n_paragraphs,
+  n_sentences, n_tokens, n_entities, n_quotes, top_topic, top_topic_score, then one column per
+  field of the input records (``Article.meta["record"]``: date, url, outlet... as given), named
+  as the field, or ``record_<field>`` when a column above has that name. Record columns are text
+  (a number as written, a list or object as JSON), so tables of any chunk share one schema.
+* ``entities``: article_id, entity_id, label, name, iso, key (corpus-level key, see
+  :mod:`newsnlp.entities.keys`), count, first (offset of the first mention).
 * ``mentions``: article_id, entity_id, label, start, end, text, form.
 * ``quotes``: article_id, quote_index, kind, start, end, text, speaker_text, speaker_name,
   speaker_entity (entity id), speaker_start, speaker_end, cue_text, cue_start, cue_end.
@@ -19,7 +23,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+import json
+from typing import Any, Iterable, Mapping, Sequence
 
 from newsnlp.model import Article
 
@@ -29,13 +34,13 @@ FLOAT = "Float64"
 
 COLUMNS: dict[str, dict[str, str]] = {
     "articles": {
-        "article_id": STRING, "lang": STRING, "title": STRING, "author": STRING, "dateline": STRING,
+        "article_id": STRING, "lang": STRING, "published": STRING, "title": STRING, "author": STRING, "dateline": STRING,
         "n_paragraphs": INT, "n_sentences": INT, "n_tokens": INT, "n_entities": INT, "n_quotes": INT,
         "top_topic": STRING, "top_topic_score": FLOAT,
     },
     "entities": {
         "article_id": STRING, "entity_id": STRING, "label": STRING, "name": STRING, "iso": STRING,
-        "count": INT, "first": INT,
+        "key": STRING, "count": INT, "first": INT,
     },
     "mentions": {
         "article_id": STRING, "entity_id": STRING, "label": STRING, "start": INT, "end": INT,
@@ -49,12 +54,34 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+def record_column(field: str) -> str:
+    """The ``articles`` column of a record field: its name, or ``record_<name>`` on a clash."""
+    return f"record_{field}" if field in COLUMNS["articles"] else field
+
+
+def record_fields(article: Article | Mapping[str, Any]) -> list[str]:
+    """The names of the record fields an Article (or its dict) carries, in order."""
+    meta = article.meta if isinstance(article, Article) else article.get("meta") or {}
+    fields = meta.get("record") if isinstance(meta, Mapping) else None
+    return list(fields) if isinstance(fields, Mapping) else []
+
+
+def _cell(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _rows(article: Article, position: int) -> dict[str, list[dict[str, Any]]]:
+    from newsnlp.entities.keys import entity_key
+
     article_id = article.id if article.id is not None else str(position)
     top = article.top_topic
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
+    fields = article.meta.get("record")
     out["articles"].append({
-        "article_id": article_id, "lang": article.lang,
+        **({record_column(k): _cell(v) for k, v in fields.items()} if isinstance(fields, Mapping) else {}),
+        "article_id": article_id, "lang": article.lang, "published": article.published,
         "title": article.title.text if article.title else None,
         "author": article.author.text if article.author else None,
         "dateline": article.dateline.text if article.dateline else None,
@@ -66,6 +93,7 @@ def _rows(article: Article, position: int) -> dict[str, list[dict[str, Any]]]:
         out["entities"].append({
             "article_id": article_id, "entity_id": entity.id, "label": entity.label, "name": entity.name,
             "iso": entity.iso, "count": entity.count, "first": entity.first,
+            "key": entity.key or entity_key(entity.label, entity.name, iso=entity.iso, aliases=entity.aliases),
         })
         for mention in entity.mentions:
             out["mentions"].append({
@@ -86,21 +114,40 @@ def _rows(article: Article, position: int) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def to_frames(articles: Iterable[Article | Mapping[str, Any]]) -> dict[str, Any]:
+def to_frames(articles: Iterable[Article | Mapping[str, Any]], *,
+              record_columns: Sequence[str] | None = None) -> dict[str, Any]:
     """Tables of a corpus: ``{"articles", "entities", "mentions", "quotes"}`` → DataFrame.
 
     Args:
         articles: :class:`Article` objects or their dicts (e.g. lines of ``newsnlp annotate`` output).
+        record_columns: The record fields to give columns in ``articles`` (in this order); by default
+            every field any article carries, in order of first appearance. Tables written in chunks
+            pass the corpus' fields, so every chunk has the same columns.
     """
     import pandas as pd
 
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
+    seen: dict[str, None] = {}
     for position, item in enumerate(articles):
         article = item if isinstance(item, Article) else Article.from_dict(item)
+        if record_columns is None:
+            seen.update(dict.fromkeys(record_fields(article)))
         for name, part in _rows(article, position).items():
             rows[name].extend(part)
+    extra = [record_column(f) for f in (record_columns if record_columns is not None else seen)]
     frames = {}
     for name, columns in COLUMNS.items():
-        frame = pd.DataFrame(rows[name], columns=list(columns))
-        frames[name] = frame.astype(columns)
+        types = dict(columns, **{column: STRING for column in extra}) if name == "articles" else columns
+        frame = pd.DataFrame(rows[name], columns=list(types))
+        frames[name] = frame.astype(types)
     return frames
+
+
+def corpus_entities(frames: Mapping[str, Any]) -> Any:
+    """One row per corpus entity, short person names merged into the one full name they fit.
+
+    See :func:`newsnlp.corpus.corpus_entities`.
+    """
+    from newsnlp.corpus import corpus_entities as build
+
+    return build(frames)

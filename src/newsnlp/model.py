@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-SCHEMA_VERSION = "1.1"  # 1.1 adds Article.published
+SCHEMA_VERSION = "1.2"  # 1.1 adds Article.published, 1.2 Entity.key
 
 _set = object.__setattr__
 
@@ -132,7 +132,10 @@ class Entity:
     """A canonical entity with all its mentions in the article.
 
     ``iso`` is the ISO 3166-1 alpha-2 code of a ``COUNTRY``; ``aliases`` holds other names
-    (e.g. the pinyin of a Chinese person name) used to link across languages.
+    (e.g. the pinyin of a Chinese person name) used to link across languages. ``key`` is the
+    corpus-level key, the same for one referent in every article and language (``CN``,
+    ``PERSON:xi jinping``, ``LOCATION:beijing``; see :mod:`newsnlp.entities.keys`); ``None`` in
+    Articles made before schema 1.2.
     """
 
     id: str
@@ -141,6 +144,7 @@ class Entity:
     mentions: tuple[Mention, ...] = ()
     iso: str | None = None
     aliases: tuple[str, ...] = ()
+    key: str | None = None
 
     @property
     def count(self) -> int:
@@ -154,7 +158,7 @@ class Entity:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "label": self.label, "name": self.name, "iso": self.iso,
+            "id": self.id, "label": self.label, "name": self.name, "iso": self.iso, "key": self.key,
             "aliases": list(self.aliases), "count": self.count, "first": self.first,
             "mentions": [m.to_dict() for m in self.mentions],
         }
@@ -164,7 +168,7 @@ class Entity:
         return cls(
             id=str(data["id"]), label=str(data["label"]), name=str(data["name"]),
             mentions=tuple(Mention.from_dict(m) for m in data.get("mentions", ())),
-            iso=data.get("iso"), aliases=tuple(data.get("aliases", ())),
+            iso=data.get("iso"), aliases=tuple(data.get("aliases", ())), key=data.get("key"),
         )
 
 

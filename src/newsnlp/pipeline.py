@@ -27,22 +27,28 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp import __version__
 from newsnlp.errors import (
-    ConfigError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, RecordError, StageError,
+    ConfigError, EmptyInputError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, StageError,
 )
+from newsnlp.io.record_dates import parse_date
 from newsnlp.model import Article, Paragraph, Sentence, Token
-from newsnlp.preprocess.decode import decode_bytes, normalize_newlines
+from newsnlp.preprocess.decode import check_text_size, decode_bytes, normalize_newlines
 from newsnlp.preprocess.html import extract_page, looks_like_html
 from newsnlp.preprocess.language import article_language, detect_language
 from newsnlp.preprocess.normalize import is_traditional, normalized_view
 from newsnlp.preprocess.structure import find_structure
+from newsnlp.preprocess.pieces import parse_texts
 from newsnlp.preprocess.textview import TextView
+from newsnlp.records import Failure, Outcome, Record, RecordLike, to_record
 from newsnlp.shipped import OVERRIDES, ModelInfo, check_model
+
+__all__ = ["Analyzer", "Failure", "Record", "RecordLike", "get_analyzer", "register_stage", "registered_stages",
+           "to_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -102,40 +108,6 @@ def registered_stages() -> dict[str, StageSpec]:
             except Exception as error:  # a broken plugin must not break the library
                 logger.warning("cannot load newsnlp stage plugin %s: %s", entry.name, error)
     return dict(sorted(_REGISTRY.items(), key=lambda item: item[1].order))
-
-
-@dataclass(frozen=True)
-class Record:
-    """One input: text or raw bytes, with its id, language hint and origin."""
-
-    content: str | bytes
-    id: str | None = None
-    lang: str | None = None
-    source: str | None = None
-    html: bool | None = None
-
-
-RecordLike = str | bytes | Mapping[str, Any] | Record
-
-
-def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", position: int = 0) -> Record:
-    """Turn a string, bytes, mapping or :class:`Record` into a :class:`Record`."""
-    if isinstance(item, Record):
-        return item
-    if isinstance(item, (str, bytes)):
-        return Record(item, id=str(position))
-    if isinstance(item, Mapping):
-        if text_key not in item:
-            raise RecordError(f"record has no {text_key!r} field", source=str(item.get(id_key, position)))
-        record_id = item.get(id_key)
-        text = item[text_key]
-        if not isinstance(text, (str, bytes)):
-            raise RecordError(f"field {text_key!r} is {type(text).__name__}, not text",
-                              source=str(record_id if record_id is not None else position))
-        lang = item.get("lang")
-        return Record(text, id=str(record_id) if record_id is not None else str(position),
-                      lang=lang if isinstance(lang, str) else None)
-    raise RecordError(f"cannot analyse a {type(item).__name__}", source=str(position))
 
 
 class Analyzer:
@@ -212,20 +184,85 @@ class Analyzer:
     def analyze(self, content: str | bytes, *, id: str | None = None, lang: str | None = None,
                 source: str | None = None, html: bool | None = None) -> Article:
         """Analyse one article (text or raw bytes) into an :class:`Article`."""
-        work = self.prepare(Record(content, id, lang, source, html))
-        return self.process([work])[0]
+        return next(self.pipe([Record(content, id, lang, source, html)]))
 
-    def pipe(self, records: Iterable[Record], batch_size: int | None = None) -> Iterator[Article]:
-        """Analyse a stream of records in batches; raises on the first bad record."""
+    def pipe(self, records: Iterable[RecordLike], batch_size: int | None = None, *, errors: str = "raise",
+             text_key: str = "text", id_key: str = "id", date_key: str = "date") -> Iterator[Article]:
+        """Analyse a stream of records in batches, one :class:`Article` per good record, in order.
+
+        Args:
+            records: Texts, bytes, mappings (``text_key``, ``id_key``, ``date_key``, ``lang`` and
+                fields of their own) or :class:`Record` objects.
+            batch_size: Articles per batch (default: the settings').
+            errors: ``"raise"`` raises the first bad record's error, typed; ``"skip"`` logs it and goes on.
+        """
+        if errors not in ("raise", "skip"):
+            raise ValueError("errors must be 'raise' or 'skip'")
+        items = self.records(records, text_key=text_key, id_key=id_key, date_key=date_key)
+        for record_id, source, result in self.outcomes(items, batch_size):
+            if isinstance(result, Article):
+                yield result
+            elif errors == "raise":
+                raise result
+            else:
+                logger.warning("skipped %s: %s", source or record_id, result)
+
+    @staticmethod
+    def records(items: Iterable[RecordLike], *, text_key: str = "text", id_key: str = "id",
+                date_key: str = "date") -> Iterator[Record | Failure]:
+        """:class:`Record` objects of ``items``, a :class:`Failure` in place of each malformed one."""
+        for position, item in enumerate(items):
+            if isinstance(item, Failure):
+                yield item
+                continue
+            try:
+                yield to_record(item, text_key=text_key, id_key=id_key, date_key=date_key, position=position)
+            except NewsNLPError as error:
+                yield Failure(error.source or str(position), None, error)
+
+    def outcomes(self, items: Iterable[Record | Failure], batch_size: int | None = None) -> Iterator[Outcome]:
+        """``(id, source, Article or error)`` for every item, in order; never raises for a bad record.
+
+        A batch whose processing fails is done again one record at a time, each from a fresh
+        :meth:`prepare` (a half-processed ``Work`` may already hold tokens or results), so only
+        the record that breaks it fails.
+        """
         size = batch_size or self.settings.batch_size
-        batch: list[Work] = []
-        for record in records:
-            batch.append(self.prepare(record))
-            if len(batch) >= size:
-                yield from self.process(batch)
-                batch = []
-        if batch:
-            yield from self.process(batch)
+        pending: list[Failure | tuple[Record, Work]] = []
+        n_works = 0
+        for item in items:
+            if isinstance(item, Failure):
+                pending.append(item)
+                continue
+            try:
+                pending.append((item, self.prepare(item)))
+                n_works += 1
+            except Exception as error:  # noqa: BLE001 - every failure is an outcome
+                pending.append(Failure(item.id, item.source, error))
+            if n_works >= size:
+                yield from self._finish(pending)
+                pending, n_works = [], 0
+        if pending:
+            yield from self._finish(pending)
+
+    def _finish(self, pending: list[Failure | tuple[Record, Work]]) -> Iterator[Outcome]:
+        works = [entry[1] for entry in pending if not isinstance(entry, Failure)]
+        try:
+            articles: Iterator[Article | BaseException] = iter(self.process(works) if works else [])
+        except Exception:  # noqa: BLE001 - isolate the record that breaks the batch
+            articles = iter([self._alone(record) for record, _ in
+                             (e for e in pending if not isinstance(e, Failure))])  # type: ignore[misc]
+        for entry in pending:
+            if isinstance(entry, Failure):
+                yield entry.id, entry.source, entry.error
+            else:
+                yield entry[0].id, entry[0].source, next(articles)
+
+    def _alone(self, record: Record) -> Article | BaseException:
+        try:
+            return self.process([self.prepare(record)])[0]
+        except Exception as error:  # noqa: BLE001
+            return error
 
     # -- steps ------------------------------------------------------------------------------
     def prepare(self, record: Record) -> Work:
@@ -241,9 +278,14 @@ class Analyzer:
             if decoded.warnings:
                 meta["warnings"] = list(decoded.warnings)
         elif isinstance(record.content, str):
+            check_text_size(record.content, max_bytes=self.settings.max_bytes, source=name)
             text = normalize_newlines(record.content).removeprefix("\ufeff")
+            if not text.strip():
+                raise EmptyInputError("input is empty" if not text else "input holds only whitespace", source=name)
         else:
             raise InputError(f"expected text or bytes, got {type(record.content).__name__}", source=name)
+        if record.fields is not None:
+            meta["record"] = dict(record.fields)
         known_title = None
         if record.html or (record.html is None and looks_like_html(text)):
             page = extract_page(text)
@@ -254,7 +296,14 @@ class Analyzer:
             meta["source_format"] = "html"
             meta.update({f"page_{k}": v for k, v in (("author", page.author), ("date", page.date),
                                                      ("url", page.url), ("site", page.sitename)) if v})
-        return self._build(Work(text=text, id=record.id, meta=meta), known_title, record.lang)
+        work = self._build(Work(text=text, id=record.id, meta=meta), known_title, record.lang)
+        if record.date is not None:  # the record's own date beats one found on the page
+            published = parse_date(record.date)
+            if published is not None:
+                work.published = published
+            else:
+                meta.setdefault("warnings", []).append(f"record date {str(record.date)[:40]!r} not understood")
+        return work
 
     def preprocess_text(self, text: str, lang: str | None = None) -> Work:
         """Everything but the English parse for ``text`` as it is (no decoding, no HTML extraction).
@@ -328,7 +377,9 @@ class Analyzer:
         todo = [w for w in works if w.en_view is not None]
         if not todo:
             return
-        docs = self.english.pipe((w.en_view.text for w in todo), batch_size=self.settings.batch_size)  # type: ignore[union-attr]
+        # Texts over spaCy's max_length (1,000,000 characters) go through in paragraph-aligned pieces.
+        docs = parse_texts(self.english, [w.en_view.text for w in todo],  # type: ignore[union-attr]
+                           batch_size=self.settings.batch_size)
         for work, doc in zip(todo, docs):
             work.en_doc = doc
             view = work.en_view

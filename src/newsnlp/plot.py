@@ -1,12 +1,14 @@
-"""Pictures of a corpus (matplotlib): top entities, topics, who is quoted most, co-occurrence.
+"""Pictures of a corpus (matplotlib): top entities, topics, who is quoted most, co-occurrence,
+topics and entities over time (from ``Article.published``).
 
 Every function takes analysed :class:`~newsnlp.model.Article` objects (or the tables of
 :func:`newsnlp.to_frames`), draws on ``ax`` (a new figure when ``None``) and returns the
 ``Axes``, so plots compose with the rest of a notebook. Needs ``pip install newsnlp[plot]``
 (matplotlib, networkx).
 
-Entities are counted across articles by identity: a country by its ISO code (so ``China`` and
-``中国`` are one bar), anything else by its canonical name. Chinese names are drawn with a CJK
+Entities are counted across articles by their corpus key (:mod:`newsnlp.entities.keys`): a
+country by its ISO code (so ``China`` and ``中国`` are one bar), 北京 and Beijing as one, a
+surname merged into the corpus' only full name that fits (:func:`newsnlp.corpus.corpus_keys`). Chinese names are drawn with a CJK
 font when one is installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, PingFang,
 Microsoft YaHei …); without one they are written in pinyin rather than as empty boxes.
 
@@ -100,15 +102,27 @@ def _font() -> dict[str, Any]:
 
 
 def _entity_keys(entities: pd.DataFrame) -> pd.DataFrame:
-    """One key per real-world entity across articles: ISO code for countries, else label + name."""
+    """One key per real-world entity across articles and languages: the entities' corpus keys
+    (:mod:`newsnlp.entities.keys`) with short names merged (:func:`newsnlp.corpus.corpus_keys`);
+    a country is shown by its common English name, anything else by its most mentioned name."""
+    from newsnlp.corpus import corpus_keys
     from newsnlp.entities.gazetteer import country_gazetteer
+    from newsnlp.entities.keys import entity_key
 
     gazetteer = country_gazetteer()
     table = entities.copy()
+    if "key" not in table.columns:
+        table["key"] = pd.NA
+    missing = table["key"].isna()
+    table.loc[missing, "key"] = [entity_key(label, name, iso=None if pd.isna(iso) else iso)
+                                 for label, name, iso in zip(table.loc[missing, "label"], table.loc[missing, "name"],
+                                                             table.loc[missing, "iso"])]
+    merges = corpus_keys({"entities": table})
+    table["key"] = [merges.get(k, k) for k in table["key"]]
+    by_mentions = table.groupby(["key", "name"])["count"].sum().reset_index().sort_values("count", ascending=False)
+    shown = dict(zip(by_mentions["key"][::-1], by_mentions["name"][::-1]))  # the most mentioned wins
+    table["shown"] = table["key"].map(shown)
     is_country = table["iso"].notna()
-    table["key"] = table["label"] + ":" + table["name"]
-    table.loc[is_country, "key"] = "COUNTRY:" + table.loc[is_country, "iso"]
-    table["shown"] = table["name"]
     table.loc[is_country, "shown"] = [gazetteer.common_name(iso, "en") for iso in table.loc[is_country, "iso"]]
     return table
 
@@ -170,6 +184,70 @@ def topics_over_corpus(corpus: Corpus, *, by: str | Mapping[str, Any] = "lang", 
     ax.set_ylabel("share of articles" if share else "articles")
     ax.set_title("Top topic per article" + (f" by {by}" if isinstance(by, str) else ""))
     ax.legend(fontsize="small", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    return ax
+
+
+def publication_periods(corpus: Corpus, freq: str = "M") -> pd.Series:
+    """``article_id → period`` (``2024-03`` for months, ``freq`` as pandas: ``D``, ``W``, ``M``, ``Q``,
+    ``Y``) from the ``published`` column; articles without a date are left out (and counted in the log)."""
+    articles = frames_of(corpus)["articles"]
+    moments = pd.to_datetime(articles["published"], utc=True, errors="coerce", format="ISO8601")
+    dated = moments.notna()
+    if not dated.all():
+        logger.info("%d of %d articles have no publication date and are left out", int((~dated).sum()), len(articles))
+    periods = moments[dated].dt.tz_localize(None).dt.to_period(freq).astype(str)
+    return pd.Series(periods.values, index=articles.loc[dated, "article_id"].values, dtype="string")
+
+
+def topics_over_time(corpus: Corpus, *, freq: str = "M", share: bool = False, ax: "Axes | None" = None) -> "Axes":
+    """Stacked bars of the top topic of each dated article, per period (month by default).
+
+    Args:
+        corpus: Articles, or their tables (the ``published`` column gives the dates).
+        freq: Period length, as pandas writes it (``D``, ``W``, ``M``, ``Q``, ``Y``).
+        share: Shares of each period instead of counts.
+        ax: Axes to draw on.
+    """
+    frames = frames_of(corpus)
+    ax = topics_over_corpus(frames, by=publication_periods(frames, freq).to_dict(), share=share, ax=ax)
+    ax.set_title("Top topic per article over time")
+    return ax
+
+
+def entities_over_time(corpus: Corpus, *, keys: Sequence[str] | None = None, labels: Sequence[str] | None = None,
+                       n: int = 6, freq: str = "M", ax: "Axes | None" = None) -> "Axes":
+    """Lines of how many dated articles mention each entity, per period: one person, country or
+    organisation counted across articles and languages by its corpus key.
+
+    Args:
+        corpus: Articles, or their tables.
+        keys: Corpus keys to draw (``"CN"``, ``"PERSON:xi jinping"``); by default the ``n`` entities
+            in most dated articles (of ``labels`` when given).
+        labels: Only entities with these labels.
+        n: How many lines when ``keys`` is not given.
+        freq: Period length, as pandas writes it.
+        ax: Axes to draw on.
+    """
+    frames = frames_of(corpus)
+    periods = publication_periods(frames, freq)
+    entities = _entity_keys(frames["entities"])
+    entities = entities[entities["article_id"].isin(periods.index)]
+    if labels is not None:
+        entities = entities[entities["label"].isin(list(labels))]
+    entities = entities.assign(period=entities["article_id"].map(periods.to_dict()))
+    counts = entities.groupby(["key", "period"])["article_id"].nunique().unstack(fill_value=0)
+    chosen = list(keys) if keys is not None else list(counts.sum(axis=1).sort_values(ascending=False).head(n).index)
+    shown = dict(zip(entities["key"], entities["shown"]))
+    label_of = dict(zip(entities["key"], entities["label"]))
+    ax = _axes(ax, (8, 4.5))
+    columns = sorted(set(periods))
+    for key in chosen:
+        values = counts.loc[key].reindex(columns, fill_value=0) if key in counts.index else pd.Series(0, index=columns)
+        ax.plot(columns, values.values, marker="o", label=display_name(shown.get(key, key), label_of.get(key)))
+    ax.set_ylabel("articles mentioning")
+    ax.set_title("Entities over time")
+    ax.legend(fontsize="small", frameon=False, prop=_font() and {"family": _font()["fontfamily"]})
+    ax.tick_params(axis="x", labelrotation=45)
     return ax
 
 

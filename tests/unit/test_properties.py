@@ -1,5 +1,6 @@
 """Property tests: arbitrary Unicode, mixed scripts and control characters never break offsets."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,12 @@ def test_views_map_inside_the_source(text: str) -> None:
 @given(TEXTS)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_analyze_never_crashes_and_offsets_hold(preprocessor, text: str) -> None:
+    from newsnlp.errors import EmptyInputError
+
+    if not text.removeprefix("\ufeff").strip():  # empty or whitespace only: the typed error, as for bytes
+        with pytest.raises(EmptyInputError):
+            preprocessor.analyze(text)
+        return
     article = preprocessor.analyze(text)
     assert article.invalid_spans() == []
     assert Article.from_json(article.to_json()) == article

@@ -11,6 +11,8 @@
 * COUNTRY: one entity per ISO code, named by the fullest name used, else the common name.
 * LOCATION and others: one entity per surface form.
 
+Each entity gets its corpus-level ``key`` (:func:`newsnlp.entities.keys.entity_key`).
+
 Example:
     >>> ms = [Candidate(0, 10, "Xi Jinping", "PERSON"), Candidate(20, 22, "Xi", "PERSON")]
     >>> [(e.name, len(e.mentions)) for e in group_entities(ms)]
@@ -23,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from newsnlp.entities.keys import entity_key
 from newsnlp.model import Entity, Mention
 
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "&", "at", "to"}
@@ -130,7 +133,7 @@ def group_entities(candidates: list[Candidate], *, gazetteer_name=None) -> list[
         mentions = tuple(Mention(m.start, m.end, m.text, m.form) for m in members)
         entities.append((members[0].start, label, name, mentions, iso, aliases))
     entities.sort(key=lambda e: e[0])
-    return [Entity(f"e{i}", label, name, mentions, iso, aliases)
+    return [Entity(f"e{i}", label, name, mentions, iso, aliases, entity_key(label, name, iso=iso, aliases=aliases))
             for i, (_, label, name, mentions, iso, aliases) in enumerate(entities)]
 
 

@@ -5,7 +5,8 @@ Articles are appended, one batch at a time, as complete JSON lines to ``OUT.part
 killed half-way leaves the journal; ``--resume`` cuts a torn last line, skips the ids already
 there and appends the rest. With ``--format csv`` or ``parquet`` the JSONL (the full Articles)
 is kept as ``STEM.jsonl`` and the ``articles``, ``entities``, ``mentions`` and ``quotes`` tables
-are written beside it as ``STEM.<table>.csv|parquet`` when the run completes.
+are written beside it as ``STEM.<table>.csv|parquet`` when the run completes; ``articles`` has a
+column for every field of the input records (url, outlet, date...).
 """
 
 from __future__ import annotations
@@ -103,8 +104,13 @@ def read_jsonl(path: Path, chunk: int = 1000) -> Iterator[list[dict[str, Any]]]:
 
 def write_tables(journal: Path, output: str, fmt: str) -> list[Path]:
     """Write the four tables of the Articles in ``journal`` as CSV or Parquet, chunk by chunk."""
-    from newsnlp.frames import COLUMNS, to_frames
+    from newsnlp.frames import COLUMNS, record_fields, to_frames
 
+    # Every chunk gets the corpus' record columns (a Parquet file has one schema).
+    fields: dict[str, None] = {}
+    for chunk in read_jsonl(journal):
+        for article in chunk:
+            fields.update(dict.fromkeys(record_fields(article)))
     stem = Path(output).with_suffix("")
     targets = {name: Path(f"{stem}.{name}.{'csv' if fmt == 'csv' else 'parquet'}") for name in COLUMNS}
     tmp = {name: path.with_name("." + path.name + ".tmp") for name, path in targets.items()}
@@ -112,7 +118,7 @@ def write_tables(journal: Path, output: str, fmt: str) -> list[Path]:
     first = True
     try:
         for chunk in _chunks_or_empty(journal):
-            frames = to_frames(chunk)
+            frames = to_frames(chunk, record_columns=list(fields))
             for name, frame in frames.items():
                 if fmt == "csv":
                     frame.to_csv(tmp[name], mode="w" if first else "a", header=first, index=False)

@@ -75,6 +75,21 @@ def normalize_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text) if "\r" in text else text
 
 
+def check_text_size(text: str, *, max_bytes: int | None = DEFAULT_MAX_BYTES, source: str | None = None) -> None:
+    """The ``max_bytes`` limit for text given as ``str``: its size in UTF-8, as if read from a file.
+
+    Raises:
+        InputTooLargeError: ``text`` is over the limit.
+    """
+    if max_bytes is None or len(text) * 4 <= max_bytes:  # even at 4 bytes a character it fits
+        return
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"input is {size:,} bytes in UTF-8, over the limit of {max_bytes:,} (raise max_bytes to allow it)",
+            source=source)
+
+
 def decode_bytes(data: bytes, *, source: str | None = None, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Decoded:
     """Decode raw bytes of a news file to text.
 
@@ -123,16 +138,20 @@ def _decode(data: bytes, warnings: list[str], source: str | None) -> tuple[str, 
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             warnings.append(f"declared charset {declared!r} does not fit the bytes; detected instead")
+    # UTF-16 text of Latin letters is also valid UTF-8 (every other byte NUL): its zero bytes say which.
+    utf16 = _utf16_without_bom(data) if b"\x00" in data[:4000] else None
+    if utf16:
+        return _with_replacement(data[:len(data) - len(data) % 2], utf16, warnings), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
         if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
             warnings.append("input ends inside a UTF-8 character (truncated file?); replaced with U+FFFD")
             return data.decode("utf-8", errors="replace"), "utf-8"
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return _with_replacement(data, utf16, warnings), utf16
     if b"\x00" in data:
+        han_utf16 = _utf16_han(data)  # Chinese in UTF-16 has few zero bytes (言 is 8A 00)
+        if han_utf16:
+            return han_utf16
         raise BinaryInputError("not text: contains NUL bytes", source=source)
     return _legacy(data, warnings, source)
 
@@ -174,6 +193,22 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _utf16_han(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without BOM and with few zero bytes (Chinese text): it must decode to common Han characters."""
+    if len(data) % 2:
+        return None
+    gb_common, big5_common = _common_han()
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            candidate = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        fit, n_han = _han_fit(candidate, gb_common | big5_common)
+        if n_han >= 0.5 * len(candidate) and fit >= 0.9:
+            return candidate, encoding
+    return None
+
+
 @lru_cache(maxsize=1)
 def _common_han() -> tuple[frozenset[str], frozenset[str]]:
     """The most frequent Han characters: GB2312 level 1 (simplified) and Big5 level 1 (traditional)."""
@@ -212,16 +247,9 @@ def _legacy(data: bytes, warnings: list[str], source: str | None) -> tuple[str, 
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         pass
-    # UTF-16 without BOM and without zero bytes (Chinese text): it must decode to common Han characters.
-    if len(data) % 2 == 0:
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                candidate = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            fit, n_han = _han_fit(candidate, gb_common | big5_common)
-            if n_han >= 0.5 * len(candidate) and fit >= 0.9:
-                return candidate, encoding
+    han_utf16 = _utf16_han(data)
+    if han_utf16:
+        return han_utf16
     # Last resort: UTF-8 with a few replacement characters; otherwise refuse, naming the detector's guess.
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") <= max(1, len(text) // 100):
