@@ -20,7 +20,7 @@ _LAZY = {
     "analyze_many": "newsnlp.api",
     "get_analyzer": "newsnlp.api",
     "Analyzer": "newsnlp.pipeline",
-    "register_stage": "newsnlp.pipeline",
+    "register_stage": "newsnlp.registry",
     "Settings": "newsnlp.config",
     "annotate_partition": "newsnlp.partition",
     "to_frames": "newsnlp.frames",
@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.errors import NewsNLPError
     from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic
     from newsnlp.partition import annotate_partition
-    from newsnlp.pipeline import Analyzer, register_stage
+    from newsnlp.pipeline import Analyzer
+    from newsnlp.registry import register_stage
 
 
 def __getattr__(name: str) -> Any:

@@ -126,6 +126,14 @@ def annotate(
         typer.echo(f"newsnlp: error: --format must be one of {', '.join(FORMATS)} (stdout takes jsonl, no --resume)", err=True)
         raise typer.Exit(EXIT_USAGE)
     stage_names = tuple(s.strip() for s in stages.split(",") if s.strip()) if stages is not None else None
+    if stage_names:
+        from newsnlp.registry import plan
+
+        try:
+            plan(stage_names)  # unknown stages and missing dependencies are usage errors
+        except NewsNLPError as error:
+            typer.echo(f"newsnlp: error: --stages: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE)
     if topic_model and not Path(topic_model).is_dir():
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -260,7 +268,7 @@ def info(
     import newsnlp
     from newsnlp.config import Settings
     from newsnlp.errors import NewsNLPError
-    from newsnlp.pipeline import registered_stages
+    from newsnlp.registry import registered_stages
     from newsnlp.preprocess.tokenize import english_model_name
     from newsnlp.shipped import OVERRIDES, SHIPPED_MODELS, check_model
 

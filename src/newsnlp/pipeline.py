@@ -17,23 +17,20 @@ Example:
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from contextlib import ExitStack
 import logging
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property, lru_cache
-from importlib.metadata import entry_points
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp import __version__
 from newsnlp.errors import (
-    ConfigError, EmptyInputError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, StageError,
+    EmptyInputError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, StageError,
 )
 from newsnlp.io.record_dates import parse_date
 from newsnlp.model import Article, Paragraph, Sentence, Token
@@ -45,6 +42,7 @@ from newsnlp.preprocess.structure import find_structure
 from newsnlp.preprocess.pieces import parse_texts
 from newsnlp.preprocess.textview import TextView
 from newsnlp.records import Failure, Outcome, Record, RecordLike, to_record
+from newsnlp.registry import Stage, StageSpec, default_stages, plan, register_stage, registered_stages
 from newsnlp.shipped import OVERRIDES, ModelInfo, check_model
 
 __all__ = ["Analyzer", "Failure", "Record", "RecordLike", "get_analyzer", "register_stage", "registered_stages",
@@ -53,61 +51,6 @@ __all__ = ["Analyzer", "Failure", "Record", "RecordLike", "get_analyzer", "regis
 logger = logging.getLogger(__name__)
 
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\s]")
-
-
-class Stage(Protocol):
-    """An analysis stage: adds its results to every :class:`Work` of a batch.
-
-    A stage may also define ``prepare(batch)``, called before the batch's spaCy memory zone opens:
-    the place to build anything tied to a vocabulary (a ``PhraseMatcher``) or to load a model.
-    """
-
-    name: str
-
-    def __call__(self, batch: list[Work]) -> None: ...
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    """A registered stage: how to build it, where it runs, whether it runs by default."""
-
-    name: str
-    factory: Callable[[Settings], Stage]
-    order: int = 100
-    default: bool = True
-    #: Shipped models the stage loads (names of :data:`newsnlp.shipped.SHIPPED_MODELS`).
-    models: tuple[str, ...] = ()
-
-
-_REGISTRY: dict[str, StageSpec] = {}
-# Built-in stage modules register themselves on import; missing ones are simply not there yet.
-_BUILTIN_STAGE_MODULES = ("newsnlp.entities.stage", "newsnlp.topics.stage", "newsnlp.quotes.stage")
-_discovered = False
-
-
-def register_stage(name: str, factory: Callable[[Settings], Stage], *, order: int = 100, default: bool = True,
-                   models: tuple[str, ...] = ()) -> None:
-    """Register an analysis stage (lower ``order`` runs first; entities 100, topics 200, quotes 300).
-
-    ``models`` names the shipped models the stage loads: the :class:`Analyzer` checks them at start-up.
-    """
-    _REGISTRY[name] = StageSpec(name, factory, order, default, models)
-
-
-def registered_stages() -> dict[str, StageSpec]:
-    """Every registered stage, built-in and from ``newsnlp_stages`` entry points, in run order."""
-    global _discovered
-    if not _discovered:
-        _discovered = True
-        for module in _BUILTIN_STAGE_MODULES:
-            if importlib.util.find_spec(module) is not None:
-                importlib.import_module(module)
-        for entry in entry_points(group="newsnlp_stages"):
-            try:
-                entry.load()
-            except Exception as error:  # a broken plugin must not break the library
-                logger.warning("cannot load newsnlp stage plugin %s: %s", entry.name, error)
-    return dict(sorted(_REGISTRY.items(), key=lambda item: item[1].order))
 
 
 class Analyzer:
@@ -134,22 +77,18 @@ class Analyzer:
         self.stage_seconds: Counter[str] = Counter()
 
     # -- models, checked at start-up and loaded on first use --------------------------------
-    def _stage_names(self) -> list[str]:
+    @cached_property
+    def plan(self) -> list[StageSpec]:
+        """The stages to run, ordered by what each requires and assigns (checked at start-up)."""
         if self.settings.stages == ():
             return []
-        available = registered_stages()
-        if self.settings.stages is None:
-            return [name for name, spec in available.items() if spec.default]
-        unknown = [n for n in self.settings.stages if n not in available]
-        if unknown:
-            raise ConfigError(f"unknown stage(s) {unknown}; available: {sorted(available)}")
-        return list(self.settings.stages)
+        return plan(default_stages() if self.settings.stages is None else self.settings.stages)
 
     def _check_models(self) -> list[ModelInfo]:
         """Every shipped (or replacing) model the settings use: a missing one fails here, loudly."""
         names = [] if self.settings.en_ner_model == "spacy" else ["en_ner"]
-        for stage in self._stage_names():
-            names.extend(m for m in registered_stages()[stage].models if m not in names)
+        for spec in self.plan:
+            names.extend(m for m in spec.models if m not in names)
         found, self.missing_models = [], []
         for name in names:
             field_name, _ = OVERRIDES.get(name, ("", ""))
@@ -177,8 +116,7 @@ class Analyzer:
 
     @cached_property
     def stages(self) -> list[Stage]:
-        available = registered_stages()
-        return [available[name].factory(self.settings) for name in self._stage_names()]
+        return [spec.factory(self.settings) for spec in self.plan]
 
     # -- public API -----------------------------------------------------------------------
     def analyze(self, content: str | bytes, *, id: str | None = None, lang: str | None = None,

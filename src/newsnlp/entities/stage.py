@@ -16,7 +16,7 @@ from newsnlp.config import Settings
 from newsnlp.document import Work
 from newsnlp.entities.canonical import Candidate, group_entities
 from newsnlp.entities.gazetteer import country_gazetteer
-from newsnlp.pipeline import register_stage
+from newsnlp.registry import register_stage
 
 
 class EntityStage:
@@ -115,4 +115,4 @@ def _link_across_languages(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
-register_stage("entities", EntityStage, order=100, models=("zh_ner",))
+register_stage("entities", EntityStage, assigns=("entities",), models=("zh_ner",), order=100)

@@ -12,7 +12,7 @@ from typing import Any
 from newsnlp.config import Settings
 from newsnlp.document import Work
 from newsnlp.model import Quote, Span
-from newsnlp.pipeline import register_stage
+from newsnlp.registry import register_stage
 from newsnlp.quotes.english import EnglishQuotes
 from newsnlp.quotes.spans import cue_lists
 from newsnlp.quotes.speakers import SpeakerLinker
@@ -65,4 +65,5 @@ class QuoteStage:
         return quotes
 
 
-register_stage("quotes", QuoteStage, order=300)
+# Speakers are linked to the entities of the article.
+register_stage("quotes", QuoteStage, requires=("entities",), assigns=("quotes",), order=300)

@@ -17,7 +17,7 @@ from newsnlp.config import Settings
 from newsnlp.document import Work
 from newsnlp.errors import ModelFormatError, ModelNotFoundError
 from newsnlp.model import Topic
-from newsnlp.pipeline import register_stage
+from newsnlp.registry import register_stage
 
 logger = logging.getLogger(__name__)
 
@@ -66,4 +66,4 @@ class TopicStage:
             work.topics = [Topic(label, round(score, 6)) for label, score in labels]
 
 
-register_stage("topics", TopicStage, order=200, models=("topics",))
+register_stage("topics", TopicStage, assigns=("topics",), models=("topics",), order=200)
