@@ -33,12 +33,14 @@ _LAZY = {
     "Span": "newsnlp.model",
     "SCHEMA_VERSION": "newsnlp.model",
     "NewsNLPError": "newsnlp.errors",
+    "clear_caches": "newsnlp.cache",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.api import analyze, analyze_many, get_analyzer
+    from newsnlp.cache import clear_caches
     from newsnlp.config import Settings
     from newsnlp.display import render
     from newsnlp.frames import to_frames

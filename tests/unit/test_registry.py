@@ -52,3 +52,25 @@ def test_the_analyzer_runs_an_explicit_selection_in_dependency_order() -> None:
     assert [s.name for s in Analyzer(stages=("quotes", "entities")).plan] == ["entities", "quotes"]
     with pytest.raises(ConfigError, match="requires 'entities'"):
         Analyzer(stages=("quotes",))
+
+
+def test_clear_caches_names_real_loaders() -> None:
+    import importlib
+
+    from newsnlp.cache import LRU_LOADERS, clear_caches
+
+    for module_name, names in LRU_LOADERS.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            assert callable(getattr(module, name).cache_clear), f"{module_name}.{name}"
+    clear_caches()
+
+
+@pytest.mark.slow
+def test_two_settings_share_one_topic_model() -> None:
+    from newsnlp.pipeline import Analyzer
+    from newsnlp.topics.stage import TopicStage
+
+    one, two = (Analyzer(stages=("topics",), batch_size=n) for n in (8, 16))
+    first, second = (next(s for s in a.stages if isinstance(s, TopicStage)).model for a in (one, two))
+    assert first is second

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from newsnlp.cache import cached_model
 from newsnlp.config import Settings
 from newsnlp.document import Work
 from newsnlp.errors import ModelFormatError, ModelNotFoundError
@@ -48,10 +49,13 @@ class TopicStage:
                 logger.warning("%s; topics are skipped", message)
                 return None
             raise ModelNotFoundError(message, source="topics")
-        try:
-            return TopicModel.load(path)
-        except TopicModelError as error:
-            raise ModelFormatError(str(error), source=str(path)) from error
+        def load() -> Any:
+            try:
+                return TopicModel.load(path)
+            except TopicModelError as error:
+                raise ModelFormatError(str(error), source=str(path)) from error
+
+        return cached_model("topics", path, load)  # one copy per folder, shared by every Settings
 
     def __call__(self, batch: list[Work]) -> None:
         if self.model is None:
