@@ -34,9 +34,9 @@ logger = logging.getLogger("newsnlp")
 
 def _print_version(value: bool) -> None:
     if value:
-        import newsnlp
+        from newsnlp._version import __version__
 
-        typer.echo(f"newsnlp {newsnlp.__version__}")
+        typer.echo(f"newsnlp {__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -265,7 +265,7 @@ def info(
     """Print versions, the licence, and each model with its version, sha256 and data terms."""
     import platform
 
-    import newsnlp
+    from newsnlp._version import __version__
     from newsnlp.config import Settings
     from newsnlp.errors import NewsNLPError
     from newsnlp.registry import registered_stages
@@ -273,7 +273,7 @@ def info(
     from newsnlp.shipped import OVERRIDES, SHIPPED_MODELS, check_model
 
     settings = Settings.from_env()
-    rows: list[tuple[str, str]] = [("newsnlp", f"{newsnlp.__version__} (code: MIT licence)"),
+    rows: list[tuple[str, str]] = [("newsnlp", f"{__version__} (code: MIT licence)"),
                                    ("python", platform.python_version())]
     for package in ("spacy", "jieba", "scikit-learn", "numpy", "pandas", "trafilatura", "opencc"):
         rows.append((package, _version(package)))

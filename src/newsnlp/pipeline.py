@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
-from newsnlp import __version__
+from newsnlp._version import __version__
 from newsnlp.errors import (
     EmptyInputError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, StageError,
 )
