@@ -22,10 +22,26 @@ import re
 from typing import Any
 
 from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
-from newsnlp.quotes.english_mixed import clause_end, naming_verb, noun_claim, object_tail, surface_name
+from newsnlp.quotes.english_mixed import (
+    clause_end,
+    naming_verb,
+    noun_claim,
+    object_tail,
+    surface_name,
+)
+from newsnlp.quotes.english_model import candidates, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
-from newsnlp.quotes.patterns import (according, according_source, colon_speaker, dash_speaker, headline_claims,
-                                     impression, is_title, parenthetical, source_phrase)
+from newsnlp.quotes.patterns import (
+    according,
+    according_source,
+    colon_speaker,
+    dash_speaker,
+    headline_claims,
+    impression,
+    is_title,
+    parenthetical,
+    source_phrase,
+)
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -47,6 +63,8 @@ _DIGEST_SOURCE = re.compile(r"\s[-–—]\s+((?:[A-Z][\w.'’]*\s+(?:and\s+)?){0
 
 class EnglishQuotes(EnglishCues):
     """Finds quotes in one parsed English view."""
+
+    learned = True  # False: the rules alone choose indirect quotes (the model's training reads their proposals)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
         text = self._text = doc.text  # Doc.text rebuilds the string on every access: read it once
@@ -100,11 +118,20 @@ class EnglishQuotes(EnglishCues):
                 continue
             quotes.append(found)
             previous = found
-        for found in self._indirect(doc, quotes):
+        for found in self._reported(doc, quotes):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
             quotes.append(found)
         return quotes
+
+    def _reported(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
+        """Indirect quotes: the rules' proposals and every verb's contents, chosen by the learned model."""
+        proposed = self._indirect(doc, quotes)
+        model = shipped_model() if self.learned else None
+        if model is None:
+            return proposed
+        taken = [(q.start, q.end) for q in quotes]
+        return model.select(candidates(self, doc, taken, proposed), taken)
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless

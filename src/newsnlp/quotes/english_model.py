@@ -1,0 +1,221 @@
+"""A learned chooser of English indirect attributions (the ``quotes_en`` shipped model).
+
+The rules find direct and mixed quotes well; reported speech without quotation marks is where
+they guess. Here every verb of the parse proposes candidate contents (its clausal complement, its
+object phrase, the rest of its sentence, the clause before an inverted 'he said'), the rules'
+own indirect quotes join them, and a logistic regression trained on PolNeAR
+(``models/quotes_en/train.py``) scores each candidate: does it match an annotated attribution
+with the right speaker? The best candidates above a threshold win, never overlapping each
+other or a direct or mixed quote.
+
+Features are strings (cue lemma, candidate kind, dependency labels, speaker kind and entity
+type, length, position, headline, …); the weights are a vocabulary (JSON) and an ``.npz`` of
+coefficients, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsnlp.errors import ModelFormatError
+from newsnlp.quotes.spans import RawQuote, span_of
+
+_QUOTE_CHARS = set("“”\"‘’'«»„")
+_EDGE = set(" \t\n,.;:—–-")
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "who", "that", "which", "this"})
+_LENGTHS = (2, 5, 10, 20, 40)
+_FIRST_WORDS = frozenset({"that", "to", "the", "a", "he", "she", "they", "it", "there", "for", "on", "about", "if",
+                          "whether", "how", "what", "why", "his", "her", "their", "trump", "clinton", "we", "i", "as"})
+
+
+@dataclass
+class Candidate:
+    """One proposed attribution (view offsets) and the features that describe it."""
+
+    quote: RawQuote
+    features: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+def _bucket(n: int) -> int:
+    return next((i for i, top in enumerate(_LENGTHS) if n <= top), len(_LENGTHS))
+
+
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` without edge punctuation and spaces, in characters."""
+    while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in _QUOTE_CHARS:
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in _QUOTE_CHARS:
+        end -= 1
+    return span_of(doc, start, end) if end > start else None
+
+
+def _contents(doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], int]]:
+    """(kind, character span, token count) of the contents ``verb`` may attribute."""
+    out = []
+    sent = verb.sent
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            span = _trim(doc, child.left_edge.i, child.right_edge.i + 1)
+            if span:
+                out.append((child.dep_ + ("_left" if child.i < verb.i else ""), span, child.right_edge.i - child.left_edge.i + 1))
+    parts = []
+    for child in verb.rights:
+        if child.is_punct or child.dep_ in ("cc", "conj"):
+            break
+        if child.dep_ in ("dobj", "prep", "oprd", "attr", "dative", "ccomp", "xcomp", "advcl", "acomp"):
+            parts.append(child)
+    if parts:
+        start, end = parts[0].left_edge.i, parts[-1].right_edge.i + 1
+        if parts[0].dep_ == "prep" and parts[0].i == verb.i + 1 and len(list(parts[0].children)):
+            start += 1  # 'called for …': the particle belongs to the cue
+        span = _trim(doc, start, end)
+        if span:
+            out.append(("object", span, end - start))
+    if verb.i + 1 < sent.end:
+        span = _trim(doc, verb.i + 1, sent.end)
+        if span:
+            out.append(("after", span, sent.end - verb.i - 1))
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    first = min([verb.i] + [subject.left_edge.i] if subject is not None else [verb.i])
+    if first > sent.start and any(t.text in (",", "—", "–", ":") for t in doc[max(sent.start, first - 2):first]):
+        span = _trim(doc, sent.start, first)  # '…, he said': the clause before an inverted attribution
+        if span:
+            out.append(("before", span, first - sent.start))
+    seen, unique = set(), []
+    for item in out:
+        if item[1] not in seen:
+            seen.add(item[1])
+            unique.append(item)
+    return unique
+
+
+def _speaker_features(doc: Any, head: int | None) -> list[str]:
+    if head is None:
+        return ["spk=none"]
+    token = doc[head]
+    lower = token.lower_
+    kind = "pron:" + lower if lower in _PRONOUNS else token.pos_
+    feats = ["spk=" + kind, "spk_ent=" + (token.ent_type_ or "-")]
+    if token.pos_ == "NOUN":
+        feats.append("spk_noun=" + token.lemma_.lower())
+    return feats
+
+
+class AttributionModel:
+    """Vocabulary, weights and threshold of the indirect-attribution scorer."""
+
+    def __init__(self, vocabulary: dict[str, int], weights: np.ndarray, bias: float, threshold: float) -> None:
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, folder: Path) -> AttributionModel:
+        """Read ``config.json`` and ``weights.npz`` from ``folder``."""
+        try:
+            config = json.loads((folder / "config.json").read_text("utf-8"))
+            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
+                weights = arrays["coef"].astype(np.float64)
+        except (OSError, KeyError, ValueError) as error:
+            raise ModelFormatError(f"cannot load the English attribution model from {folder}: {error}") from error
+        return cls(config["vocabulary"], weights, float(config["bias"]), float(config["threshold"]))
+
+    def probability(self, features: list[str]) -> float:
+        """P(the candidate is an annotated attribution with the right speaker)."""
+        total = self.bias + sum(self.weights[i] for f in features if (i := self.vocabulary.get(f)) is not None)
+        return 1.0 / (1.0 + math.exp(-total))
+
+    def select(self, candidates: list[Candidate], taken: list[tuple[int, int]]) -> list[RawQuote]:
+        """The best-scoring candidates above the threshold that overlap nothing taken."""
+        for candidate in candidates:
+            candidate.score = self.probability(candidate.features)
+        spans = list(taken)
+        chosen = []
+        for candidate in sorted(candidates, key=lambda c: -c.score):
+            if candidate.score < self.threshold:
+                break
+            quote = candidate.quote
+            if all(quote.end <= s or quote.start >= e for s, e in spans):
+                chosen.append(quote)
+                spans.append((quote.start, quote.end))
+        return sorted(chosen, key=lambda q: q.start)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> AttributionModel | None:
+    """The shipped model, loaded once per process; ``None`` when its folder is absent (rules only)."""
+    from newsnlp.shipped import model_dir
+
+    folder = model_dir("quotes_en")
+    if not (folder / "weights.npz").is_file():
+        return None
+    return AttributionModel.load(folder)
+
+
+def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: list[RawQuote]) -> list[Candidate]:
+    """Every verb's possible contents plus the rules' ``proposed`` indirect quotes, with features.
+
+    ``rules`` is the :class:`~newsnlp.quotes.english.EnglishQuotes` that parsed ``doc`` (its cue
+    lists, quoted tokens and speaker finder); candidates overlapping ``taken`` are left out.
+    """
+    text = rules._text
+    title_end = text.find("\n")
+    title_end = len(text) if title_end < 0 else title_end
+    by_span: dict[tuple[int, int], Candidate] = {}
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(quote: RawQuote, features: list[str]) -> None:
+        key = (quote.start, quote.end)
+        if key in by_span:
+            by_span[key].features.extend(f for f in features if f.startswith("rule"))
+            return
+        length = len(text[quote.start:quote.end].split())
+        first = text[quote.start:quote.end].split(maxsplit=1)[0].lower().strip("“”\"‘’',") if length else ""
+        common = [f"len={_bucket(length)}", "first=" + (first if first in _FIRST_WORDS else "-"),
+                  "title" if quote.start < title_end else "body",
+                  "quotechar" if any(c in _QUOTE_CHARS for c in text[quote.start:quote.end]) else "noquote"]
+        by_span[key] = Candidate(quote, ["bias"] + features + common)
+
+    for quote in proposed:
+        if not free(quote.start, quote.end):
+            continue
+        cue = doc.char_span(*quote.cue, alignment_mode="expand") if quote.cue else None
+        lemma = cue.root.lemma_.lower() if cue is not None and len(cue) else "-"
+        feats = ["rule", "rule_l=" + lemma, *_speaker_features(doc, quote.speaker_head)]
+        add(quote, feats)
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX") or verb.i in rules._quoted_tokens or verb.lemma_ in ("be", "have", "do"):
+            continue
+        speaker, head = rules._speaker(verb)
+        who = _speaker_features(doc, head)
+        lemma = verb.lemma_.lower()
+        listed = "cue" if rules.is_cue(verb) else "att" if lemma in rules.attitude_lemmas else "vol" if lemma in rules.volitional else "-"
+        neg = any(c.dep_ == "neg" for c in verb.children)
+        modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        particle = next((c.lower_ for c in verb.rights if c.dep_ in ("prep", "prt")), "-")
+        base = [f"l={lemma}", f"list={listed}", f"dep={verb.dep_}", f"tag={verb.tag_}", f"hpos={verb.head.pos_}",
+                f"neg={neg}", f"modal={modal}", f"pass={passive}", f"l+prt={lemma}+{particle}", *who]
+        if verb.dep_ == "xcomp":
+            base.append("governor=" + verb.head.lemma_.lower())
+        for kind, (start, end), size in _contents(doc, verb):
+            if not free(start, end) or end - start < 4:
+                continue
+            feats = [*base, f"k={kind}", f"l+k={lemma}+{kind}", f"list+k={listed}+{kind}", f"dep+k={verb.dep_}+{kind}",
+                     f"spk+k={who[0]}+{kind}"]
+            add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head), feats)
+    return list(by_span.values())
+
+
+__all__ = ["AttributionModel", "Candidate", "candidates", "shipped_model"]
