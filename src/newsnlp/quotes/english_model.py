@@ -31,6 +31,7 @@ _QUOTE_CHARS = set("“”\"‘’'«»„")
 _EDGE = set(" \t\n,.;:—–-")
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "who", "that", "which", "this"})
 _LENGTHS = (2, 5, 10, 20, 40)
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _FIRST_WORDS = frozenset({"that", "to", "the", "a", "he", "she", "they", "it", "there", "for", "on", "about", "if",
                           "whether", "how", "what", "why", "his", "her", "their", "trump", "clinton", "we", "i", "as"})
 
@@ -175,25 +176,36 @@ def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: lis
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    def add(quote: RawQuote, features: list[str]) -> None:
+    def add(quote: RawQuote, features: list[str], lemma: str, kind: str, who: str) -> None:
         key = (quote.start, quote.end)
         if key in by_span:
             by_span[key].features.extend(f for f in features if f.startswith("rule"))
             return
-        length = len(text[quote.start:quote.end].split())
-        first = text[quote.start:quote.end].split(maxsplit=1)[0].lower().strip("“”\"‘’',") if length else ""
-        common = [f"len={_bucket(length)}", "first=" + (first if first in _FIRST_WORDS else "-"),
-                  "title" if quote.start < title_end else "body",
-                  "quotechar" if any(c in _QUOTE_CHARS for c in text[quote.start:quote.end]) else "noquote"]
-        by_span[key] = Candidate(quote, ["bias"] + features + common)
+        content = text[quote.start:quote.end]
+        words = content.split()
+        first = words[0].lower().strip("“”\"‘’',") if words else ""
+        first = first if first in _FIRST_WORDS else "-"
+        size = _bucket(len(words))
+        place = "title" if quote.start < title_end else "body"
+        tokens = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        finite = any(t.tag_ in _FINITE for t in tokens) if tokens is not None else False
+        sentence_end = tokens is not None and tokens.end >= tokens[-1].sent.end - 1
+        side = "before" if quote.cue and quote.cue[0] >= quote.end else "after"
+        by_span[key] = Candidate(quote, ["bias", *features, f"len={size}", f"first={first}", place,
+                                         "quotechar" if any(c in _QUOTE_CHARS for c in content) else "noquote",
+                                         f"finite={finite}", f"send={sentence_end}", f"side={side}",
+                                         f"l+first={lemma}+{first}", f"k+first={kind}+{first}", f"k+len={kind}+{size}",
+                                         f"l+spk={lemma}+{who}", f"k+place={kind}+{place}", f"k+finite={kind}+{finite}",
+                                         f"l+side={lemma}+{side}", f"k+send={kind}+{sentence_end}",
+                                         f"spk+place={who}+{place}"])
 
     for quote in proposed:
         if not free(quote.start, quote.end):
             continue
         cue = doc.char_span(*quote.cue, alignment_mode="expand") if quote.cue else None
         lemma = cue.root.lemma_.lower() if cue is not None and len(cue) else "-"
-        feats = ["rule", "rule_l=" + lemma, *_speaker_features(doc, quote.speaker_head)]
-        add(quote, feats)
+        who = _speaker_features(doc, quote.speaker_head)
+        add(quote, ["rule", "rule_l=" + lemma, *who], lemma, "rule", who[0])
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or verb.i in rules._quoted_tokens or verb.lemma_ in ("be", "have", "do"):
             continue
@@ -209,12 +221,14 @@ def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: lis
                 f"neg={neg}", f"modal={modal}", f"pass={passive}", f"l+prt={lemma}+{particle}", *who]
         if verb.dep_ == "xcomp":
             base.append("governor=" + verb.head.lemma_.lower())
-        for kind, (start, end), size in _contents(doc, verb):
+        for kind, (start, end), _size in _contents(doc, verb):
             if not free(start, end) or end - start < 4:
                 continue
             feats = [*base, f"k={kind}", f"l+k={lemma}+{kind}", f"list+k={listed}+{kind}", f"dep+k={verb.dep_}+{kind}",
-                     f"spk+k={who[0]}+{kind}"]
-            add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head), feats)
+                     f"spk+k={who[0]}+{kind}",
+                     f"l+dep={lemma}+{verb.dep_}", f"l+tag={lemma}+{verb.tag_}", f"ent+k={who[1] if len(who) > 1 else '-'}+{kind}",
+                     f"list+spk={listed}+{who[0]}", f"list+dep+k={listed}+{verb.dep_}+{kind}"]
+            add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head), feats, lemma, kind, who[0])
     return list(by_span.values())
 
 
