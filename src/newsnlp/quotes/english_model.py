@@ -221,13 +221,19 @@ def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: lis
                 f"neg={neg}", f"modal={modal}", f"pass={passive}", f"l+prt={lemma}+{particle}", *who]
         if verb.dep_ == "xcomp":
             base.append("governor=" + verb.head.lemma_.lower())
+        # Competition: a clause of its own makes the verb's other contents unlikely; a reporting verb
+        # above it ('said Trump wants …') usually owns the attribution (PolNeAR does not nest them).
+        has_clause = any(c.dep_ == "ccomp" for c in verb.children)
+        nested = any(rules.is_cue(a) for a in list(verb.ancestors)[:3])
+        base += [f"clause={has_clause}", f"nested={nested}", f"l+nested={lemma}+{nested}"]
         for kind, (start, end), _size in _contents(doc, verb):
             if not free(start, end) or end - start < 4:
                 continue
             feats = [*base, f"k={kind}", f"l+k={lemma}+{kind}", f"list+k={listed}+{kind}", f"dep+k={verb.dep_}+{kind}",
                      f"spk+k={who[0]}+{kind}",
                      f"l+dep={lemma}+{verb.dep_}", f"l+tag={lemma}+{verb.tag_}", f"ent+k={who[1] if len(who) > 1 else '-'}+{kind}",
-                     f"list+spk={listed}+{who[0]}", f"list+dep+k={listed}+{verb.dep_}+{kind}"]
+                     f"list+spk={listed}+{who[0]}", f"list+dep+k={listed}+{verb.dep_}+{kind}",
+                     f"clause+k={has_clause}+{kind}", f"nested+k={nested}+{kind}"]
             add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head), feats, lemma, kind, who[0])
     return list(by_span.values())
 
