@@ -65,7 +65,7 @@ def labelled_candidates(cache: Path, gold_path: Path) -> tuple[list[list[str]], 
 
         def _reported(self, doc: Any, quotes: list[Any]) -> list[Any]:
             proposed = self._indirect(doc, quotes)
-            self.captured = candidates(self, doc, [(q.start, q.end) for q in quotes], proposed)
+            self.captured = candidates(self, doc, quotes, proposed)
             return proposed
 
     gold = {row["id"]: row for row in map(json.loads, gold_path.read_text("utf-8").splitlines())}

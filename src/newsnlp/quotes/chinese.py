@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.model import Quote, Span
-from newsnlp.quotes.marks import find_quoted
 from newsnlp.quotes.spans import cue_lists
+from newsnlp.quotes.marks import find_quoted
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _BOUNDARY = "。！？!?；;"

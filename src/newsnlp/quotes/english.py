@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
+from newsnlp.quotes.english_cues import (
+    ACT_OBJECT_VERBS,
+    ADDRESSEE_VERBS,
+    MOSTLY_ACTS,
+    QUOTE_CHARS,
+    SPEAKER_DEPS,
+    EnglishCues,
+)
 from newsnlp.quotes.english_mixed import (
     clause_end,
     naming_verb,
@@ -29,7 +36,7 @@ from newsnlp.quotes.english_mixed import (
     object_tail,
     surface_name,
 )
-from newsnlp.quotes.english_model import candidates, shipped_model
+from newsnlp.quotes.english_model import after_dateline, candidates, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (
     according,
@@ -45,15 +52,13 @@ from newsnlp.quotes.patterns import (
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg)\)")
+# 'WASHINGTON (AP) —', 'OTTAWA (Newsnlp Wire) -': a place, an agency in brackets and a dash open the story.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg|[A-Z][^()\n]{0,40}(?=\)\s*[-—–]))\)"
+                       r"(?:\s*[-—–]+)?")
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
-# Verbs whose object is the person spoken to, not what was said.
-_ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "remind", "advise", "assure", "warn", "urge"})
 
-# Verbs whose bare object is an act, event or decision rather than a claim or stance.
-_ACT_OBJECT_VERBS = frozenset({"announce", "reiterate", "continue", "decide", "maintain", "add", "know", "promise"})
 
 
 _MIXED_WORDS = 2
@@ -129,9 +134,8 @@ class EnglishQuotes(EnglishCues):
         proposed = self._indirect(doc, quotes)
         model = shipped_model() if self.learned else None
         if model is None:
-            return proposed
-        taken = [(q.start, q.end) for q in quotes]
-        return model.select(candidates(self, doc, taken, proposed), taken)
+            return [after_dateline(doc, q, self._dateline_tokens) for q in proposed]
+        return model.select(candidates(self, doc, quotes, proposed), [(q.start, q.end) for q in quotes])
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless
@@ -219,7 +223,7 @@ class EnglishQuotes(EnglishCues):
         if complement is not None:
             c_start, c_end = subtree_span(complement)
             obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
-            if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in _ADDRESSEE_VERBS:
+            if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
                 c_start = subtree_span(obj)[0]  # 'called Friday's decision a “huge win”': the object too
             if complement.dep_ == "dobj" and complement.i > verb.i and c_start < q_start - 1:
                 # 'criticized the “identity politics” on display in …': the object's prepositional phrases too
@@ -345,11 +349,13 @@ class EnglishQuotes(EnglishCues):
             if child.dep_ in ("dobj", "prep", "oprd", "attr", "dative", "xcomp"):
                 parts.append(child)
         lemma = verb.lemma_.lower()
-        if lemma in _ADDRESSEE_VERBS:
+        if lemma in MOSTLY_ACTS:
+            parts = [p for p in parts if p.dep_ != "xcomp"]  # 'agreed to resume talks': an act
+        if lemma in ADDRESSEE_VERBS:
             parts = [p for p in parts if p.dep_ not in ("dobj", "dative")]  # 'told Zelenskyy': the listener
         if lemma == "call" and not any(p.lower_ == "for" or (p.dep_ == "oprd" and p.pos_ != "PROPN") for p in parts):
             return None  # only 'called for X' and 'called X a ploy' attribute; 'called Zelenskyy' is a phone call
-        if lemma in _ACT_OBJECT_VERBS and all(p.dep_ in ("dobj", "dative") for p in parts):
+        if lemma in ACT_OBJECT_VERBS and all(p.dep_ in ("dobj", "dative") for p in parts):
             return None  # 'called Zelenskyy', 'announced the appointment': an act or event, not a claim
         if not parts or any(t.text in QUOTE_CHARS for p in parts for t in p.subtree):
             return None
@@ -387,7 +393,7 @@ class EnglishQuotes(EnglishCues):
                 continue
             elif self.is_cue(token) or self._attitude(token):
                 complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-                if complement is None and token.lemma_.lower() in self.volitional:
+                if complement is None and token.lemma_.lower() in self.volitional - MOSTLY_ACTS:
                     complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
                 if complement is None and token.dep_ == "parataxis" and self.is_cue(token):
                     for part in parenthetical(doc, token):

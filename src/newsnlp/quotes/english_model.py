@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from newsnlp.errors import ModelFormatError
+from newsnlp.quotes.english_cues import ACT_OBJECT_VERBS, MOSTLY_ACTS
 from newsnlp.quotes.spans import RawQuote, span_of
 
 _QUOTE_CHARS = set("“”\"‘’'«»„")
@@ -49,8 +50,11 @@ def _bucket(n: int) -> int:
     return next((i for i, top in enumerate(_LENGTHS) if n <= top), len(_LENGTHS))
 
 
-def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
-    """Token range ``[start, end)`` without edge punctuation and spaces, in characters."""
+def _trim(doc: Any, start: int, end: int, skip: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` without edge punctuation and spaces (nor leading ``skip``
+    tokens: the dateline), in characters."""
+    while start < end and start in skip:
+        start += 1
     while start < end and (doc[start].is_punct or doc[start].is_space) and doc[start].text not in _QUOTE_CHARS:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in _QUOTE_CHARS:
@@ -58,36 +62,28 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
     return span_of(doc, start, end) if end > start else None
 
 
-def _contents(doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], int]]:
+def _contents(rules: Any, doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], int]]:
     """(kind, character span, token count) of the contents ``verb`` may attribute."""
     out = []
     sent = verb.sent
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp"):
-            span = _trim(doc, child.left_edge.i, child.right_edge.i + 1)
+            span = _trim(doc, child.left_edge.i, child.right_edge.i + 1, rules._dateline_tokens)
             if span:
                 out.append((child.dep_ + ("_left" if child.i < verb.i else ""), span, child.right_edge.i - child.left_edge.i + 1))
-    parts = []
-    for child in verb.rights:
-        if child.is_punct or child.dep_ in ("cc", "conj"):
-            break
-        if child.dep_ in ("dobj", "prep", "oprd", "attr", "dative", "ccomp", "xcomp", "advcl", "acomp"):
-            parts.append(child)
-    if parts:
-        start, end = parts[0].left_edge.i, parts[-1].right_edge.i + 1
-        if parts[0].dep_ == "prep" and parts[0].i == verb.i + 1 and len(list(parts[0].children)):
-            start += 1  # 'called for …': the particle belongs to the cue
-        span = _trim(doc, start, end)
-        if span:
-            out.append(("object", span, end - start))
-    if verb.i + 1 < sent.end:
-        span = _trim(doc, verb.i + 1, sent.end)
+    found = rules._object_content(doc, verb)  # the rules' object reading: no listeners, no acts
+    if found is not None:
+        out.append(("object", (found.start, found.end), 0))
+    lemma = verb.lemma_.lower()
+    if verb.i + 1 < sent.end and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children) and not (
+            lemma in ACT_OBJECT_VERBS or lemma in MOSTLY_ACTS):
+        span = _trim(doc, verb.i + 1, sent.end)  # a misparse: what follows the verb in its sentence
         if span:
             out.append(("after", span, sent.end - verb.i - 1))
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     first = min([verb.i] + [subject.left_edge.i] if subject is not None else [verb.i])
     if first > sent.start and any(t.text in (",", "—", "–", ":") for t in doc[max(sent.start, first - 2):first]):
-        span = _trim(doc, sent.start, first)  # '…, he said': the clause before an inverted attribution
+        span = _trim(doc, sent.start, first, rules._dateline_tokens)  # '…, he said': the clause before an inverted attribution
         if span:
             out.append(("before", span, first - sent.start))
     seen, unique = set(), []
@@ -96,6 +92,19 @@ def _contents(doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], int]]:
             seen.add(item[1])
             unique.append(item)
     return unique
+
+
+def after_dateline(doc: Any, quote: RawQuote, dateline: set[int]) -> RawQuote:
+    """``quote`` starting after the dateline it may open with ('OTTAWA (Wire) - Canada and Japan agreed …')."""
+    if not dateline:
+        return quote
+    tokens = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if tokens is None or tokens[0].i not in dateline:
+        return quote
+    first = next((t for t in tokens if t.i not in dateline and not t.is_space and not t.is_punct), None)
+    if first is not None:
+        quote.start = first.idx
+    return quote
 
 
 def _speaker_features(doc: Any, head: int | None) -> list[str]:
@@ -107,6 +116,30 @@ def _speaker_features(doc: Any, head: int | None) -> list[str]:
     feats = ["spk=" + kind, "spk_ent=" + (token.ent_type_ or "-")]
     if token.pos_ == "NOUN":
         feats.append("spk_noun=" + token.lemma_.lower())
+    return feats
+
+
+def _verb_features(rules: Any, verb: Any, who: list[str], kind: str) -> list[str]:
+    """The cue verb's features and their conjunctions with the candidate ``kind``."""
+    lemma = verb.lemma_.lower()
+    listed = "cue" if rules.is_cue(verb) else "att" if lemma in rules.attitude_lemmas else "vol" if lemma in rules.volitional else "-"
+    neg = any(c.dep_ == "neg" for c in verb.children)
+    modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    particle = next((c.lower_ for c in verb.rights if c.dep_ in ("prep", "prt")), "-")
+    # Competition: a clause of its own makes the verb's other contents unlikely; a reporting verb
+    # above it ('said Trump wants …') usually owns the attribution (PolNeAR does not nest them).
+    has_clause = any(c.dep_ == "ccomp" for c in verb.children)
+    nested = any(rules.is_cue(a) for a in list(verb.ancestors)[:3])
+    feats = [f"l={lemma}", f"list={listed}", f"dep={verb.dep_}", f"tag={verb.tag_}", f"hpos={verb.head.pos_}",
+             f"neg={neg}", f"modal={modal}", f"pass={passive}", f"l+prt={lemma}+{particle}",
+             f"clause={has_clause}", f"nested={nested}", f"l+nested={lemma}+{nested}",
+             f"k={kind}", f"l+k={lemma}+{kind}", f"list+k={listed}+{kind}", f"dep+k={verb.dep_}+{kind}",
+             f"spk+k={who[0]}+{kind}", f"l+dep={lemma}+{verb.dep_}", f"l+tag={lemma}+{verb.tag_}",
+             f"ent+k={who[1] if len(who) > 1 else '-'}+{kind}", f"list+spk={listed}+{who[0]}",
+             f"list+dep+k={listed}+{verb.dep_}+{kind}", f"clause+k={has_clause}+{kind}", f"nested+k={nested}+{kind}"]
+    if verb.dep_ == "xcomp":
+        feats.append("governor=" + verb.head.lemma_.lower())
     return feats
 
 
@@ -162,19 +195,23 @@ def shipped_model() -> AttributionModel | None:
     return AttributionModel.load(folder)
 
 
-def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: list[RawQuote]) -> list[Candidate]:
+def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQuote]) -> list[Candidate]:
     """Every verb's possible contents plus the rules' ``proposed`` indirect quotes, with features.
 
     ``rules`` is the :class:`~newsnlp.quotes.english.EnglishQuotes` that parsed ``doc`` (its cue
-    lists, quoted tokens and speaker finder); candidates overlapping ``taken`` are left out.
+    lists, quoted tokens and speaker finder). Candidates overlapping a direct or mixed quote of
+    ``quotes``, or holding such a quote's cue ('the government said [Xi told Zelenskyy]': the frame
+    of a quotation, not a report of its own), are left out.
     """
+    taken = [(q.start, q.end) for q in quotes]
+    cues = [q.cue[0] for q in quotes if q.cue]
     text = rules._text
     title_end = text.find("\n")
     title_end = len(text) if title_end < 0 else title_end
     by_span: dict[tuple[int, int], Candidate] = {}
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return all(end <= s or start >= e for s, e in taken) and not any(start <= c < end for c in cues)
 
     def add(quote: RawQuote, features: list[str], lemma: str, kind: str, who: str) -> None:
         key = (quote.start, quote.end)
@@ -200,42 +237,28 @@ def candidates(rules: Any, doc: Any, taken: list[tuple[int, int]], proposed: lis
                                          f"spk+place={who}+{place}"])
 
     for quote in proposed:
+        quote = after_dateline(doc, quote, rules._dateline_tokens)
         if not free(quote.start, quote.end):
             continue
         cue = doc.char_span(*quote.cue, alignment_mode="expand") if quote.cue else None
-        lemma = cue.root.lemma_.lower() if cue is not None and len(cue) else "-"
+        root = cue.root if cue is not None and len(cue) else None
+        lemma = root.lemma_.lower() if root is not None else "-"
         who = _speaker_features(doc, quote.speaker_head)
-        add(quote, ["rule", "rule_l=" + lemma, *who], lemma, "rule", who[0])
+        feats = ["rule", "rule_l=" + lemma, *who]
+        if root is not None and root.pos_ in ("VERB", "AUX"):
+            feats += _verb_features(rules, root, who, "rule")
+        add(quote, feats, lemma, "rule", who[0])
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or verb.i in rules._quoted_tokens or verb.lemma_ in ("be", "have", "do"):
             continue
         speaker, head = rules._speaker(verb)
         who = _speaker_features(doc, head)
         lemma = verb.lemma_.lower()
-        listed = "cue" if rules.is_cue(verb) else "att" if lemma in rules.attitude_lemmas else "vol" if lemma in rules.volitional else "-"
-        neg = any(c.dep_ == "neg" for c in verb.children)
-        modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        particle = next((c.lower_ for c in verb.rights if c.dep_ in ("prep", "prt")), "-")
-        base = [f"l={lemma}", f"list={listed}", f"dep={verb.dep_}", f"tag={verb.tag_}", f"hpos={verb.head.pos_}",
-                f"neg={neg}", f"modal={modal}", f"pass={passive}", f"l+prt={lemma}+{particle}", *who]
-        if verb.dep_ == "xcomp":
-            base.append("governor=" + verb.head.lemma_.lower())
-        # Competition: a clause of its own makes the verb's other contents unlikely; a reporting verb
-        # above it ('said Trump wants …') usually owns the attribution (PolNeAR does not nest them).
-        has_clause = any(c.dep_ == "ccomp" for c in verb.children)
-        nested = any(rules.is_cue(a) for a in list(verb.ancestors)[:3])
-        base += [f"clause={has_clause}", f"nested={nested}", f"l+nested={lemma}+{nested}"]
-        for kind, (start, end), _size in _contents(doc, verb):
-            if not free(start, end) or end - start < 4:
-                continue
-            feats = [*base, f"k={kind}", f"l+k={lemma}+{kind}", f"list+k={listed}+{kind}", f"dep+k={verb.dep_}+{kind}",
-                     f"spk+k={who[0]}+{kind}",
-                     f"l+dep={lemma}+{verb.dep_}", f"l+tag={lemma}+{verb.tag_}", f"ent+k={who[1] if len(who) > 1 else '-'}+{kind}",
-                     f"list+spk={listed}+{who[0]}", f"list+dep+k={listed}+{verb.dep_}+{kind}",
-                     f"clause+k={has_clause}+{kind}", f"nested+k={nested}+{kind}"]
-            add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head), feats, lemma, kind, who[0])
+        for kind, (start, end), _size in _contents(rules, doc, verb):
+            if free(start, end) and end - start >= 4:
+                add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head),
+                    [*who, *_verb_features(rules, verb, who, kind)], lemma, kind, who[0])
     return list(by_span.values())
 
 
-__all__ = ["AttributionModel", "Candidate", "candidates", "shipped_model"]
+__all__ = ["AttributionModel", "Candidate", "after_dateline", "candidates", "shipped_model"]

@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Sequence
 
 _PAIRS = {"“": "”", "„": "“", "«": "»", "「": "」", "『": "』", "‘": "’", "‹": "›"}
 _CLOSERS = {"”", "»", "」", "』", "’", "›", "“"}

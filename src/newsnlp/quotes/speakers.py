@@ -12,9 +12,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import Sequence
 
 from newsnlp.model import Entity, Speaker
 
