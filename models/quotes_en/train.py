@@ -27,7 +27,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -61,7 +61,7 @@ def labelled_candidates(cache: Path, gold_path: Path) -> tuple[list[list[str]], 
 
     class Recorder(EnglishQuotes):
         learned = False
-        captured: list[Any] = []
+        captured: ClassVar[list[Any]] = []
 
         def _reported(self, doc: Any, quotes: list[Any]) -> list[Any]:
             proposed = self._indirect(doc, quotes)
