@@ -30,6 +30,7 @@ SHIPPED_MODELS: dict[str, str] = {
     "en_ner": "en_ner/model",
     "zh_ner": "zh_ner/model",
     "topics": "topics/default",
+    "quotes_en": "quotes_en/model",
 }
 #: The override of each shipped model: its ``Settings`` field and environment variable.
 OVERRIDES: dict[str, tuple[str, str]] = {

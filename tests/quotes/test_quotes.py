@@ -110,7 +110,8 @@ def test_seed_page(shared, full_analyzer) -> None:
 def test_seed_quote_score(shared) -> None:
     result = subprocess.run(
         [sys.executable, str(shared / "eval" / "evaluate.py"), "quotes", "--gold", str(shared / "eval" / "quotes" / "seed.jsonl"),
-         "--min", "all_e2e_f1=0.85", "--json"], capture_output=True, text=True, timeout=600)
+         "--min", "direct_e2e_f1=1", "--min", "direct_mixed_e2e_f1=1", "--min", "all_e2e_f1=1", "--json"],
+        capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
 
 

@@ -21,23 +21,43 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsnlp.quotes.english_cues import QUOTE_CHARS, SPEAKER_DEPS, EnglishCues
-from newsnlp.quotes.english_mixed import clause_end, naming_verb, noun_claim, object_tail, surface_name
+from newsnlp.quotes.english_cues import (
+    ADDRESSEE_VERBS,
+    MOSTLY_ACTS,
+    QUOTE_CHARS,
+    SPEAKER_DEPS,
+    EnglishCues,
+)
+from newsnlp.quotes.english_mixed import (
+    clause_end,
+    naming_verb,
+    noun_claim,
+    object_tail,
+    surface_name,
+)
+from newsnlp.quotes.english_model import after_dateline, candidates, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
-from newsnlp.quotes.patterns import (according, according_source, colon_speaker, dash_speaker, headline_claims,
-                                     impression, is_title, parenthetical, source_phrase)
+from newsnlp.quotes.patterns import (
+    according,
+    according_source,
+    colon_speaker,
+    dash_speaker,
+    headline_claims,
+    impression,
+    is_title,
+    parenthetical,
+    source_phrase,
+)
 from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg)\)")
+# 'WASHINGTON (AP) —', 'OTTAWA (Newsnlp Wire) -': a place, an agency in brackets and a dash open the story.
+_DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg|[A-Z][^()\n]{0,40}(?=\)\s*[-—–]))\)"
+                       r"(?:\s*[-—–]+)?")
 _STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
                      "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
-# Verbs whose object is the person spoken to, not what was said.
-_ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "remind", "advise", "assure", "warn", "urge"})
 
-# Verbs whose bare object is an act, event or decision rather than a claim or stance.
-_ACT_OBJECT_VERBS = frozenset({"announce", "reiterate", "continue", "decide", "maintain", "add", "know", "promise"})
 
 
 _MIXED_WORDS = 2
@@ -47,6 +67,8 @@ _DIGEST_SOURCE = re.compile(r"\s[-–—]\s+((?:[A-Z][\w.'’]*\s+(?:and\s+)?){0
 
 class EnglishQuotes(EnglishCues):
     """Finds quotes in one parsed English view."""
+
+    learned = True  # False: the rules alone choose indirect quotes (the model's training reads their proposals)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
         text = self._text = doc.text  # Doc.text rebuilds the string on every access: read it once
@@ -100,11 +122,19 @@ class EnglishQuotes(EnglishCues):
                 continue
             quotes.append(found)
             previous = found
-        for found in self._indirect(doc, quotes):
+        for found in self._reported(doc, quotes):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
             quotes.append(found)
         return quotes
+
+    def _reported(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
+        """Indirect quotes: the rules' proposals and every verb's contents, chosen by the learned model."""
+        proposed = self._indirect(doc, quotes)
+        model = shipped_model() if self.learned else None
+        if model is None:
+            return [after_dateline(doc, q, self._dateline_tokens) for q in proposed]
+        return model.select(candidates(self, doc, quotes, proposed), [(q.start, q.end) for q in quotes])
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless
@@ -192,7 +222,7 @@ class EnglishQuotes(EnglishCues):
         if complement is not None:
             c_start, c_end = subtree_span(complement)
             obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
-            if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in _ADDRESSEE_VERBS:
+            if complement.dep_ == "oprd" and obj is not None and verb.lemma_.lower() not in ADDRESSEE_VERBS:
                 c_start = subtree_span(obj)[0]  # 'called Friday's decision a “huge win”': the object too
             if complement.dep_ == "dobj" and complement.i > verb.i and c_start < q_start - 1:
                 # 'criticized the “identity politics” on display in …': the object's prepositional phrases too
@@ -308,34 +338,6 @@ class EnglishQuotes(EnglishCues):
         return RawQuote(doc[start].idx, span.end_char, "mixed", span_of(doc, verb.i, verb.i + 1), speaker, head)
 
     # -- indirect ------------------------------------------------------------------------------
-    def _object_content(self, doc: Any, verb: Any) -> RawQuote | None:
-        """What a cue verb without a clause attributes: its objects and prepositional phrases,
-        before any comma ('called for [the suspension of the deal]', 'called [the citation a ploy]')."""
-        parts = []
-        for child in verb.rights:
-            if child.is_punct or child.dep_ in ("cc", "conj"):
-                break
-            if child.dep_ in ("dobj", "prep", "oprd", "attr", "dative", "xcomp"):
-                parts.append(child)
-        lemma = verb.lemma_.lower()
-        if lemma in _ADDRESSEE_VERBS:
-            parts = [p for p in parts if p.dep_ not in ("dobj", "dative")]  # 'told Zelenskyy': the listener
-        if lemma == "call" and not any(p.lower_ == "for" or (p.dep_ == "oprd" and p.pos_ != "PROPN") for p in parts):
-            return None  # only 'called for X' and 'called X a ploy' attribute; 'called Zelenskyy' is a phone call
-        if lemma in _ACT_OBJECT_VERBS and all(p.dep_ in ("dobj", "dative") for p in parts):
-            return None  # 'called Zelenskyy', 'announced the appointment': an act or event, not a claim
-        if not parts or any(t.text in QUOTE_CHARS for p in parts for t in p.subtree):
-            return None
-        start, end = parts[0].left_edge.i, parts[-1].right_edge.i + 1
-        if parts[0].dep_ == "prep" and parts[0].i == verb.i + 1:
-            start += 1  # 'called for …': the particle belongs to the cue
-        while end - 1 > start and doc[end - 1].is_punct:
-            end -= 1
-        if end <= start:
-            return None
-        speaker, head = self._speaker(verb)
-        return RawQuote(*span_of(doc, start, end), "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head)
-
     def _indirect(self, doc: Any, taken: list[RawQuote]) -> list[RawQuote]:
         spans = [(q.start, q.end) for q in taken]
         out: list[RawQuote] = []
@@ -360,7 +362,7 @@ class EnglishQuotes(EnglishCues):
                 continue
             elif self.is_cue(token) or self._attitude(token):
                 complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-                if complement is None and token.lemma_.lower() in self.volitional:
+                if complement is None and token.lemma_.lower() in self.volitional - MOSTLY_ACTS:
                     complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
                 if complement is None and token.dep_ == "parataxis" and self.is_cue(token):
                     for part in parenthetical(doc, token):

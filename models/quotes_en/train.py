@@ -1,0 +1,163 @@
+"""Recipe of the ``quotes_en`` model: a logistic regression choosing English indirect attributions.
+
+Data: ``../shared/data/quotes/train.jsonl`` (331 PolNeAR articles, every attribution annotated;
+research/evaluation terms, see the card). Never the dev gold: the dev TUNING part (see
+``dev_split.py``) only picks the decision threshold.
+
+    export PYTHONPATH=src OMP_NUM_THREADS=1
+    python models/quotes_en/parse_cache.py build ../shared/data/quotes/train.jsonl /tmp/qen/train
+    python models/quotes_en/parse_cache.py build ../shared/eval/quotes/dev.jsonl /tmp/qen/dev
+    python models/quotes_en/train.py fit /tmp/qen/train models/quotes_en/model [--c 0.5]
+    python models/quotes_en/train.py threshold /tmp/qen/dev models/quotes_en/model   # sweeps on the tuning part
+
+Steps of ``fit``: the rules run over each parsed training article (direct and mixed quotes, and
+their own indirect proposals); :func:`newsnlp.quotes.english_model.candidates` lists every
+candidate content; a candidate is positive when it overlaps a gold attribution by half of both
+spans (the scorer's rule, after trimming quotation marks and punctuation) and its speaker is
+right (touches the gold source span, or both are empty). Features seen at least ``--min-count``
+times form the vocabulary; scikit-learn's ``LogisticRegression`` fits the weights, saved as
+``weights.npz`` + ``config.json`` (no pickle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import parse_cache
+
+STRIP = set(" \t\r\n\u00a0,.;:!?\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb")
+VERSION = "1.0"
+
+
+def _norm(span: tuple[int, int], text: str) -> tuple[int, int]:
+    start, end = span
+    while start < end and text[start] in STRIP:
+        start += 1
+    while end > start and text[end - 1] in STRIP:
+        end -= 1
+    return (start, end) if end > start else span
+
+
+def _ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter / max(a[1] - a[0], b[1] - b[0], 1) if inter > 0 else 0.0
+
+
+def labelled_candidates(cache: Path, gold_path: Path) -> tuple[list[list[str]], list[int], list[str]]:
+    """Features, labels and article ids of every candidate in the cached articles."""
+    from newsnlp.quotes.english import EnglishQuotes
+    from newsnlp.quotes.english_model import candidates
+
+    class Recorder(EnglishQuotes):
+        learned = False
+        captured: ClassVar[list[Any]] = []
+
+        def _reported(self, doc: Any, quotes: list[Any]) -> list[Any]:
+            proposed = self._indirect(doc, quotes)
+            self.captured = candidates(self, doc, quotes, proposed)
+            return proposed
+
+    gold = {row["id"]: row for row in map(json.loads, gold_path.read_text("utf-8").splitlines())}
+    recorder = Recorder()
+    features, labels, ids = [], [], []
+    for work in parse_cache.load(cache):
+        if work.en_doc is None:
+            continue
+        recorder(work.en_doc)
+        text, view = work.text, work.en_view
+        golds = [(_norm(tuple(q["quote"]), text), q["speaker"]) for q in gold[work.id]["quotes"]]
+        for cand in recorder.captured:
+            quote = cand.quote
+            span = _norm(view.to_source(quote.start, quote.end), text)
+            speaker = view.to_source(*quote.speaker) if quote.speaker else None
+            positive = any(_ratio(span, g) >= 0.5 and (
+                (g_speaker is None and speaker is None)
+                or (g_speaker is not None and speaker is not None and min(speaker[1], g_speaker[1]) > max(speaker[0], g_speaker[0])))
+                for g, g_speaker in golds)
+            features.append(cand.features)
+            labels.append(int(positive))
+            ids.append(work.id)
+    return features, labels, ids
+
+
+def _matrix(features: list[list[str]], vocabulary: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    rows, cols = [], []
+    for r, feats in enumerate(features):
+        for col in {vocabulary[f] for f in feats if f in vocabulary}:
+            rows.append(r)
+            cols.append(col)
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(vocabulary)))
+
+
+def fit(cache: Path, out: Path, c: float, min_count: int) -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_score
+
+    features, labels, ids = labelled_candidates(cache, HERE.parents[1].parent / "shared" / "data" / "quotes" / "train.jsonl")
+    counts = Counter(f for feats in features for f in set(feats))
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count and f != "bias"))}
+    x, y = _matrix(features, vocabulary), np.array(labels)
+    print(f"{len(labels)} candidates, {int(y.sum())} positive, {len(vocabulary)} features", file=sys.stderr)
+    model = LogisticRegression(C=c, max_iter=2000)
+    cv = cross_val_score(model, x, y, groups=ids, cv=GroupKFold(5), scoring="neg_log_loss")
+    print(f"C={c}: grouped 5-fold log loss {-cv.mean():.4f}", file=sys.stderr)
+    model.fit(x, y)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
+    previous = json.loads((out / "config.json").read_text("utf-8")) if (out / "config.json").is_file() else {}
+    config = {"version": VERSION, "threshold": previous.get("threshold", 0.5), "bias": float(model.intercept_[0]),
+              "c": c, "min_count": min_count, "candidates": len(labels), "positives": int(y.sum()),
+              "cv_log_loss": float(-cv.mean()), "vocabulary": vocabulary}
+    (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
+
+
+def sweep(cache: Path, folder: Path, thresholds: list[float]) -> None:
+    """Score the dev cache at each threshold on both parts; the best tuning-part ``all`` F1 is kept."""
+    from dev_split import score
+
+    from newsnlp.quotes.english_model import shipped_model
+
+    path = folder / "config.json"
+    config = json.loads(path.read_text("utf-8"))
+    results = {}
+    for threshold in thresholds:
+        config["threshold"] = threshold
+        path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
+        shipped_model.cache_clear()
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out.jsonl"
+            parse_cache.quotes(cache, out)
+            results[threshold] = score(out)
+        print(threshold, json.dumps(results[threshold]), flush=True)
+    config["threshold"] = max(results, key=lambda t: results[t]["tuning"]["all_e2e_f1"])
+    config["dev"] = results[config["threshold"]]
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
+    print("chosen", config["threshold"], file=sys.stderr)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=("fit", "threshold"))
+    parser.add_argument("cache", type=Path)
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--c", type=float, default=0.5)
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--thresholds", default="0.35,0.4,0.45,0.5,0.55,0.6")
+    args = parser.parse_args()
+    if args.command == "fit":
+        fit(args.cache, args.model, args.c, args.min_count)
+    else:
+        sweep(args.cache, args.model, [float(t) for t in args.thresholds.split(",")])
