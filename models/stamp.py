@@ -29,11 +29,13 @@ TERMS = {
     "topics": "Research use only: trained on HuffPost, AG News, BBC, MasakhaNEWS, THUCNews, NLPCC 2017 and "
               "TNEWS (research terms); encoders all-MiniLM-L6-v2 (Apache-2.0) and m3e-small. "
               "See models/topics/README.md.",
+    "quotes_en": "Research use only: trained on PolNeAR (US political news 2015-16; no stated licence, research "
+                 "and evaluation use). See models/quotes_en/README.md.",
 }
 
 
 def _version(folder: Path) -> str:
-    for meta in ("meta.json", "model.json"):
+    for meta in ("meta.json", "model.json", "config.json"):
         path = folder / meta
         if path.is_file():
             data = json.loads(path.read_text("utf-8"))

@@ -33,6 +33,7 @@ LRU_LOADERS: dict[str, tuple[str, ...]] = {
     "newsnlp.preprocess.tokenize": ("load_english", "load_jieba"),
     "newsnlp.entities.chinese": ("load_zh_ner",),
     "newsnlp.shipped": ("_read_stamp",),
+    "newsnlp.quotes.english_model": ("shipped_model",),
 }
 
 

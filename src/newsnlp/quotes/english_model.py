@@ -186,7 +186,11 @@ class AttributionModel:
 
 @lru_cache(maxsize=1)
 def shipped_model() -> AttributionModel | None:
-    """The shipped model, loaded once per process; ``None`` when its folder is absent (rules only)."""
+    """The shipped model, loaded once per process; ``None`` when its folder is absent (rules only).
+
+    A missing folder stops the :class:`~newsnlp.pipeline.Analyzer` at start-up unless the caller
+    chose ``Settings(allow_missing_models=True)``: only then do the rules run alone.
+    """
     from newsnlp.shipped import model_dir
 
     folder = model_dir("quotes_en")

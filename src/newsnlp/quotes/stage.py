@@ -66,4 +66,4 @@ class QuoteStage:
 
 
 # Speakers are linked to the entities of the article.
-register_stage("quotes", QuoteStage, requires=("entities",), assigns=("quotes",), order=300)
+register_stage("quotes", QuoteStage, requires=("entities",), assigns=("quotes",), models=("quotes_en",), order=300)
