@@ -1,0 +1,284 @@
+"""Chinese reported speech: the paragraph model (sentences, clauses, cues) and the reported-speech frames.
+
+Frames, for each cue of a sentence that no quotation took:
+
+* ``X表示，……`` / ``X认为……``: the content runs from the cue to the end of the sentence, or to the
+  clause before another attribution with its own source (``A说，……，B也说……``); it is mixed when it
+  holds quotation marks, and ``称X，“Y”`` gives indirect X and direct Y;
+* ``据X报道/介绍/称`` (source X; ``据报道`` has none), ``根据X数据/报告``, ``记者从X获悉/了解到``,
+  ``X消息，`` (not a dateline's ``4月7日消息``), ``被问到……`` (no source);
+* ``X：……`` opening a sentence: interview turns, section headings; in a title only when X names
+  an entity (``科比：打小牛才是真考验``); the paper's own labels (编辑点评, 导语) are no source.
+
+Not reported speech: a cue after 不/没 (没有任何一家银行正式宣布), after 被 (被称为), after 的 (他的介绍),
+or with a noun-phrase object (表示热烈的祝贺, 否认了这一传闻).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
+
+from newsnlp.document import ZhParagraph
+from newsnlp.model import Speaker
+from newsnlp.quotes.chinese_speakers import subject_span, zh_lexicon
+from newsnlp.quotes.marks import find_quoted
+
+END = "。!?！？"
+CLAUSE = ",，;；:：" + END
+SEP = ",，:："
+OPEN = "“「『\""
+_NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|再|便|敢|想)?(?:意)?$")
+_PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
+_ACCORDING = re.compile(r"(?<![数依根证占])据")
+_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
+_DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
+_NP_CLAUSE = re.compile(r"^[^,，:：]{0,12}的[^,，:：的]{1,4}(?:[,，]|$)")
+_SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
+
+
+@lru_cache(maxsize=1)
+def _cue_pattern() -> re.Pattern[str]:
+    cues = sorted(zh_lexicon()["cues"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, cues)))
+
+
+@dataclass
+class Item:
+    """One quote in view offsets; ``speaker`` is already linked (source offsets).
+
+    ``weak``: attributed from context only, so reported speech that covers it wins."""
+
+    start: int
+    end: int
+    kind: str
+    speaker: Speaker | None
+    cue: tuple[int, int] | None
+    group: int
+    weak: bool = False
+
+
+class Paragraph:
+    """One paragraph's text, words, quotation spans and cue positions (view offsets)."""
+
+    def __init__(self, para: ZhParagraph, names: Sequence[tuple[int, int]] = ()) -> None:
+        self.para = para
+        self.names = self._to_view(names)
+        self.text = para.view.text
+        self.words = para.words
+        self.word_starts = {s for s, _ in para.words}
+        self.word_ends = {e for _, e in para.words}
+        self.quoted = find_quoted(self.text)
+        self._q_starts = [s for s, _ in self.quoted]
+        cues: list[tuple[int, int]] = []
+        for m in _cue_pattern().finditer(self.text):
+            if not self._is_cue(*m.span()):
+                continue
+            if cues and cues[-1][1] == m.start():  # 回答说, 解释说: one cue
+                cues[-1] = (cues[-1][0], m.end())
+            else:
+                cues.append(m.span())
+        self.cues = cues
+
+    def _to_view(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Source spans (entity names) inside this paragraph, in view offsets."""
+        view = self.para.view
+        if not spans or not len(view):
+            return []
+        first, last = view.to_source(0, len(view))
+        starts = {view.source_start(i): i for i in range(len(view))}
+        ends = {view.source_end(i): i + 1 for i in range(len(view))}
+        return [(starts[s], ends[e]) for s, e in spans if first <= s and e <= last and s in starts and e in ends]
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The subject mention in ``text[start:end]`` (see :func:`subject_span`)."""
+        return subject_span(self.text, self.words, start, end, self.names)
+
+    def in_quote(self, position: int) -> bool:
+        i = bisect.bisect_right(self._q_starts, position) - 1
+        return i >= 0 and self.quoted[i][0] <= position < self.quoted[i][1]
+
+    def _is_cue(self, start: int, end: int) -> bool:
+        text, lex = self.text, zh_lexicon()
+        cue = text[start:end]
+        if self.in_quote(start):
+            return False
+        nxt, prev = text[end:end + 1], text[start - 1:start]
+        if nxt and nxt in lex["not_cue_next"].get(cue, ""):
+            return False
+        if prev and prev in lex["not_cue_prev"].get(cue, ""):
+            return False
+        if cue in lex["colon_only"] and nxt not in (":", "："):
+            return False
+        if prev == "的" or _NEGATION.search(text[max(0, start - 4):start]):
+            return False
+        if prev == "被" and cue not in _PASSIVE_QUESTION:
+            return False
+        # A cue is a whole word, or jieba glued a one-character cue to a name (周立群称).
+        return (start in self.word_starts and end in self.word_ends) or (
+            (start in self.word_starts or end in self.word_ends) and (len(cue) == 1 or cue in lex["frame_only"]))
+
+    def sentences(self) -> list[tuple[int, int]]:
+        out, start = [], 0
+        for i, char in enumerate(self.text):
+            if char in END and not self.in_quote(i):
+                if i > start:
+                    out.append((start, i))
+                start = i + 1
+        if start < len(self.text):
+            out.append((start, len(self.text)))
+        return [(s, e) for s, e in out if self.text[s:e].strip()]
+
+    def clause_start(self, position: int, floor: int) -> int:
+        """Start of the clause that holds ``position``: after the last clause mark or quotation."""
+        i = position - 1
+        while i >= floor:
+            if self.text[i] in CLAUSE or self.in_quote(i) or self.text[i] in "”」』":
+                return i + 1
+            i -= 1
+        return floor
+
+    def subject(self, start: int, end: int, floor: int) -> tuple[int, int] | None:
+        """The subject before a cue at ``end``: in its clause, else (并表示, 无奈地摇着头说: a clause
+        with no subject of its own) at the start of an earlier clause of the sentence."""
+        found = self.span(start, end)
+        position = start
+        while found is None and position - 1 > floor and not self.in_quote(position - 2):
+            earlier = self.clause_start(position - 1, floor)
+            found = self.span(earlier, position - 1)
+            position = earlier
+        return found
+
+
+def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title: bool) -> list[Item]:  # type: ignore[no-untyped-def]
+    """The reported-speech items of sentence ``[a, b)``; ``owner`` links speakers and numbers groups."""
+    text, lex = p.text, zh_lexicon()
+    out: list[Item] = []
+    taken = [(i.start, i.end) for i in items if not i.weak]
+    colon = _colon_frame(owner, p, a, b, title)
+    if colon is not None:
+        return [colon] if not any(s <= colon.start < e for s, e in taken) else []
+    document = _DOCUMENT.search(text, a, b)
+    if document is not None:
+        content = _content(p, (document.start(), document.end() - 1), b, cues)
+        if content is not None:
+            group = owner.new_group()
+            out.append(Item(content[0], content[1], content[2], owner.speaker(p, document.span("spk")),
+                            (document.start(), document.start() + 2), group))
+            taken.append((document.start(), b))
+    for cue in cues:
+        if cue in used or any(s <= cue[0] < e for s, e in taken):
+            continue
+        word = text[cue[0]:cue[1]]
+        clause = p.clause_start(cue[0], a)
+        pre = text[clause:cue[0]]
+        span: tuple[int, int] | None = None
+        null_ok = False
+        wide = max(text.rfind(c, a, cue[0]) for c in CLAUSE) + 1 if cue[0] > a else a
+        wide = max(wide, a)
+        according = list(_ACCORDING.finditer(text, wide, cue[0]))
+        if text[cue[1]:cue[1] + 1] in ":：" and any((pre + word).endswith(x) for x in lex["labels"]):
+            continue  # 编辑点评：, 一句话点评：: the paper's own voice
+        if according:  # 据X报道 / 据台湾“中央社”报道 / 据介绍: the source sits between 据 and the cue
+            j = according[-1].end()
+            span = p.span(j, cue[0]) if j < cue[0] else None
+            null_ok = span is None and j == cue[0]
+        elif word in ("获悉", "了解到"):
+            k = pre.rfind("从")
+            if k < 0:
+                continue
+            span = p.span(clause + k + 1, cue[0])
+        elif word == "消息":
+            if text[cue[1]:cue[1] + 1] not in ",，" or _DATELINE.search(pre) or "讯" in pre:
+                continue
+            span = p.span(clause, cue[0])
+        elif word in lex["frame_only"]:
+            continue
+        elif text[cue[0] - 1:cue[0]] == "被":
+            null_ok = True
+        else:
+            span = p.subject(clause, cue[0], a)
+        if span is None and not null_ok:
+            continue
+        content = _content(p, cue, b, cues)
+        if content is None:
+            continue
+        c_start, c_end, kind, quote = content
+        if word in lex["no_content_cues"] and quote is None and kind != "mixed":
+            continue
+        used.add(cue)
+        group = owner.new_group()
+        speaker = owner.speaker(p, span) if span else None
+        out.append(Item(c_start, c_end, kind, speaker, cue, group))
+        if quote is not None:
+            out.append(Item(quote[0], quote[1], "direct", speaker, cue, group))
+        taken.append((cue[0], quote[1] if quote else c_end))
+    return out
+
+
+def _content(p: Paragraph, cue: tuple[int, int], b: int, cues) -> tuple[int, int, str, Any] | None:  # type: ignore[no-untyped-def]
+    """(start, end, kind, trailing quotation) of what a cue reports, or None."""
+    text, lex = p.text, zh_lexicon()
+    start = cue[1]
+    separated = text[start:start + 1] in SEP
+    if not separated:
+        head = text[start:b]
+        colon = _SPEECH_NOUN_COLON.match(head)
+        if colon:  # 说了几条规矩：不能再往前……
+            start += colon.end()
+            separated = True
+        elif head.startswith("了") or _NP_CLAUSE.match(head) or any(
+                re.match(rf"[^,，]{{0,10}}{re.escape(n)}(?:[,，]|$)", head) for n in lex["np_objects"]):
+            return None  # 否认了这一传闻, 表示热烈的祝贺, 强调公牛的进攻: a noun phrase, not content
+    while start < b and text[start] in SEP + " ":
+        start += 1
+    if not separated and b - start < 6:
+        return None  # 宣布比赛开赛: a short bare object is an act, not reported content
+    end = b
+    for other in cues:  # A说，……，B也说……: the content ends before a clause with its own source
+        if start + 4 <= other[0] < end and not p.in_quote(other[0]):
+            clause = p.clause_start(other[0], start)
+            if clause > start + 4 and p.span(clause, other[0]) is not None:
+                end = clause - 1
+                break
+    while end > start and text[end - 1] in " ,，;；":
+        end -= 1
+    if end - start < 3:
+        return None
+    inside = [q for q in p.quoted if start <= q[0] < end]
+    if inside and inside[0][0] == start:
+        return None  # X说：“……”: the quotation's own frame has it
+    if len(inside) == 1 and inside[0][1] >= end - 1 and text[inside[0][0] - 1:inside[0][0]] in SEP:
+        head_end = inside[0][0] - 1
+        return start, head_end, "indirect", inside[0]  # 称X，“Y”
+    return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item | None:
+    """``X：……`` opening a sentence: an interview turn, a section heading, a headline claim."""
+    text, lex = p.text, zh_lexicon()
+    head = text[a:b]
+    lead = len(head) - len(head.lstrip())
+    m = re.match(r"\s*([^,，:：“”。]{1,12})[:：]", head)
+    if not m or text[a + m.end():a + m.end() + 1] in OPEN:
+        return None
+    label = m.group(1).strip()
+    if label.startswith("第") or any(label.endswith(x) for x in lex["labels"]) or any(
+            a <= c[0] < a + m.end(1) for c in p.cues):
+        return None
+    span = p.span(a + lead, a + m.end(1))
+    if span is None or span[1] < a + m.end(1) - 1:
+        return None
+    if title and not owner.has_entity(p, span):
+        return None
+    start, end = a + m.end(), b
+    while end > start and text[end - 1] in " ,，;；":
+        end -= 1
+    if end - start < 2:
+        return None
+    colon = a + m.end() - 1
+    kind = "mixed" if any(start <= q[0] < end for q in p.quoted) else "indirect"
+    return Item(start, end, kind, owner.speaker(p, span), (colon, colon + 1), owner.new_group())
