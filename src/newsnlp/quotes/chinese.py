@@ -46,6 +46,7 @@ class ChineseQuotes:
         self.group = 0
         self.last_speaker: Speaker | None = None
         self._split: tuple[tuple[int, int], Item] | None = None
+        self.writer_first_person = False
         quotes: list[Quote] = []
         open_quote: Quote | None = None  # a quotation left open at a paragraph's end
         names = [(m.start, m.end) for e in work.entities if e.label in ("PERSON", "ORG", "COUNTRY") for m in e.mentions]
@@ -257,7 +258,18 @@ class ChineseQuotes:
         def first_person(index: int) -> bool:
             a, b = sentences[index]
             outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
-            return bool(_FIRST_PERSON.search(outside) or _ENUMERATION.match(text[a:b].lstrip()))
+            if _ENUMERATION.match(text[a:b].lstrip()):
+                return True
+            # In an article whose writer says 我 in narration, 我 is the writer, not the speaker.
+            return not self.writer_first_person and bool(_FIRST_PERSON.search(outside))
+
+        for index, (a, b) in enumerate(sentences):
+            if not per_sentence[index] and chain is None:
+                outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
+                if _FIRST_PERSON.search(outside):
+                    self.writer_first_person = True
+            chain = per_sentence[index][-1] if per_sentence[index] else chain
+        chain = None
 
         for index, (a, b) in enumerate(sentences):
             found = per_sentence[index]

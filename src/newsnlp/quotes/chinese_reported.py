@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 from newsnlp.document import ZhParagraph
 from newsnlp.model import Speaker
-from newsnlp.quotes.chinese_speakers import subject_span, zh_lexicon
+from newsnlp.quotes.chinese_speakers import causative, subject_span, tag_of, zh_lexicon
 from newsnlp.quotes.marks import find_quoted
 
 END = "。!?！？"
@@ -32,11 +32,12 @@ CLAUSE = ",，;；:：" + END
 SEP = ",，:："
 OPEN = "“「『\""
 _NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|再|便|敢|想)?(?:意)?$")
+_HYPOTHETICAL = ("会", "可能", "也许", "或许", "将会", "一定会", "若", "如果", "倘若")
+_PRO_FORM = re.compile(r"(?:这样|如此|这么|同样)$")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
 _DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
-_NP_CLAUSE = re.compile(r"^[^,，:：]{0,12}的[^,，:：的]{1,4}(?:[,，]|$)")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
 
 
@@ -71,6 +72,8 @@ class Paragraph:
         self.words = para.words
         self.word_starts = {s for s, _ in para.words}
         self.word_ends = {e for _, e in para.words}
+        self._word_ends_sorted = sorted(self.word_ends)
+        self._word_start_of = {e: s for s, e in para.words}
         self.quoted = find_quoted(self.text)
         self._q_starts = [s for s, _ in self.quoted]
         cues: list[tuple[int, int]] = []
@@ -82,6 +85,10 @@ class Paragraph:
             else:
                 cues.append(m.span())
         self.cues = cues
+        # Every whole-word cue, even one that reports nothing here (也这样认为): it still opens a
+        # clause with its own source, where reported content ends.
+        self.cue_like = [m.span() for m in _cue_pattern().finditer(self.text)
+                         if m.start() in self.word_starts and m.end() in self.word_ends and not self.in_quote(m.start())]
 
     def _to_view(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Source spans (entity names) inside this paragraph, in view offsets."""
@@ -113,13 +120,26 @@ class Paragraph:
             return False
         if cue in lex["colon_only"] and nxt not in (":", "："):
             return False
-        if prev == "的" or _NEGATION.search(text[max(0, start - 4):start]):
-            return False
+        if prev in ("的", "、") or nxt == "、" or (nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
+            return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
+        before = self._word_before(start)
+        if before in _HYPOTHETICAL or _NEGATION.search(text[max(0, start - 4):start]) and not before.endswith(("会", "地")):
+            return False  # 没有任何一家银行正式宣布, 人们会觉得: negated or hypothetical (not 协会获悉)
+        if _PRO_FORM.search(text[max(0, start - 3):start]) and nxt in SEP:
+            return False  # 阿德尔曼也这样认为，: the content is elsewhere
         if prev == "被" and cue not in _PASSIVE_QUESTION:
             return False
         # A cue is a whole word, or jieba glued a one-character cue to a name (周立群称).
         return (start in self.word_starts and end in self.word_ends) or (
-            (start in self.word_starts or end in self.word_ends) and (len(cue) == 1 or cue in lex["frame_only"]))
+            (start in self.word_starts or end in self.word_ends) and (cue in lex["glue_ok"] or cue in lex["frame_only"]))
+
+    def _word_before(self, position: int) -> str:
+        """The word that ends at ``position``, or ""."""
+        i = bisect.bisect_left(self._word_ends_sorted, position)
+        if i < len(self._word_ends_sorted) and self._word_ends_sorted[i] == position:
+            start = self._word_start_of[position]
+            return self.text[start:position]
+        return ""
 
     def sentences(self) -> list[tuple[int, int]]:
         out, start = [], 0
@@ -145,6 +165,8 @@ class Paragraph:
         """The subject before a cue at ``end``: in its clause, else (并表示, 无奈地摇着头说: a clause
         with no subject of its own) at the start of an earlier clause of the sentence."""
         found = self.span(start, end)
+        if found is None and causative(self.text, self.words, start, end):
+            return None
         position = start
         while found is None and position - 1 > floor and not self.in_quote(position - 2):
             earlier = self.clause_start(position - 1, floor)
@@ -163,7 +185,7 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         return [colon] if not any(s <= colon.start < e for s, e in taken) else []
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
-        content = _content(p, (document.start(), document.end() - 1), b, cues)
+        content = _content(p, (document.start(), document.end() - 1), b)
         if content is not None:
             group = owner.new_group()
             out.append(Item(content[0], content[1], content[2], owner.speaker(p, document.span("spk")),
@@ -203,7 +225,7 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             span = p.subject(clause, cue[0], a)
         if span is None and not null_ok:
             continue
-        content = _content(p, cue, b, cues)
+        content = _content(p, cue, b)
         if content is None:
             continue
         c_start, c_end, kind, quote = content
@@ -219,7 +241,7 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
     return out
 
 
-def _content(p: Paragraph, cue: tuple[int, int], b: int, cues) -> tuple[int, int, str, Any] | None:  # type: ignore[no-untyped-def]
+def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str, Any] | None:
     """(start, end, kind, trailing quotation) of what a cue reports, or None."""
     text, lex = p.text, zh_lexicon()
     start = cue[1]
@@ -230,16 +252,18 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, cues) -> tuple[int, int
         if colon:  # 说了几条规矩：不能再往前……
             start += colon.end()
             separated = True
-        elif head.startswith("了") or _NP_CLAUSE.match(head) or any(
+        elif head.startswith("了") or _noun_phrase(p, start, b) or any(
                 re.match(rf"[^,，]{{0,10}}{re.escape(n)}(?:[,，]|$)", head) for n in lex["np_objects"]):
             return None  # 否认了这一传闻, 表示热烈的祝贺, 强调公牛的进攻: a noun phrase, not content
     while start < b and text[start] in SEP + " ":
         start += 1
+    if text.startswith(("若", "如果", "假如", "倘若"), start):
+        return None  # 觉得若放你一马……: a hypothetical, not a report
     if not separated and b - start < 6:
         return None  # 宣布比赛开赛: a short bare object is an act, not reported content
     end = b
-    for other in cues:  # A说，……，B也说……: the content ends before a clause with its own source
-        if start + 4 <= other[0] < end and not p.in_quote(other[0]):
+    for other in p.cue_like:  # A说，……，B也说……: the content ends before a clause with its own source
+        if start + 4 <= other[0] < end:
             clause = p.clause_start(other[0], start)
             if clause > start + 4 and p.span(clause, other[0]) is not None:
                 end = clause - 1
@@ -255,6 +279,17 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, cues) -> tuple[int, int
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _noun_phrase(p: Paragraph, start: int, b: int) -> bool:
+    """Whether the clause after a bare cue is only a noun phrase (强调公牛的进攻，), not a proposition."""
+    end = start
+    while end < b and p.text[end] not in CLAUSE:
+        end += 1
+    words = [p.text[s:e] for s, e in p.words if start <= s and e <= end]
+    if "的" not in words or len(words) > 6:
+        return False
+    return all(w == "的" or tag_of(w) is None or (tag_of(w) or "").startswith("n") for w in words) and words[-1] != "的"
 
 
 def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item | None:

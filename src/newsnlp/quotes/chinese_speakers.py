@@ -96,10 +96,39 @@ def _tokens(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
         if len(inside) > 1:
             tokens = [t for t in tokens if t not in inside] + [(n_start, n_end, "\u0000" + text[n_start:n_end])]
             tokens.sort()
+    tokens = _join_split_names(tokens)
     for k in range(len(tokens) - 1, -1, -1):  # a dateline or parenthesis ends before the subject
         if tokens[k][2] in (")", "）", "】", "讯", "电") and k + 1 < len(tokens):
             return tokens[k + 1:]
     return tokens
+
+
+_FUNCTION_TAGS = ("d", "c", "p", "u", "r", "m", "q", "f", "x", "y", "e", "t")
+
+
+def _join_split_names(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A name jieba does not know falls apart into characters (葆|拉): two or more single
+    content characters in a row are one name."""
+    out: list[tuple[int, int, str]] = []
+    run: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append((run[0][0], run[-1][1], "\u0000" + "".join(w for _, _, w in run)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for token in tokens:
+        word = token[2]
+        tag = tag_of(word) or "n"
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(_FUNCTION_TAGS):
+            run.append(token)
+        else:
+            flush()
+            out.append(token)
+    flush()
+    return out
 
 
 def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
@@ -122,8 +151,23 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     return i
 
 
-_DEMONSTRATIVES = {"这", "那", "此", "其", "它", "这些", "那些", "这里", "那里", "大家"}
+_DEMONSTRATIVES = {"这", "那", "此", "其", "它", "这些", "那些", "这里", "那里", "大家", "人们"}
 _MODIFIER_TAGS = {"v", "vn", "vg", "a", "ag", "m", "q", "mq", "zg", "b"}
+
+
+def _runs_to_noun(rest: Sequence[str]) -> bool:
+    """Whether verbs and numerals run on to a noun (防汛抗旱指挥部, 安置点负责人): a modifier."""
+    k = 0
+    while k < len(rest) and tag_of(rest[k]) in _MODIFIER_TAGS:
+        k += 1
+    return k < len(rest) and _nominal(rest[k])
+
+
+def causative(text: str, words: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a clause opens with 让/令/使 (让人不禁感慨): its cue is a feeling, not a report."""
+    tokens = _tokens(text, words, start, end)
+    first = _skip_lead(tokens)
+    return first < len(tokens) and tag_of(tokens[first][2]) == "caus"
 
 
 def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
@@ -136,7 +180,9 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
     if first >= len(tokens):
         return None
     head = tokens[first][2]
-    attributive = tag_of(head) in _MODIFIER_TAGS and first + 1 < len(tokens) and _nominal(tokens[first + 1][2])
+    after = [w for _, _, w in tokens[first + 1:first + 3]]
+    attributive = tag_of(head) in _MODIFIER_TAGS and bool(after) and (
+        _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
     seen_noun = False
@@ -150,10 +196,7 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         manner = j + 1 < len(tokens) and tokens[j + 1][2] == "地"
         if seen_noun and (tag in _STOP_TAGS or manner):
             rest = [w for _, _, w in tokens[j + 1:]]
-            k = 0
-            while k < len(rest) and tag_of(rest[k]) in _MODIFIER_TAGS:
-                k += 1  # 防汛抗旱指挥部: verbs inside a name run on to its noun
-            modifier = tag in _MODIFIER_TAGS and not manner and ("的" in rest or (k < len(rest) and _nominal(rest[k])))
+            modifier = tag in _MODIFIER_TAGS and not manner and ("的" in rest or _runs_to_noun(rest))
             if not modifier:  # 相关负责人, 胖大姐, 穿套头衫的: a modifier inside the noun phrase goes on
                 stop = j
                 break
