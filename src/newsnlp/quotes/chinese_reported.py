@@ -97,7 +97,7 @@ class Paragraph:
             return []
         first, last = view.to_source(0, len(view))
         starts = {view.source_start(i): i for i in range(len(view))}
-        ends = {view.source_end(i): i + 1 for i in range(len(view))}
+        ends = {view.source_end(i): i for i in range(1, len(view) + 1)}
         return [(starts[s], ends[e]) for s, e in spans if first <= s and e <= last and s in starts and e in ends]
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:

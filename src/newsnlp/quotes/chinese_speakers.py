@@ -87,7 +87,13 @@ def _words_in(words: Sequence[tuple[int, int]], start: int, end: int) -> list[tu
 def _tokens(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
             names: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
     """Words of ``text[start:end]``; a name the entity stage found is one word (杜|明远 → 杜明远)."""
-    tokens = [(s, e, text[s:e]) for s, e in _words_in(words, start, end) if text[s:e].strip()]
+    cuts = {c for n in names for c in n if start < c < end}
+    pieces: list[tuple[int, int]] = []
+    for s, e in _words_in(words, start, end):  # a name's edge cuts a word it shares (汪文|斌在 → 斌|在)
+        inner = sorted(c for c in cuts if s < c < e)
+        for a, b in zip([s, *inner], [*inner, e]):
+            pieces.append((a, b))
+    tokens = [(s, e, text[s:e]) for s, e in pieces if text[s:e].strip()]
     for n_start, n_end in names:
         if n_end <= start or n_start >= end:
             continue
