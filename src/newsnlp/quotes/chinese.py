@@ -47,6 +47,7 @@ class ChineseQuotes:
         self.last_speaker: Speaker | None = None
         self._split: tuple[tuple[int, int], Item] | None = None
         self.writer_first_person = False
+        self.previous_speaker: Speaker | None = None
         quotes: list[Quote] = []
         open_quote: Quote | None = None  # a quotation left open at a paragraph's end
         names = [(m.start, m.end) for e in work.entities if e.label in ("PERSON", "ORG", "COUNTRY") for m in e.mentions]
@@ -94,7 +95,12 @@ class ChineseQuotes:
         return self.group
 
     def has_entity(self, p: Paragraph, span: tuple[int, int]) -> bool:
-        return bool(self.linker._inside(*p.para.view.to_source(*span)))
+        """Whether a title's ``X：`` names someone: an entity, or a name the article repeats (科比)."""
+        s, e = p.para.view.to_source(*span)
+        if self.linker._inside(s, e):
+            return True
+        name = self.work.text[s:e]
+        return len(name) >= 2 and self.work.text.count(name, e) > 0
 
     # -- one paragraph -------------------------------------------------------------------------
     def _paragraph(self, p: Paragraph, title: bool) -> list[Item]:
@@ -137,10 +143,13 @@ class ChineseQuotes:
                 items.append(item)
             floor = q_end
         found = reported(self, p, a, b, cues, used, items, title)
+        self.previous_speaker = None
         if found:  # reported speech owns the quotations inside it (mixed) and after it (称X，“Y”)
             spans = [(i.start, i.end) for i in found]
             items = [i for i in items if not i.weak or not any(s <= i.start < e or (s, e) == (i.start, i.end) for s, e in spans)]
-        return sorted(items + found, key=lambda i: i.start)
+        result = sorted(items + found, key=lambda i: i.start)
+        self.previous_speaker = result[-1].speaker if result else None
+        return result
 
     # -- quotations ----------------------------------------------------------------------------
     @staticmethod
@@ -160,6 +169,12 @@ class ChineseQuotes:
             between = text[q_end:cue[0]]
             if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
                 return None
+            if not between and text[cue[0]:cue[1]] in ("说罢", "说完"):  # “……”说罢他指指……
+                span = p.span(cue[1], p.clause_end(cue[1], b))
+                if span is None:
+                    return None
+                used.add(cue)
+                return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
             start = q_end + (1 if between[:1] in SEP else 0)
             if any(c in between[1:] for c in SEP):
                 # Only an attribution that ends the sentence or opens the next part of the quotation.
@@ -220,6 +235,11 @@ class ChineseQuotes:
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
+        if q_start == a and q_end < b and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
+            clause_end = p.clause_end(q_end, b)
+            span = p.presented(q_end, clause_end) or p.span(q_end, clause_end)
+            if span is not None and span[0] <= q_end + 4 and self._personal(p, span):
+                return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following
             cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
@@ -227,11 +247,20 @@ class ChineseQuotes:
                 span = p.span(n_a, cue[0])
                 if span is not None:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
+        if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
+            return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
         if previous is not None:  # the person the previous sentence is about
             mention = self._person_in(p, *previous)
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
+
+    def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
+        words = p.text[span[0]:span[1]]
+        s, e = p.para.view.to_source(*span)
+        return (words in ("他", "她", "他们", "她们") or "位" in words or "名" in words[:3]
+                or any(m[2].label == "PERSON" for m in self.linker._inside(s, e)))
 
     def _person_in(self, p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
         s, e = p.para.view.to_source(a, b)
@@ -263,13 +292,13 @@ class ChineseQuotes:
             # In an article whose writer says 我 in narration, 我 is the writer, not the speaker.
             return not self.writer_first_person and bool(_FIRST_PERSON.search(outside))
 
-        for index, (a, b) in enumerate(sentences):
-            if not per_sentence[index] and chain is None:
-                outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
-                if _FIRST_PERSON.search(outside):
+        for index, (a, b) in enumerate(sentences):  # 我曾经把……，让学生们做，他们认为……: the writer says 我
+            spans = [(i.start, i.end) for i in per_sentence[index]]
+            if spans and not any(i.turn or (i.speaker is not None and i.speaker.text in _SELF) for i in per_sentence[index]):
+                narration = "".join(c for i, c in enumerate(text[a:b], a)
+                                    if not p.in_quote(i) and not any(s <= i < e for s, e in spans))
+                if _FIRST_PERSON.search(narration):
                     self.writer_first_person = True
-            chain = per_sentence[index][-1] if per_sentence[index] else chain
-        chain = None
 
         for index, (a, b) in enumerate(sentences):
             found = per_sentence[index]
@@ -277,9 +306,18 @@ class ChineseQuotes:
                 # 我们觉得……: the speaker's own view inside their speech, or the writer's: not a new source
                 per_sentence[index] = found = []
                 if chain is not None:
+                    for k in pending:
+                        per_sentence[k].append(self._continue(p, chain, *sentences[k]))
                     per_sentence[index].append(self._continue(p, chain, a, b))
                     pending = []
                     continue
+            if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
+                # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
+                for k in pending:
+                    per_sentence[k].append(self._continue(p, chain, *sentences[k]))
+                pending = []
+                per_sentence[index].append(self._continue(p, chain, a, b))
+                continue
             if found:
                 last = max(found, key=lambda item: item.end)
                 same = chain is not None and last.speaker is not None and chain.speaker is not None and (
@@ -300,7 +338,7 @@ class ChineseQuotes:
                 pending = []
                 per_sentence[index].append(self._continue(p, chain, a, b))
             elif not pending and not any(a <= q[0] < b for q in p.quoted):
-                pending = [index]
+                pending = [index]  # (c): one sentence between two parts of the same speaker's words
             else:
                 chain, pending = None, []
 

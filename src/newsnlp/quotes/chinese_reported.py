@@ -34,6 +34,7 @@ OPEN = "“「『\""
 _NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|再|便|敢|想)?(?:意)?$")
 _HYPOTHETICAL = ("会", "可能", "也许", "或许", "将会", "一定会", "若", "如果", "倘若")
 _PRO_FORM = re.compile(r"(?:这样|如此|这么|同样)$")
+_PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|站着|来了|走上前来)(?P<np>(?:一|几|两|三)(?:位|名|个)[^,，。:：“”]{1,24})$")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
 _DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
@@ -60,6 +61,7 @@ class Item:
     cue: tuple[int, int] | None
     group: int
     weak: bool = False
+    turn: bool = False  # an interview or speech turn (X：……), which runs on over the speaker's sentences
 
 
 class Paragraph:
@@ -118,8 +120,8 @@ class Paragraph:
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
-        if cue in lex["colon_only"] and nxt not in (":", "："):
-            return False
+        if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]", text[end:end + 9]):
+            return False  # 问那位男特工：……, not 问路
         if prev in ("的", "、") or nxt == "、" or (nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
             return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
         before = self._word_before(start)
@@ -161,18 +163,32 @@ class Paragraph:
             i -= 1
         return floor
 
+    def clause_end(self, position: int, limit: int) -> int:
+        """End of the clause that starts at or holds ``position`` (at most ``limit``)."""
+        i = position
+        while i < limit and self.text[i] not in CLAUSE and self.text[i] not in OPEN:
+            i += 1
+        return i
+
     def subject(self, start: int, end: int, floor: int) -> tuple[int, int] | None:
         """The subject before a cue at ``end``: in its clause, else (并表示, 无奈地摇着头说: a clause
         with no subject of its own) at the start of an earlier clause of the sentence."""
-        found = self.span(start, end)
+        found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
         position = start
         while found is None and position - 1 > floor and not self.in_quote(position - 2):
             earlier = self.clause_start(position - 1, floor)
-            found = self.span(earlier, position - 1)
+            found = self.presented(earlier, position - 1) or self.span(earlier, position - 1)
             position = earlier
         return found
+
+    def presented(self, start: int, end: int) -> tuple[int, int] | None:
+        """The person a presentative clause brings on (警车中就出来一位……女特工, 走过来一位特工)."""
+        m = _PRESENTATIVE.search(self.text, start, end)
+        if m is None:
+            return None
+        return self.span(m.start("np"), end)
 
 
 def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title: bool) -> list[Item]:  # type: ignore[no-untyped-def]
@@ -191,11 +207,19 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             out.append(Item(content[0], content[1], content[2], owner.speaker(p, document.span("spk")),
                             (document.start(), document.start() + 2), group))
             taken.append((document.start(), b))
+    if title:  # 韦伯批小牛大个子皆软蛋: headline verbs
+        extra = [m.span() for w in lex["title_cues"] for m in re.finditer(re.escape(w), text[:b])
+                 if m.start() >= a and m.start() in p.word_starts and m.end() in p.word_ends]
+        cues = sorted(set(cues) | set(extra))
+    outer: list[Item] = []
     for cue in cues:
-        if cue in used or any(s <= cue[0] < e for s, e in taken):
+        if cue in used:
+            continue
+        clause = p.clause_start(cue[0], a)
+        inside = [i for i in outer if i.start <= cue[0] < i.end]
+        if any(s <= cue[0] < e for s, e in taken) and not (inside and _nested(p, inside[0], clause, cue)):
             continue
         word = text[cue[0]:cue[1]]
-        clause = p.clause_start(cue[0], a)
         pre = text[clause:cue[0]]
         span: tuple[int, int] | None = None
         null_ok = False
@@ -223,22 +247,44 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             null_ok = True
         else:
             span = p.subject(clause, cue[0], a)
+        if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
+            span, null_ok = None, True  # 有传言宣称: a rumour has no source
         if span is None and not null_ok:
             continue
-        content = _content(p, cue, b)
+        colon = text.find(":", cue[1], b) if title else -1
+        if colon < 0 and title:
+            colon = text.find("：", cue[1], b)
+        content = _content(p, cue, colon if colon > cue[1] + 2 else b)
         if content is None:
             continue
         c_start, c_end, kind, quote = content
-        if word in lex["no_content_cues"] and quote is None and kind != "mixed":
-            continue
+        if colon > cue[1] + 2 and b - colon > 2:  # 里弗斯否认大鲨鱼将告别赛季：他最快第四场复出
+            span_item = Item(colon + 1, b, "indirect", None, (colon, colon + 1), 0)
+            out.append(span_item)
         used.add(cue)
         group = owner.new_group()
         speaker = owner.speaker(p, span) if span else None
+        for k, item in enumerate(out):
+            if item.group == 0:
+                out[k] = Item(item.start, item.end, item.kind, speaker, item.cue, group)
         out.append(Item(c_start, c_end, kind, speaker, cue, group))
+        outer.append(out[-1])
         if quote is not None:
             out.append(Item(quote[0], quote[1], "direct", speaker, cue, group))
         taken.append((cue[0], quote[1] if quote else c_end))
     return out
+
+
+def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> bool:
+    """据ESPN消息，好在湖人方面最终确认……: an attribution inside reported content with a source of its
+    own (a name or noun in its own clause, not 他 or the outer speaker again) is annotated too."""
+    span = p.span(clause, cue[0])
+    if span is None:
+        return False
+    mention = p.text[span[0]:span[1]]
+    if mention in ("他", "她", "他们", "她们", "我", "我们", "自己"):
+        return False
+    return outer.speaker is None or mention not in outer.speaker.text and outer.speaker.text not in mention
 
 
 def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str, Any] | None:
@@ -246,6 +292,12 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str,
     text, lex = p.text, zh_lexicon()
     start = cue[1]
     separated = text[start:start + 1] in SEP
+    word = text[cue[0]:cue[1]]
+    if not separated and word in lex["addressee_cues"]:  # 告诉记者，……: the addressee is not content
+        m = re.match(r"[^,，:：“”。]{1,8}[,，:：]", text[start:b])
+        if m and all(tag_of(w) is None or (tag_of(w) or "").startswith(("n", "r")) for w in _words(p, start, start + m.end() - 1)):
+            start += m.end() - 1
+            separated = True
     if not separated:
         head = text[start:b]
         colon = _SPEECH_NOUN_COLON.match(head)
@@ -279,6 +331,10 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str,
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _words(p: Paragraph, start: int, end: int) -> list[str]:
+    return [p.text[s:e] for s, e in p.words if start <= s and e <= end]
 
 
 def _noun_phrase(p: Paragraph, start: int, b: int) -> bool:
@@ -316,4 +372,4 @@ def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item 
         return None
     colon = a + m.end() - 1
     kind = "mixed" if any(start <= q[0] < end for q in p.quoted) else "indirect"
-    return Item(start, end, kind, owner.speaker(p, span), (colon, colon + 1), owner.new_group())
+    return Item(start, end, kind, owner.speaker(p, span), (colon, colon + 1), owner.new_group(), turn=True)

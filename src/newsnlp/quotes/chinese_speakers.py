@@ -146,8 +146,12 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
         if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：":
             i += 1
             continue
-        if tag == "p":  # 向记者, 对此, 在会上: skip the preposition and its object
+        if tag == "p":  # 向记者, 对此, 在数千听众面前: skip the preposition and its object
             i += 1
+            frame_end = next((k for k in range(i, len(tokens)) if tag_of(tokens[k][2]) == "f"), None)
+            if frame_end is not None and tokens[i - 1][2] in ("在", "于", "从", "当"):
+                i = frame_end + 1  # 在……面前/上/时: the whole frame
+                continue
             while i < len(tokens) and _nominal(tokens[i][2]) and tag_of(tokens[i][2]) not in ("r", "rz", "rr"):
                 i += 1
             while i < len(tokens) and tag_of(tokens[i][2]) == "f":
