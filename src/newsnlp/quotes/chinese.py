@@ -25,7 +25,7 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
-from newsnlp.quotes.chinese_reported import CLAUSE, END, OPEN, SEP, Item, Paragraph, reported
+from newsnlp.quotes.chinese_reported import CLAUSE, END, OPEN, SEP, Item, Paragraph, _content, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker
 from newsnlp.quotes.speakers import SpeakerLinker
 
@@ -188,11 +188,9 @@ class ChineseQuotes:
             used.add(cue)
             group = self.new_group()
             speaker = self.speaker(p, span)
-            rest = cue[1]
-            if text[rest:rest + 1] in SEP and text[rest + 1:rest + 2] not in OPEN:
-                content = (rest + 1, b)
-                if not any(p.in_quote(i) for i in range(*content)) and content[1] - content[0] >= 4:
-                    items.append(Item(content[0], content[1], "indirect", speaker, cue, group))
+            content = _content(p, cue, b) if text[cue[1]:cue[1] + 2].strip(" ,，:：")[:1] not in OPEN else None
+            if content is not None and content[3] is None and not any(p.in_quote(i) for i in range(content[0], content[1])):
+                items.append(Item(content[0], content[1], content[2], speaker, cue, group))  # “A。”X告诉记者，B。
             item = Item(q_start, q_end, "direct", speaker, cue, group)
             self._split = (cue, item)
             return item

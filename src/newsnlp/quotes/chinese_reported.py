@@ -132,6 +132,8 @@ class Paragraph:
         if prev == "被" and cue not in _PASSIVE_QUESTION:
             return False
         # A cue is a whole word, or jieba glued a one-character cue to a name (周立群称).
+        if prev == "据" and end in self.word_ends:
+            return True  # 据介绍 is often one jieba word
         return (start in self.word_starts and end in self.word_ends) or (
             (start in self.word_starts or end in self.word_ends) and (cue in lex["glue_ok"] or cue in lex["frame_only"]))
 

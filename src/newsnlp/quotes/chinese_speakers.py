@@ -33,6 +33,7 @@ _NOMINAL_TAGS = {"r", "rz", "rr", "j", "eng", "b", "s", "nz"}
 _LEAD_TAGS = {"c", "d", "ad", "t", "tg", "uj", "x", "y", "e", "o"}
 _STOP_TAGS = {"vshi", "d", "ad", "c", "p", "t", "uv", "ul", "uz", "ug", "ud", "v", "vn", "vg", "vd", "a", "ag", "m", "q", "mq", "zg", "y"}
 _TIME_WORD = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)(?:年|月|日|号|时|点|分|周)")
+_PERSON_SUFFIXES = ("人", "者", "员", "长", "官", "师")
 _PRONOUN_RE = re.compile(r"^(?:他们|她们|他|她|对方|其)$")
 
 
@@ -71,7 +72,8 @@ def tag_of(word: str) -> str | None:
 
 def _nominal(word: str) -> bool:
     tag = tag_of(word)
-    return tag is None or tag in _NOMINAL_TAGS
+    # 发言人 is tagged as a set phrase (l): a word that ends in a person suffix is a noun.
+    return tag is None or tag in _NOMINAL_TAGS or (tag == "l" and word.endswith(_PERSON_SUFFIXES))
 
 
 def _words_in(words: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
@@ -99,7 +101,7 @@ def _tokens(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
             continue
         n_start, n_end = max(n_start, start), min(n_end, end)
         inside = [t for t in tokens if n_start <= t[0] and t[1] <= n_end]
-        if len(inside) > 1:
+        if inside and (len(inside) > 1 or not inside[0][2].startswith("\u0000")):
             tokens = [t for t in tokens if t not in inside] + [(n_start, n_end, "\u0000" + text[n_start:n_end])]
             tokens.sort()
     tokens = _join_split_names(tokens)
@@ -195,15 +197,18 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
-    seen_noun = False
+    seen_noun = seen_name = False
     stop = len(tokens)
     for j in range(first, len(tokens)):
         word = tokens[j][2]
         tag = tag_of(word)
         if word == "的":
-            seen_noun = False
+            seen_noun = seen_name = False
             continue
         manner = j + 1 < len(tokens) and tokens[j + 1][2] == "地"
+        if seen_name and (tag in _STOP_TAGS or manner):
+            stop = j  # a name ends its noun phrase (局长马文): what follows is the predicate (放下电话)
+            break
         if seen_noun and (tag in _STOP_TAGS or manner):
             rest = [w for _, _, w in tokens[j + 1:]]
             modifier = tag in _MODIFIER_TAGS and not manner and ("的" in rest or _runs_to_noun(rest))
@@ -212,6 +217,7 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
                 break
         if _nominal(word) and not manner:
             seen_noun = True
+            seen_name = word.startswith("\u0000") or word in PRONOUNS or word in PLURAL_PRONOUNS
     chosen = tokens[first:stop]
     while chosen and not _nominal(chosen[-1][2]):
         chosen.pop()
