@@ -30,9 +30,10 @@ from newsnlp.quotes.chinese_speakers import Salience, make_speaker
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
-_FIRST_PERSON = re.compile(r"我|咱们")
-_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来)")
+_FIRST_PERSON = re.compile(r"我|咱们|自己")  # 自己: logophoric, as the guidelines count it
+_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一)")
 _SELF = ("我", "我们", "咱们")
+_PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
 
@@ -51,9 +52,10 @@ class ChineseQuotes:
         quotes: list[Quote] = []
         open_quote: Quote | None = None  # a quotation left open at a paragraph's end
         names = [(m.start, m.end) for e in work.entities if e.label in ("PERSON", "ORG", "COUNTRY") for m in e.mentions]
+        persons = [(m.start, m.end) for e in work.entities if e.label == "PERSON" for m in e.mentions]
         for para in work.zh:
             role = work.paragraphs[para.index].role if para.index < len(work.paragraphs) else "body"
-            p = Paragraph(para, names)
+            p = Paragraph(para, names, persons, work.text)
             for item in self._paragraph(p, role == "title"):
                 s, e = para.view.to_source(item.start, item.end)
                 if e <= s:
@@ -100,6 +102,9 @@ class ChineseQuotes:
         if self.linker._inside(s, e):
             return True
         name = self.work.text[s:e]
+        if name.endswith(_PLACE_SUFFIXES) or any(
+                m.start < e and s < m.end for ent in self.work.entities if ent.label == "LOCATION" for m in ent.mentions):
+            return False  # 北京朝阳：……: a place heads the line, not a source
         return len(name) >= 2 and self.work.text.count(name, e) > 0
 
     # -- one paragraph -------------------------------------------------------------------------
@@ -231,7 +236,7 @@ class ChineseQuotes:
         group = self.new_group()
         if q_start > a:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
-            if span is not None:
+            if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         if q_start == a and q_end < b and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
             clause_end = p.clause_end(q_end, b)
@@ -305,36 +310,39 @@ class ChineseQuotes:
                 per_sentence[index] = found = []
                 if chain is not None:
                     for k in pending:
-                        per_sentence[k].append(self._continue(p, chain, *sentences[k]))
-                    per_sentence[index].append(self._continue(p, chain, a, b))
+                        self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                    self._add(per_sentence[index], self._continue(p, chain, a, b))
                     pending = []
                     continue
             if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
                 # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
                 for k in pending:
-                    per_sentence[k].append(self._continue(p, chain, *sentences[k]))
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
-                per_sentence[index].append(self._continue(p, chain, a, b))
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
                 continue
             if found:
                 last = max(found, key=lambda item: item.end)
                 same = chain is not None and last.speaker is not None and chain.speaker is not None and (
                     last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
                 for k in pending if same else []:
-                    per_sentence[k].append(self._continue(p, chain, *sentences[k]))
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
                 chain = last if last.end >= b - 2 and last.speaker is not None else None
                 continue
             if chain is None:
+                continue
+            if chain.turn:  # 杨轶：……。这期的议题是……: a speaker's turn runs on to the next turn
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
                 continue
             if not first_person(index) and self._names_someone(p, a, b, chain):
                 chain, pending = None, []
                 continue  # 邓建华还没来得及……: narration about the speaker, not their words
             if first_person(index):
                 for k in pending:
-                    per_sentence[k].append(self._continue(p, chain, *sentences[k]))
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
-                per_sentence[index].append(self._continue(p, chain, a, b))
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
             elif not pending and not any(a <= q[0] < b for q in p.quoted):
                 pending = [index]  # (c): one sentence between two parts of the same speaker's words
             else:
@@ -346,8 +354,15 @@ class ChineseQuotes:
             return True
         return chain.speaker is not None and len(chain.speaker.text) > 1 and chain.speaker.text in p.text[a:b]
 
-    def _continue(self, p: Paragraph, chain: Item, a: int, b: int) -> Item:
+    def _continue(self, p: Paragraph, chain: Item, a: int, b: int) -> Item | None:
         while a < b and p.text[a] in " \u3000":
             a += 1
+        if b - a < 6:
+            return None  # 我要评论: a page's link, not words
         kind = "mixed" if any(a <= q[0] < b for q in p.quoted) else "indirect"
         return Item(a, b, kind, chain.speaker, chain.cue, chain.group)
+
+    @staticmethod
+    def _add(found: list[Item], item: Item | None) -> None:
+        if item is not None:
+            found.append(item)

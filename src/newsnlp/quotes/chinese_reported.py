@@ -67,9 +67,12 @@ class Item:
 class Paragraph:
     """One paragraph's text, words, quotation spans and cue positions (view offsets)."""
 
-    def __init__(self, para: ZhParagraph, names: Sequence[tuple[int, int]] = ()) -> None:
+    def __init__(self, para: ZhParagraph, names: Sequence[tuple[int, int]] = (), persons: Sequence[tuple[int, int]] = (),
+                 source: str = "") -> None:
         self.para = para
+        self.source = source
         self.names = self._to_view(names)
+        self.persons = self._to_view(persons)
         self.text = para.view.text
         self.words = para.words
         self.word_starts = {s for s, _ in para.words}
@@ -146,15 +149,29 @@ class Paragraph:
         return ""
 
     def sentences(self) -> list[tuple[int, int]]:
+        """Sentences: to 。！？ outside quotation marks, and before a speaker's turn (蔡权杨轶：我们……)."""
+        turns = {s for s, e in self.persons if self.text[e:e + 1] in (":", "：") and not self.text[e + 1:e + 2].isdigit()
+                 and not re.search(r"第.{1,3}$", self.text[max(0, s - 4):s])}  # not 第二张陈奕迅：, a caption
         out, start = [], 0
         for i, char in enumerate(self.text):
-            if char in END and not self.in_quote(i):
+            if i in turns and i > start and not self.in_quote(i):
+                out.append((start, i))
+                start = i
+            if char in END and not self.in_quote(i) and not self._garbled(i):
                 if i > start:
                     out.append((start, i))
                 start = i + 1
         if start < len(self.text):
             out.append((start, len(self.text)))
         return [(s, e) for s, e in out if self.text[s:e].strip()]
+
+    def _garbled(self, i: int) -> bool:
+        """A '?' between two Han characters in the source is a character the encoding lost (赤?角)."""
+        if self.text[i] != "?" or not self.source:
+            return False
+        s, _ = self.para.view.to_source(i, i + 1)
+        around = self.source[s - 1:s] + self.source[s + 1:s + 2]
+        return self.source[s] == "?" and len(around) == 2 and all("\u4e00" <= c <= "\u9fff" for c in around)
 
     def clause_start(self, position: int, floor: int) -> int:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""
@@ -199,8 +216,13 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
     out: list[Item] = []
     taken = [(i.start, i.end) for i in items if not i.weak]
     colon = _colon_frame(owner, p, a, b, title)
+    outer: list[Item] = []
     if colon is not None:
-        return [colon] if not any(s <= colon.start < e for s, e in taken) else []
+        if any(s <= colon.start < e for s, e in taken):
+            return []
+        out.append(colon)  # an interview turn; attributions inside it are nested (调查显示……)
+        outer.append(colon)
+        taken.append((colon.start, colon.end))
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
         content = _content(p, (document.start(), document.end() - 1), b)
@@ -213,7 +235,6 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         extra = [m.span() for w in lex["title_cues"] for m in re.finditer(re.escape(w), text[:b])
                  if m.start() >= a and m.start() in p.word_starts and m.end() in p.word_ends]
         cues = sorted(set(cues) | set(extra))
-    outer: list[Item] = []
     for cue in cues:
         if cue in used:
             continue
@@ -313,13 +334,15 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str,
         start += 1
     if text.startswith(("若", "如果", "假如", "倘若"), start):
         return None  # 觉得若放你一马……: a hypothetical, not a report
+    if not separated and word in lex["separated_only"]:
+        return None  # 预计二0一五年完工: an adverb here, a cue only in 专家预计，……
     if not separated and b - start < 6:
         return None  # 宣布比赛开赛: a short bare object is an act, not reported content
     end = b
     for other in p.cue_like:  # A说，……，B也说……: the content ends before a clause with its own source
         if start + 4 <= other[0] < end:
             clause = p.clause_start(other[0], start)
-            if clause > start + 4 and p.span(clause, other[0]) is not None:
+            if clause > start + 6 and p.span(clause, other[0]) is not None:
                 end = clause - 1
                 break
     while end > start and text[end - 1] in " ,，;；":
@@ -374,4 +397,6 @@ def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item 
         return None
     colon = a + m.end() - 1
     kind = "mixed" if any(start <= q[0] < end for q in p.quoted) else "indirect"
-    return Item(start, end, kind, owner.speaker(p, span), (colon, colon + 1), owner.new_group(), turn=True)
+    speaker = owner.speaker(p, span)
+    person = speaker is not None and speaker.entity is not None and owner.by_id[speaker.entity].label == "PERSON"
+    return Item(start, end, kind, speaker, (colon, colon + 1), owner.new_group(), turn=person)
