@@ -127,6 +127,9 @@ class ChineseQuotes:
         deferred: set[tuple[int, int]] = set()
         floor = a
         for q_start, q_end in quotes:
+            if any(i.start == q_start and i.end == q_end for i in items):
+                floor = q_end
+                continue  # already taken with the reported speech before it
             embedded = q_start > a and p.text[q_start - 1] not in CLAUSE + _BEFORE_QUOTE
             inside_clause = embedded and q_end < b and p.text[q_end] not in CLAUSE + "”」』" and (
                 p.text[q_end - 2:q_end - 1] not in END + "…")
@@ -194,8 +197,10 @@ class ChineseQuotes:
             group = self.new_group()
             speaker = self.speaker(p, span)
             content = _content(p, cue, b) if text[cue[1]:cue[1] + 2].strip(" ,，:：")[:1] not in OPEN else None
-            if content is not None and content[3] is None and not any(p.in_quote(i) for i in range(content[0], content[1])):
-                items.append(Item(content[0], content[1], content[2], speaker, cue, group))  # “A。”X告诉记者，B。
+            if content is not None:  # “A。”X告诉记者，B。 / “A。”X表示B，“C”
+                items.append(Item(content[0], content[1], content[2], speaker, cue, group))
+                if content[3] is not None:
+                    items.append(Item(content[3][0], content[3][1], "direct", speaker, cue, group))
             item = Item(q_start, q_end, "direct", speaker, cue, group)
             self._split = (cue, item)
             return item
