@@ -31,7 +31,8 @@ from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
 _FIRST_PERSON = re.compile(r"我|咱们|自己")  # 自己: logophoric, as the guidelines count it
-_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一)")
+_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
+_NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
@@ -135,9 +136,10 @@ class ChineseQuotes:
                 p.text[q_end - 2:q_end - 1] not in END + "…")
             item: Item | str | None = None
             if not inside_clause:  # 预计“租金稳中有升”将成为: part of reported speech, never a quotation
+                sentence_like = p.text[q_end - 2:q_end - 1] in END
                 if embedded or self._frame_before(p, q_start, a):
                     item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
-                    if item is None and not embedded:
+                    if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
                         item = self._after_frame(p, q_start, q_end, b, cues, used, items)
                 else:
                     item = self._after_frame(p, q_start, q_end, b, cues, used, items)
@@ -291,11 +293,13 @@ class ChineseQuotes:
         text = p.text
         chain: Item | None = None
         pending: list[int] = []
+        enumerating = False
 
         def first_person(index: int) -> bool:
             a, b = sentences[index]
             outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
-            if _ENUMERATION.match(text[a:b].lstrip()):
+            head = text[a:b].lstrip()
+            if _ENUMERATION.match(head) or (enumerating and _NEXT_ITEM.match(head)):
                 return True
             # In an article whose writer says 我 in narration, 我 is the writer, not the speaker.
             return not self.writer_first_person and bool(_FIRST_PERSON.search(outside))
@@ -344,6 +348,7 @@ class ChineseQuotes:
                 chain, pending = None, []
                 continue  # 邓建华还没来得及……: narration about the speaker, not their words
             if first_person(index):
+                enumerating = bool(_ENUMERATION.match(text[a:b].lstrip())) or enumerating
                 for k in pending:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []

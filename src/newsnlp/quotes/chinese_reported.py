@@ -92,8 +92,10 @@ class Paragraph:
         self.cues = cues
         # Every whole-word cue, even one that reports nothing here (也这样认为): it still opens a
         # clause with its own source, where reported content ends.
+        frame_only = set(zh_lexicon()["frame_only"])
         self.cue_like = [m.span() for m in _cue_pattern().finditer(self.text)
-                         if m.start() in self.word_starts and m.end() in self.word_ends and not self.in_quote(m.start())]
+                         if m.start() in self.word_starts and m.end() in self.word_ends and not self.in_quote(m.start())
+                         and (m.group() not in frame_only or "据" in self.text[max(0, m.start() - 12):m.start()])]
 
     def _to_view(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Source spans (entity names) inside this paragraph, in view offsets."""
@@ -216,7 +218,7 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
     out: list[Item] = []
     taken = [(i.start, i.end) for i in items if not i.weak]
     colon = _colon_frame(owner, p, a, b, title)
-    outer: list[Item] = []
+    outer: list[Item] = [i for i in items if not i.weak and i.kind != "direct"]
     if colon is not None:
         if any(s <= colon.start < e for s, e in taken):
             return []
