@@ -48,6 +48,25 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, cues)))
 
 
+def _close_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A quotation whose closing mark is missing runs to the paragraph's end and swallows the next
+    quotation (周忻表示；“……服务。曹国伟表示：“……): it ends at the last sentence end before the
+    next opening mark instead."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while text[end - 1:end] not in "”」』\"":
+            inner = next((j for j in range(start + 1, end) if text[j] in "“「『"), None)
+            if inner is None:
+                break
+            cut = max(text.rfind(c, start, inner) for c in "。!?！？")
+            if cut <= start:
+                break
+            out.append((start, cut + 1))
+            start = inner
+        out.append((start, end))
+    return out
+
+
 @dataclass
 class Item:
     """One quote in view offsets; ``speaker`` is already linked (source offsets).
@@ -79,7 +98,7 @@ class Paragraph:
         self.word_ends = {e for _, e in para.words}
         self._word_ends_sorted = sorted(self.word_ends)
         self._word_start_of = {e: s for s, e in para.words}
-        self.quoted = find_quoted(self.text)
+        self.quoted = _close_open_quotes(self.text, find_quoted(self.text))
         self._q_starts = [s for s, _ in self.quoted]
         cues: list[tuple[int, int]] = []
         for m in _cue_pattern().finditer(self.text):
