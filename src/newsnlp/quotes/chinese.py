@@ -30,7 +30,8 @@ from newsnlp.quotes.chinese_speakers import Salience, make_speaker
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
-_FIRST_PERSON = re.compile(r"我|咱们|自己")  # 自己: logophoric, as the guidelines count it
+# 自己: logophoric; 中方/英方: an official speaking for their side (GUIDELINES_zh.md (a)).
+_FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法德韩朝]方")
 _ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
 _NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
@@ -245,8 +246,9 @@ class ChineseQuotes:
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
-        if q_start == a and q_end < b and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
-            clause_end = p.clause_end(q_end, b)
+        after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
+        if q_start == a and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
+            clause_end = p.clause_end(q_end, after_end)
             span = p.presented(q_end, clause_end) or p.span(q_end, clause_end)
             if span is not None and span[0] <= q_end + 4 and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
@@ -332,7 +334,11 @@ class ChineseQuotes:
                 continue
             if found:
                 last = max(found, key=lambda item: item.end)
-                same = chain is not None and last.speaker is not None and chain.speaker is not None and (
+                first = min(found, key=lambda item: item.start)
+                # (c) needs the speaker's own next attribution right there (他说：……), not one that a
+                # narrative sentence introduces or that the context guessed.
+                adjacent = not first.weak and first.start - a <= 12
+                same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
                     last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
                 for k in pending if same else []:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))

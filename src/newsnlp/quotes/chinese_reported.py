@@ -178,6 +178,9 @@ class Paragraph:
             if i in turns and i > start and not self.in_quote(i):
                 out.append((start, i))
                 start = i
+            if i > start and self._quote_ends_sentence(i):
+                out.append((start, i))  # “……。”爱美的惠英红……: the quotation closed its sentence
+                start = i
             if char in END and not self.in_quote(i) and not self._garbled(i):
                 if i > start:
                     out.append((start, i))
@@ -185,6 +188,18 @@ class Paragraph:
         if start < len(self.text):
             out.append((start, len(self.text)))
         return [(s, e) for s, e in out if self.text[s:e].strip()]
+
+    def _quote_ends_sentence(self, i: int) -> bool:
+        """Whether a new sentence starts at ``i``, right after a quotation that ends with 。！？ and is
+        not followed by its attribution (a cue in the next clause: “……。”X说)."""
+        if self.text[i - 1:i] not in "”」』" or self.text[i - 2:i - 1] not in END or self.in_quote(i):
+            return False
+        if self.text[i:i + 1] in CLAUSE + OPEN + "”」』" or not self.text[i:i + 1].strip():
+            return False
+        end = i
+        while end < len(self.text) and end - i < 24 and self.text[end] not in CLAUSE + OPEN:
+            end += 1
+        return not any(i <= c[0] < end for c in self.cues)
 
     def _garbled(self, i: int) -> bool:
         """A '?' between two Han characters in the source is a character the encoding lost (赤?角)."""
@@ -198,10 +213,15 @@ class Paragraph:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""
         i = position - 1
         while i >= floor:
-            if self.text[i] in CLAUSE or self.in_quote(i) or self.text[i] in "”」』":
+            if (self.text[i] in CLAUSE and not self._in_url(i)) or self.in_quote(i) or self.text[i] in "”」』":
                 return i + 1
             i -= 1
         return floor
+
+    def _in_url(self, i: int) -> bool:
+        """A ':' or ',' between ASCII characters (http://t.sina.com.cn) is no clause mark."""
+        before, after = self.text[i - 1:i], self.text[i + 1:i + 2]
+        return before.isascii() and before.isalnum() and after in ("/",) or (after.isascii() and after.isdigit() and before.isdigit())
 
     def clause_end(self, position: int, limit: int) -> int:
         """End of the clause that starts at or holds ``position`` (at most ``limit``)."""

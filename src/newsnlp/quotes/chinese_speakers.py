@@ -211,7 +211,8 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
             break
         if seen_noun and (tag in _STOP_TAGS or manner):
             rest = [w for _, _, w in tokens[j + 1:]]
-            modifier = tag in _MODIFIER_TAGS and not manner and ("的" in rest or _runs_to_noun(rest))
+            relative = "的" in rest and _nominal(rest[-1])  # 心情仍未平复的她: a relative clause before the head
+            modifier = relative or (tag in _MODIFIER_TAGS and not manner and _runs_to_noun(rest))
             if not modifier:  # 相关负责人, 胖大姐, 穿套头衫的: a modifier inside the noun phrase goes on
                 stop = j
                 break
