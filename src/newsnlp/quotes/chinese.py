@@ -58,6 +58,7 @@ class ChineseQuotes:
         for para in work.zh:
             role = work.paragraphs[para.index].role if para.index < len(work.paragraphs) else "body"
             p = Paragraph(para, names, persons, work.text)
+            p.title = role == "title"
             for item in self._paragraph(p, role == "title"):
                 s, e = para.view.to_source(item.start, item.end)
                 if e <= s:
@@ -325,6 +326,9 @@ class ChineseQuotes:
                     self._add(per_sentence[index], self._continue(p, chain, a, b))
                     pending = []
                     continue
+            if found and chain is not None and chain.turn and not any(i.turn for i in found) and not all(
+                    i.speaker is not None and i.speaker.entity for i in found):
+                found = per_sentence[index] = [i for i in found if i.speaker is not None and i.speaker.entity]
             if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
                 # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
                 for k in pending:

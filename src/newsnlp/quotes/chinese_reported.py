@@ -90,6 +90,7 @@ class Paragraph:
                  source: str = "") -> None:
         self.para = para
         self.source = source
+        self.title = False
         self.names = self._to_view(names)
         self.persons = self._to_view(persons)
         self.text = para.view.text
@@ -146,7 +147,7 @@ class Paragraph:
             return False
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
-        if prev in ("的", "、") or nxt == "、" or (nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
+        if prev in ("的", "、", "项", "份", "篇", "则") or nxt == "、" or (nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
             return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
         before = self._word_before(start)
         if before in _HYPOTHETICAL or _NEGATION.search(text[max(0, start - 4):start]) and not before.endswith(("会", "地")):
@@ -173,6 +174,9 @@ class Paragraph:
         """Sentences: to 。！？ outside quotation marks, and before a speaker's turn (蔡权杨轶：我们……)."""
         turns = {s for s, e in self.persons if self.text[e:e + 1] in (":", "：") and not self.text[e + 1:e + 2].isdigit()
                  and not re.search(r"第.{1,3}$", self.text[max(0, s - 4):s])}  # not 第二张陈奕迅：, a caption
+        for role in zh_lexicon()["turn_roles"]:  # ……可能就不上了 记者：郭总，……
+            turns.update(m.start() for m in re.finditer(re.escape(role) + "[:：]", self.text)
+                         if m.start() == 0 or self.text[m.start() - 1] in " \u3000" + END)
         out, start = [], 0
         for i, char in enumerate(self.text):
             if i in turns and i > start and not self.in_quote(i):
@@ -296,6 +300,11 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             j = according[-1].end()
             span = p.span(j, cue[0]) if j < cue[0] else None
             null_ok = span is None and j == cue[0]
+        elif word in ("看来", "眼中", "眼里"):  # 在霍林格眼中，……
+            k = pre.rfind("在")
+            if k < 0 or text[cue[1]:cue[1] + 1] not in ",，":
+                continue
+            span = p.span(clause + k + 1, cue[0])
         elif word in ("获悉", "了解到"):
             k = pre.rfind("从")
             if k < 0:
@@ -318,7 +327,7 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         colon = text.find(":", cue[1], b) if title else -1
         if colon < 0 and title:
             colon = text.find("：", cue[1], b)
-        content = _content(p, cue, colon if colon > cue[1] + 2 else b)
+        content = _content(p, cue, colon if colon > cue[1] + 2 else b, _source_like(owner, p, span))
         if content is None:
             continue
         c_start, c_end, kind, quote = content
@@ -351,7 +360,7 @@ def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> boo
     return outer.speaker is None or mention not in outer.speaker.text and outer.speaker.text not in mention
 
 
-def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str, Any] | None:
+def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = True) -> tuple[int, int, str, Any] | None:
     """(start, end, kind, trailing quotation) of what a cue reports, or None."""
     text, lex = p.text, zh_lexicon()
     start = cue[1]
@@ -375,8 +384,10 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str,
         start += 1
     if text.startswith(("若", "如果", "假如", "倘若"), start):
         return None  # 觉得若放你一马……: a hypothetical, not a report
-    if not separated and word in lex["separated_only"]:
-        return None  # 预计二0一五年完工: an adverb here, a cue only in 专家预计，……
+    if word in lex["directive_cues"] and re.match(r"(?:注意|务必|不要|千万|请|切勿|一定要)", text[start:b]):
+        return None  # 提醒留学生们，注意安全: a directive, not reported content
+    if not separated and word in lex["separated_only"] and not (source_like or p.title):
+        return None  # 预计二0一五年完工: an adverb here; 专家预计……, 霍林格预测…… are reports
     if not separated and b - start < 6:
         return None  # 宣布比赛开赛: a short bare object is an act, not reported content
     end = b
@@ -397,6 +408,15 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int) -> tuple[int, int, str,
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _source_like(owner: Any, p: Paragraph, span: tuple[int, int] | None) -> bool:
+    """Whether a subject can be a source: a name, a pronoun or a person noun (专家, 分析师, 人士)."""
+    if span is None:
+        return False
+    mention = p.text[span[0]:span[1]]
+    return (owner.has_entity(p, span) or mention in ("他", "她", "他们", "她们")
+            or mention.endswith(("人", "者", "员", "师", "家", "士", "官", "长", "方", "机构", "部门")))
 
 
 def _words(p: Paragraph, start: int, end: int) -> list[str]:
@@ -438,6 +458,11 @@ def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item 
         return None
     colon = a + m.end() - 1
     kind = "mixed" if any(start <= q[0] < end for q in p.quoted) else "indirect"
+    if label.startswith(("(", "（")) or (end - start <= 5 and label in lex["turn_roles"]):
+        return None  # (记者：唐珩 关宏), 记者：缪晨霞: a byline
+    if text[start:b].rstrip().endswith((":", "：")):
+        return None  # 主持人：……杨轶 以下为现场实录：: a header that introduces what follows
     speaker = owner.speaker(p, span)
-    person = speaker is not None and speaker.entity is not None and owner.by_id[speaker.entity].label == "PERSON"
+    person = label in lex["turn_roles"] or (
+        speaker is not None and speaker.entity is not None and owner.by_id[speaker.entity].label == "PERSON")
     return Item(start, end, kind, speaker, (colon, colon + 1), owner.new_group(), turn=person)
