@@ -344,7 +344,7 @@ class ChineseQuotes:
                 adjacent = not first.weak and first.start - a <= 12
                 same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
                     last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
-                for k in pending if same else []:
+                for k in pending if same and (len(pending) == 1 or not first.kind == "direct") else []:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
                 chain = last if last.end >= b - 2 and last.speaker is not None else None
@@ -359,12 +359,15 @@ class ChineseQuotes:
                 continue  # 邓建华还没来得及……: narration about the speaker, not their words
             if first_person(index):
                 enumerating = bool(_ENUMERATION.match(text[a:b].lstrip())) or enumerating
+                if len(pending) > 1:  # only the speaker's own next attribution closes a longer stretch
+                    chain, pending = None, []
+                    continue
                 for k in pending:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
                 self._add(per_sentence[index], self._continue(p, chain, a, b))
-            elif not pending and not any(a <= q[0] < b for q in p.quoted):
-                pending = [index]  # (c): one sentence between two parts of the same speaker's words
+            elif len(pending) < 4 and not any(a <= q[0] < b for q in p.quoted):
+                pending.append(index)  # (c): between two parts of the same speaker's words
             else:
                 chain, pending = None, []
 

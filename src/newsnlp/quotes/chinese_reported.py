@@ -48,6 +48,12 @@ def _cue_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, cues)))
 
 
+def _noun_part(word: str) -> bool:
+    """A word that can sit inside a noun phrase before a cue: a noun or a name, 有关/相关, 的."""
+    tag = tag_of(word)
+    return tag is None or tag.startswith("n") or tag in ("b", "j", "eng", "rz") or word in ("的", "有关", "相关")
+
+
 def _close_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A quotation whose closing mark is missing runs to the paragraph's end and swallows the next
     quotation (周忻表示；“……服务。曹国伟表示：“……): it ends at the last sentence end before the
@@ -147,7 +153,8 @@ class Paragraph:
             return False
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
-        if prev in ("的", "、", "项", "份", "篇", "则") or nxt == "、" or (nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
+        if prev in ("的", "、", "项", "份", "篇", "述", "种", "些") or nxt == "、" or (
+                nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
             return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
         before = self._word_before(start)
         if before in _HYPOTHETICAL or _NEGATION.search(text[max(0, start - 4):start]) and not before.endswith(("会", "地")):
@@ -247,6 +254,16 @@ class Paragraph:
             position = earlier
         return found
 
+    def noun_before(self, start: int, end: int) -> tuple[int, int] | None:
+        """The noun phrase that ends right at ``end`` (……就业教育部有关负责人说: 教育部有关负责人)."""
+        words = [(s, e) for s, e in self.words if start <= s and e <= end]
+        k = len(words)
+        while k > 0 and _noun_part(self.text[words[k - 1][0]:words[k - 1][1]]):
+            k -= 1
+        if k == len(words):
+            return None
+        return self.span(words[k][0], end)
+
     def presented(self, start: int, end: int) -> tuple[int, int] | None:
         """The person a presentative clause brings on (警车中就出来一位……女特工, 走过来一位特工)."""
         m = _PRESENTATIVE.search(self.text, start, end)
@@ -296,18 +313,18 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         according = list(_ACCORDING.finditer(text, wide, cue[0]))
         if text[cue[1]:cue[1] + 1] in ":：" and any((pre + word).endswith(x) for x in lex["labels"]):
             continue  # 编辑点评：, 一句话点评：: the paper's own voice
-        if according:  # 据X报道 / 据台湾“中央社”报道 / 据介绍: the source sits between 据 and the cue
+        if word in ("获悉", "了解到"):  # 记者从X获悉: X, whole (人力资源和社会保障部)
+            k = pre.rfind("从")
+            if k < 0:
+                continue
+            span = _source_phrase(p, clause + k + 1, cue[0])
+        elif according:  # 据X报道 / 据台湾“中央社”报道 / 据介绍: the source is all of X
             j = according[-1].end()
-            span = p.span(j, cue[0]) if j < cue[0] else None
+            span = _source_phrase(p, j, cue[0]) if j < cue[0] else None
             null_ok = span is None and j == cue[0]
         elif word in ("看来", "眼中", "眼里"):  # 在霍林格眼中，……
             k = pre.rfind("在")
             if k < 0 or text[cue[1]:cue[1] + 1] not in ",，":
-                continue
-            span = p.span(clause + k + 1, cue[0])
-        elif word in ("获悉", "了解到"):
-            k = pre.rfind("从")
-            if k < 0:
                 continue
             span = p.span(clause + k + 1, cue[0])
         elif word == "消息":
@@ -318,8 +335,10 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             continue
         elif text[cue[0] - 1:cue[0]] == "被":
             null_ok = True
+        elif word in lex["document_cues"]:  # 由……推出的最新一期月度报告显示: the noun phrase before the cue
+            span = p.noun_before(clause, cue[0]) or p.subject(clause, cue[0], a)
         else:
-            span = p.subject(clause, cue[0], a)
+            span = p.subject(clause, cue[0], a) or p.noun_before(clause, cue[0])
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
             span, null_ok = None, True  # 有传言宣称: a rumour has no source
         if span is None and not null_ok:
@@ -382,8 +401,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
             return None  # 否认了这一传闻, 表示热烈的祝贺, 强调公牛的进攻: a noun phrase, not content
     while start < b and text[start] in SEP + " ":
         start += 1
-    if text.startswith(("若", "如果", "假如", "倘若"), start):
-        return None  # 觉得若放你一马……: a hypothetical, not a report
+    if text.startswith(("若", "如果", "假如", "倘若", "令", "让", "使"), start):
+        return None  # 觉得若放你一马……, 点评，令全场爆笑: a hypothetical or an effect, not a report
     if word in lex["directive_cues"] and re.match(r"(?:注意|务必|不要|千万|请|切勿|一定要)", text[start:b]):
         return None  # 提醒留学生们，注意安全: a directive, not reported content
     if not separated and word in lex["separated_only"] and not (source_like or p.title):
@@ -404,10 +423,33 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     inside = [q for q in p.quoted if start <= q[0] < end]
     if inside and inside[0][0] == start:
         return None  # X说：“……”: the quotation's own frame has it
+    inner = [c for c in p.cue_like if inside and start <= c[0] < inside[-1][0]
+             and not text[c[1]:inside[-1][0]].strip(" ,，:：") and p.span(p.clause_start(c[0], start), c[0]) is None]
+    if inside and inner and inside[-1][1] >= end - 1:  # 她坦言……，并称：“……”: the quotation is the inner cue's
+        clause = p.clause_start(inner[-1][0], start)
+        end = clause - 1 if clause > start + 3 else end
+        while end > start and text[end - 1] in " ,，;；":
+            end -= 1
+        inside = [q for q in inside if q[1] <= end]
+        if end - start < 3:
+            return None
     if len(inside) == 1 and inside[0][1] >= end - 1 and text[inside[0][0] - 1:inside[0][0]] in SEP:
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _source_phrase(p: Paragraph, start: int, end: int) -> tuple[int, int] | None:
+    """All of X in 据X报道 / 从X获悉, without a trailing date or marks (据英国《每日电讯报》6月7日报道)."""
+    text = p.text
+    m = re.search(r"(?:\d{1,2}月)?\d{1,2}日$|(?:昨天|今天|昨日|今日|日前|近日)$", text[start:end])
+    if m:
+        end = start + m.start()
+    while start < end and text[start] in " 《“\"(":
+        start += 1
+    while end > start and text[end - 1] in " 》”\")":
+        end -= 1
+    return (start, end) if end > start else None
 
 
 def _source_like(owner: Any, p: Paragraph, span: tuple[int, int] | None) -> bool:
