@@ -280,7 +280,7 @@ class ChineseQuotes:
         persons = [m for m in self.linker._inside(s, e) if m[2].label == "PERSON"]
         if not persons:
             return None
-        start, end, _ = persons[-1]
+        start, end, _ = persons[0]  # the sentence's subject, before the people it mentions
         view = p.para.view
         for i in range(a, b):  # back to view offsets
             if view.to_source(i, i + 1)[0] >= start:

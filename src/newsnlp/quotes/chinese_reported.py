@@ -423,7 +423,7 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     inside = [q for q in p.quoted if start <= q[0] < end]
     if inside and inside[0][0] == start:
         return None  # X说：“……”: the quotation's own frame has it
-    inner = [c for c in p.cue_like if inside and start <= c[0] < inside[-1][0]
+    inner = [c for c in sorted(set(p.cue_like) | set(p.cues)) if inside and start <= c[0] < inside[-1][0]
              and not text[c[1]:inside[-1][0]].strip(" ,，:：") and p.span(p.clause_start(c[0], start), c[0]) is None]
     if inside and inner and inside[-1][1] >= end - 1:  # 她坦言……，并称：“……”: the quotation is the inner cue's
         clause = p.clause_start(inner[-1][0], start)

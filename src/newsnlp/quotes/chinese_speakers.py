@@ -56,6 +56,9 @@ def word_tags() -> dict[str, str]:
             if len(parts) == 3 and not parts[2].startswith("n"):
                 tags[parts[0]] = parts[2]
     tags.update(zh_lexicon()["closed"])
+    for cue in zh_lexicon()["cues"]:  # a reporting verb never belongs to a subject (她坦言……)
+        if len(cue) > 1 and not tags.get(cue, "").startswith("n"):
+            tags.setdefault(cue, "v")
     return tags
 
 
@@ -142,9 +145,12 @@ def _join_split_names(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int
 def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     """Index of the first token after leading conjunctions, adverbs, time words and a prepositional phrase."""
     i = 0
+    after_phrase = False
     while i < len(tokens):
         word = tokens[i][2]
         tag = tag_of(word)
+        if after_phrase and word in ("有", "是"):
+            return len(tokens)  # 还跟李心洁有感情戏: after a prepositional phrase, 有 is the verb
         if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：":
             i += 1
             continue
@@ -158,6 +164,7 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
                 i += 1
             while i < len(tokens) and tag_of(tokens[i][2]) == "f":
                 i += 1
+            after_phrase = True
             continue
         break
     return i
