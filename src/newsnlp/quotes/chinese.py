@@ -35,6 +35,7 @@ _FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法�
 _ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
 _NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
+_SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
@@ -134,7 +135,7 @@ class ChineseQuotes:
                 floor = q_end
                 continue  # already taken with the reported speech before it
             embedded = q_start > a and p.text[q_start - 1] not in CLAUSE + _BEFORE_QUOTE
-            inside_clause = embedded and q_end < b and p.text[q_end] not in CLAUSE + "”」』" and (
+            inside_clause = embedded and q_end < b and p.text[q_end] not in CLAUSE + "”」』…" and (
                 p.text[q_end - 2:q_end - 1] not in END + "…")
             item: Item | str | None = None
             if not inside_clause:  # 预计“租金稳中有升”将成为: part of reported speech, never a quotation
@@ -229,7 +230,10 @@ class ChineseQuotes:
                 return "defer"  # 称X，“Y”: reported speech takes this quotation
         if text[q_start - 1:q_start] in ":：":
             colon = q_start - 1
-            span = p.subject(p.clause_start(colon, a), colon, a)
+            clause = p.clause_start(colon, a)
+            noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
+            span = p.span(clause, noun.start()) and p.noun_before(clause, noun.start()) if noun else None
+            span = span or p.subject(clause, colon, a)
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None

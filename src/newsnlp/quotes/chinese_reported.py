@@ -34,6 +34,7 @@ OPEN = "“「『\""
 _NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|再|便|敢|想)?(?:意)?$")
 _HYPOTHETICAL = ("会", "可能", "也许", "或许", "将会", "一定会", "若", "如果", "倘若")
 _PRO_FORM = re.compile(r"(?:这样|如此|这么|同样)$")
+_SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 只要自己觉得舒服: still the speaker's words
 _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|站着|来了|走上前来)(?P<np>(?:一|几|两|三)(?:位|名|个)[^,，。:：“”]{1,24})$")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
@@ -52,6 +53,23 @@ def _noun_part(word: str) -> bool:
     """A word that can sit inside a noun phrase before a cue: a noun or a name, 有关/相关, 的."""
     tag = tag_of(word)
     return tag is None or tag.startswith("n") or tag in ("b", "j", "eng", "rz") or word in ("的", "有关", "相关")
+
+
+def _split_stray(text: str, spans: list[tuple[int, int]], names: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """“……意义。玛莎也表示，……前进”: a quotation whose closing mark went astray holds the next
+    attribution (a sentence end, then a name and a cue); it ends at that sentence end."""
+    starts = {s for s, _ in names}
+    out = []
+    for start, end in spans:
+        for i in range(start + 1, end - 1):
+            if text[i] in END and i + 1 in starts:
+                rest = text[i + 1:i + 20]
+                if re.match(r"[^,，。“”]{1,8}?(?:也|还|则|又)?(?:表示|说|称|指出|认为)[,，:：]", rest):
+                    out.append((start, i + 1))
+                    break
+        else:
+            out.append((start, end))
+    return out
 
 
 def _close_open_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -105,7 +123,7 @@ class Paragraph:
         self.word_ends = {e for _, e in para.words}
         self._word_ends_sorted = sorted(self.word_ends)
         self._word_start_of = {e: s for s, e in para.words}
-        self.quoted = _close_open_quotes(self.text, find_quoted(self.text))
+        self.quoted = _split_stray(self.text, _close_open_quotes(self.text, find_quoted(self.text)), self.names)
         self._q_starts = [s for s, _ in self.quoted]
         cues: list[tuple[int, int]] = []
         for m in _cue_pattern().finditer(self.text):
@@ -151,7 +169,7 @@ class Paragraph:
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
-        if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]", text[end:end + 9]):
+        if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
         if prev in ("的", "、", "项", "份", "篇", "述", "种", "些") or nxt == "、" or (
                 nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
@@ -335,8 +353,8 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             continue
         elif text[cue[0] - 1:cue[0]] == "被":
             null_ok = True
-        elif word in lex["document_cues"]:  # 由……推出的最新一期月度报告显示: the noun phrase before the cue
-            span = p.noun_before(clause, cue[0]) or p.subject(clause, cue[0], a)
+        elif text[clause:cue[0]].lstrip().startswith(("由", "经")):  # 由……推出的最新一期月度报告显示
+            span = p.noun_before(clause, cue[0])
         else:
             span = p.subject(clause, cue[0], a) or p.noun_before(clause, cue[0])
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
@@ -413,7 +431,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     for other in p.cue_like:  # A说，……，B也说……: the content ends before a clause with its own source
         if start + 4 <= other[0] < end:
             clause = p.clause_start(other[0], start)
-            if clause > start + 6 and p.span(clause, other[0]) is not None:
+            inner = p.span(clause, other[0])
+            if clause > start + 6 and inner is not None and text[inner[0]:inner[1]] not in _SAME_SOURCE:
                 end = clause - 1
                 break
     while end > start and text[end - 1] in " ,，;；":

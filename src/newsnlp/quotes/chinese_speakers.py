@@ -233,6 +233,8 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         return None
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
+    if chosen[-1][1] - chosen[0][0] > 30:
+        return None  # a run of text with no punctuation (song lyrics), not a mention
     return chosen[0][0], chosen[-1][1]
 
 
