@@ -18,7 +18,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from zh_gold import ANNOTATIONS, EXTRA, load, split_of  # noqa: E402
+from zh_gold import ANNOTATIONS, EXTRA, load, split_of
 
 KINDS = {"direct", "mixed", "indirect"}
 

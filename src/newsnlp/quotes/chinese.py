@@ -25,8 +25,9 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
-from newsnlp.quotes.chinese_reported import CLAUSE, END, OPEN, SEP, Item, Paragraph, _content, reported
+from newsnlp.quotes.chinese_reported import _content, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker
+from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
@@ -348,7 +349,7 @@ class ChineseQuotes:
                 adjacent = not first.weak and first.start - a <= 12
                 same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
                     last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
-                for k in pending if same and (len(pending) == 1 or not first.kind == "direct") else []:
+                for k in pending if same and (len(pending) == 1 or first.kind != "direct") else []:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
                 chain = last if last.end >= b - 2 and last.speaker is not None else None
