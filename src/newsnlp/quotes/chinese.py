@@ -352,7 +352,7 @@ class ChineseQuotes:
                 for k in pending if same and (len(pending) == 1 or first.kind != "direct") else []:
                     self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
-                chain = last if last.end >= b - 2 and last.speaker is not None else None
+                chain = last if last.end >= b - 2 and last.speaker is not None and not last.weak else None
                 continue
             if chain is None:
                 continue

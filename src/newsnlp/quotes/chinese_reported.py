@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsnlp.quotes.chinese_speakers import tag_of, zh_lexicon
+from newsnlp.quotes.chinese_speakers import causative, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, OPEN, SEP, Item, Paragraph
 
 _SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 只要自己觉得舒服: still the speaker's words
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
-_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
+_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
 
@@ -96,7 +96,9 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         elif text[clause:cue[0]].lstrip().startswith(("由", "经")):  # 由……推出的最新一期月度报告显示
             span = p.noun_before(clause, cue[0])
         else:
-            span = p.subject(clause, cue[0], a) or p.noun_before(clause, cue[0])
+            span = p.subject(clause, cue[0], a)
+            if span is None and not causative(text, p.words, clause, cue[0]):
+                span = p.noun_before(clause, cue[0])  # ……就业教育部有关负责人说: a glued heading before it
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
             span, null_ok = None, True  # 有传言宣称: a rumour has no source
         if span is None and not null_ok:
@@ -159,8 +161,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
             return None  # 否认了这一传闻, 表示热烈的祝贺, 强调公牛的进攻: a noun phrase, not content
     while start < b and text[start] in SEP + " ":
         start += 1
-    if text.startswith(("若", "如果", "假如", "倘若", "令", "让", "使"), start):
-        return None  # 觉得若放你一马……, 点评，令全场爆笑: a hypothetical or an effect, not a report
+    if text.startswith(("令", "让", "使"), start):
+        return None  # 点评，令全场爆笑: an effect, not a report
     if word in lex["directive_cues"] and re.match(r"(?:注意|务必|不要|千万|请|切勿|一定要)", text[start:b]):
         return None  # 提醒留学生们，注意安全: a directive, not reported content
     if not separated and word in lex["separated_only"] and not (source_like or p.title):

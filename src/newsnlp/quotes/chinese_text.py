@@ -255,12 +255,19 @@ class Paragraph:
         found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
+        if found is not None and not self._names_in(*found) and self._names_in(found[1], end):
+            # 法语学习500学时不一定够金吉列留学首席顾问陈璐怡说: a heading glued to the sentence; the
+            # name next to the cue speaks.
+            return self.noun_before(start, end) or found
         position = start
         while found is None and position - 1 > floor and not self.in_quote(position - 2):
             earlier = self.clause_start(position - 1, floor)
             found = self.presented(earlier, position - 1) or self.span(earlier, position - 1)
             position = earlier
         return found
+
+    def _names_in(self, start: int, end: int) -> bool:
+        return any(start <= s and e <= end for s, e in self.persons)
 
     def noun_before(self, start: int, end: int) -> tuple[int, int] | None:
         """The noun phrase that ends right at ``end`` (……就业教育部有关负责人说: 教育部有关负责人)."""
