@@ -1,9 +1,10 @@
 """Chinese quote gold on real news (tests/quotes/gold_zh): the stored annotations and the quality gate.
 
 The gate pins the **report** part (20 articles the rules were never tuned on) at the level measured
-when it was set (issue 25, December 2026): end-to-end direct F1 0.833, all kinds 0.640, speaker
-accuracy 0.899 (scorer: ../shared/eval/score_quotes.py, overlap matching). The floors sit a little
-below, so that a real loss fails and noise does not.
+when it was set (issue 25, December 2026): end-to-end direct F1 0.816, all kinds 0.672, speaker
+accuracy 0.917 (scorer: ../shared/eval/score_quotes.py, overlap matching). The floors sit a little
+below, so that a real loss fails and noise does not. The issue asks for 0.85 / 0.70 / 0.85: the
+direct and all-kinds targets are not reached on this part.
 """
 
 from __future__ import annotations
@@ -77,6 +78,6 @@ def test_report_part_quality_gate(shared, full_analyzer) -> None:
              "cue": [q.cue.start, q.cue.end] if q.cue else None} for q in article.quotes]}
     direct = score_quotes.score(gold, system, {"direct"})["overlap"]
     every = score_quotes.score(gold, system)["overlap"]
-    assert direct["e2e_f1"] >= 0.80, direct
-    assert every["e2e_f1"] >= 0.60, every
-    assert every["speaker_acc"] >= 0.86, every
+    assert direct["e2e_f1"] >= 0.78, direct
+    assert every["e2e_f1"] >= 0.63, every
+    assert every["speaker_acc"] >= 0.88, every
