@@ -233,7 +233,7 @@ class ChineseQuotes:
             colon = q_start - 1
             clause = p.clause_start(colon, a)
             noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
-            span = p.span(clause, noun.start()) and p.noun_before(clause, noun.start()) if noun else None
+            span = p.noun_before(clause, noun.start()) if noun else None
             span = span or p.subject(clause, colon, a)
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
@@ -255,8 +255,9 @@ class ChineseQuotes:
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
         if q_start == a and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
             clause_end = p.clause_end(q_end, after_end)
-            span = p.presented(q_end, clause_end) or p.span(q_end, clause_end)
-            if span is not None and span[0] <= q_end + 4 and self._personal(p, span):
+            presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
+            span = presented or p.span(q_end, clause_end)
+            if span is not None and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following

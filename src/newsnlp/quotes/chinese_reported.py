@@ -101,12 +101,16 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
                 span = p.noun_before(clause, cue[0])  # ……就业教育部有关负责人说: a glued heading before it
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
             span, null_ok = None, True  # 有传言宣称: a rumour has no source
+        if span is None and word in ("统计", "调查"):
+            continue  # 据统计, 据调查: an evidential with no source
+        if "被" in text[clause:cue[0]] and word not in ("问到", "问及", "追问"):
+            continue  # 被老板无缘无故地批评: passive, the subject is not the source
         if span is None and not null_ok:
             continue
         colon = text.find(":", cue[1], b) if title else -1
         if colon < 0 and title:
             colon = text.find("：", cue[1], b)
-        content = _content(p, cue, colon if colon > cue[1] + 2 else b, _source_like(owner, p, span))
+        content = _content(p, cue, colon if colon > cue[1] + 2 else b, _source_like(owner, p, span), not according)
         if content is None:
             continue
         c_start, c_end, kind, quote = content
@@ -139,7 +143,8 @@ def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> boo
     return outer.speaker is None or mention not in outer.speaker.text and outer.speaker.text not in mention
 
 
-def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = True) -> tuple[int, int, str, Any] | None:
+def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = True,
+             stop_at_sources: bool = True) -> tuple[int, int, str, Any] | None:
     """(start, end, kind, trailing quotation) of what a cue reports, or None."""
     text, lex = p.text, zh_lexicon()
     start = cue[1]
@@ -170,8 +175,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     if not separated and b - start < 6:
         return None  # 宣布比赛开赛: a short bare object is an act, not reported content
     end = b
-    for other in p.cue_like:  # A说，……，B也说……: the content ends before a clause with its own source
-        if start + 4 <= other[0] < end:
+    for other in p.cue_like if stop_at_sources else ():  # A说，……，B也说……: the content ends before
+        if start + 4 <= other[0] < end:  # a clause with its own source (据X报道 reports such clauses)
             clause = p.clause_start(other[0], start)
             inner = p.span(clause, other[0])
             if clause > start + 6 and inner is not None and text[inner[0]:inner[1]] not in _SAME_SOURCE:
@@ -206,6 +211,9 @@ def _source_phrase(p: Paragraph, start: int, end: int) -> tuple[int, int] | None
     m = re.search(r"(?:\d{1,2}月)?\d{1,2}日$|(?:昨天|今天|昨日|今日|日前|近日)$", text[start:end])
     if m:
         end = start + m.start()
+    title = re.search(r"《([^》]+)》", text[start:end])
+    if title:  # 据台湾《联合晚报》报道: the paper
+        return start + title.start(1), start + title.end(1)
     while start < end and text[start] in " 《“\"(":
         start += 1
     while end > start and text[end - 1] in " 》”\")":
