@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +91,8 @@ def test_chinese_patterns(full_analyzer) -> None:
     assert ("indirect", "中方愿同各方加强合作", "表示") in [(k, t, c) for k, t, _, c in found]
     spokesman = next(q.speaker for q in full_analyzer.analyze(text).quotes if q.text == "中方愿同各方加强合作")
     assert spokesman.text == "外交部发言人汪文斌"
-    assert ("indirect", "项目将于明年完工", None, "据悉") in found
+    # GUIDELINES_zh.md: an evidential with no source (据悉, 据了解) is not an attribution.
+    assert not any("项目将于明年完工" in t for _, t, _, _ in found)
 
 
 def test_seed_page(shared, full_analyzer) -> None:
@@ -111,7 +111,7 @@ def test_seed_quote_score(shared) -> None:
     result = subprocess.run(
         [sys.executable, str(shared / "eval" / "evaluate.py"), "quotes", "--gold", str(shared / "eval" / "quotes" / "seed.jsonl"),
          "--min", "direct_e2e_f1=1", "--min", "direct_mixed_e2e_f1=1", "--min", "all_e2e_f1=1", "--json"],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
 
 

@@ -1,201 +1,397 @@
-"""Chinese quote attribution over the folded (simplified, half-width) view of each paragraph.
+"""Chinese quote attribution, sentence by sentence, over the folded view of each paragraph.
 
-Patterns, in the order tried:
+In each sentence (quotation marks never end one), in this order:
 
-* “……”，某某说。 / “……。”他说。 — speaker after the quote;
-* 某某说：“……” — speaker before, with a colon or comma;
-* “……，”某某说，“……。” — an interrupted quote: both parts get the speaker;
-* 称此举是“……” — a quoted fragment inside reported speech: a mixed quote;
-* 某某表示，…… — indirect, the content runs to the end of the sentence; adverbials such as
-  在例行记者会上 or 昨天 stay out of the speaker (外交部发言人汪文斌在例行记者会上表示);
-* 据X称/报道，…… (speaker X) and 据悉/据了解，…… (no speaker);
-* a quote that runs on into the next paragraph is one quote.
+* **quotations** get their source from the frame around them: ``X说：“……”`` and colon or answer
+  frames with no cue (``邓建华……做出了全新调整：“……”``, ``……的第一句话却是：“……”``) before,
+  ``“……”X说`` after, or, with no frame, the subject earlier in the sentence, the next sentence's
+  attribution (``“A”。X告诉记者，B``) or the person the previous sentence is about. A quotation
+  inside a clause (``须做到“曲不离口,拳不离手”``, ``预计“租金稳中有升”将成为``) is a term or part
+  of reported speech, never a quotation of its own;
+* **reported speech** (:mod:`newsnlp.quotes.chinese_reported`): ``X表示，……`` to the end of the
+  sentence or the next clause with its own source, ``据X报道``, ``根据X数据``, ``记者从X获悉``,
+  ``X消息，`` and ``X：……`` (interview turns, section headings, headline claims);
+* **continuations** (GUIDELINES_zh.md): sentences after an attribution that refer to the speaker
+  in the first person, carry on an enumeration (其次, 最后), or sit between two such sentences.
 
-Cue verbs must be whole jieba words (说明 is no 说). Quotes of a few characters without a cue
-(所谓的“一带一路”) are names or scare quotes, not quotations.
+Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
+to the most salient person. A title is a sentence like any other: with no cue and no ``X：``
+frame naming an entity, a headline is not a quote.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from newsnlp.document import Work, ZhParagraph
-from newsnlp.model import Quote, Span
-from newsnlp.quotes.spans import cue_lists
-from newsnlp.quotes.marks import find_quoted
+from newsnlp.document import Work
+from newsnlp.model import Entity, Quote, Span, Speaker
+from newsnlp.quotes.chinese_reported import _content, reported
+from newsnlp.quotes.chinese_speakers import Salience, make_speaker
+from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
 
-_BOUNDARY = "。！？!?；;"
-_CLAUSE = "，,。！？!?；;：:"
-_QUOTES = "“”「」『』\"‘’"
-_TIME_TAIL = re.compile(r"(?:\d{1,2}月)?\d{1,2}日(?:上午|下午|晚上|晚间|早上|中午|凌晨)?$|(?:上午|下午|晚上|晚间|当天|当日|日前|近日|今天|昨天)$")
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    lists = cue_lists()
-    cues = "|".join(sorted(map(re.escape, lists["zh_cues"]), key=len, reverse=True))
-    no_speaker = "|".join(map(re.escape, lists["zh_no_speaker"]))
-    speaker = r"[^，,。！？!?；;：:“”「」『』\"\s]{1,40}?"
-    return {
-        "after": re.compile(rf"\s*[，,]?\s*(?P<spk>{speaker})(?P<cue>{cues})(?P<end>[。.!！，,：:]|$)"),
-        "before": re.compile(rf"(?P<spk>{speaker})(?P<cue>{cues})\s*(?P<sep>[：:，,])?\s*$"),
-        "mixed": re.compile(rf"(?P<spk>{speaker})(?P<cue>{cues})(?P<pre>[^：:，,。“”「」]{{1,30}})$"),
-        "indirect": re.compile(rf"(?P<spk>{speaker})(?P<cue>{cues})\s*[，,：:]\s*(?P<content>[^“”「」『』]+?)\s*(?=[{_BOUNDARY}]|$)"),
-        "according": re.compile(rf"据(?P<spk>[^，,。“”]{{1,30}}?)(?P<cue>称|报道|透露|介绍|表示|说)\s*[，,：:]\s*(?P<content>[^“”]+?)\s*(?=[{_BOUNDARY}]|$)"),
-        "no_speaker": re.compile(rf"(?P<cue>{no_speaker})\s*[，,：:]\s*(?P<content>[^“”]+?)\s*(?=[{_BOUNDARY}]|$)"),
-        "stoppers": re.compile("|".join(sorted(map(re.escape, lists["zh_stoppers"]), key=len, reverse=True))),
-    }
+_FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
+# 自己: logophoric; 中方/英方: an official speaking for their side (GUIDELINES_zh.md (a)).
+_FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法德韩朝]方")
+_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
+_NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
+_SELF = ("我", "我们", "咱们")
+_SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
+_BEFORE_QUOTE = "”」』 (（)）】—…"
 
 
 class ChineseQuotes:
     """Finds quotes in the Chinese paragraphs of an article."""
 
     def __call__(self, work: Work, linker: SpeakerLinker) -> list[Quote]:
+        self.work, self.linker = work, linker
+        self.salience = Salience(work.entities)
+        self.by_id: dict[str, Entity] = {e.id: e for e in work.entities}
+        self.group = 0
+        self.last_speaker: Speaker | None = None
+        self._split: tuple[tuple[int, int], Item] | None = None
+        self.writer_first_person = False
+        self.previous_speaker: Speaker | None = None
         quotes: list[Quote] = []
-        carry: tuple[int, int, ZhParagraph] | None = None  # a quote left open at a paragraph end
-        previous_speaker = None
+        open_quote: Quote | None = None  # a quotation left open at a paragraph's end
+        names = [(m.start, m.end) for e in work.entities if e.label in ("PERSON", "ORG", "COUNTRY") for m in e.mentions]
+        persons = [(m.start, m.end) for e in work.entities if e.label == "PERSON" for m in e.mentions]
         for para in work.zh:
-            view = para.view
-            text = view.text
-            words = {s for s, _ in para.words}, {e for _, e in para.words}
-            spans = find_quoted(text)
-            if carry is not None:
-                if spans and spans[0][0] == 0 and text[:1] in "“「":
-                    first = spans.pop(0)
-                    start = carry[0]
-                    end = view.to_source(first[0], first[1])[1]
-                    quote = Quote(start, end, work.text[start:end], "direct",
-                                  previous_speaker, None)
-                    quotes.append(quote)
-                else:
-                    quotes.append(Quote(carry[0], carry[1], work.text[carry[0]:carry[1]], "direct", previous_speaker, None))
-                carry = None
-            taken: list[tuple[int, int]] = []
-            for q_start, q_end in spans:
-                found = self._direct(work, para, linker, q_start, q_end, words)
-                if found is None:
+            role = work.paragraphs[para.index].role if para.index < len(work.paragraphs) else "body"
+            p = Paragraph(para, names, persons, work.text)
+            p.title = role == "title"
+            for item in self._paragraph(p, role == "title"):
+                s, e = para.view.to_source(item.start, item.end)
+                if e <= s:
                     continue
-                kind, c_start, c_end, speaker, cue = found
-                if speaker is None and previous_speaker is not None and kind == "direct":
-                    speaker = previous_speaker
-                open_ended = q_end == len(text) and text[-1] not in "”」』\""
-                s, e = view.to_source(c_start, c_end)
-                if open_ended and speaker is not None:
-                    carry = (s, e, para)
-                    previous_speaker = speaker
-                    taken.append((c_start, c_end))
-                    continue
-                quotes.append(Quote(s, e, work.text[s:e], kind, speaker, cue))
-                taken.append((c_start, c_end))
-                if speaker is not None:
-                    previous_speaker = speaker
-            for found in self._indirect(work, para, linker, taken, words):
-                quotes.append(found)
-                if found.speaker is not None:
-                    previous_speaker = found.speaker
-        if carry is not None:
-            quotes.append(Quote(carry[0], carry[1], work.text[carry[0]:carry[1]], "direct", previous_speaker, None))
+                cue = None
+                if item.cue is not None:
+                    c_s, c_e = para.view.to_source(*item.cue)
+                    cue = Span(c_s, c_e, work.text[c_s:c_e])
+                quote = Quote(s, e, work.text[s:e], item.kind, item.speaker, cue)
+                if open_quote is not None and item.start == 0 and item.kind == "direct" and p.text[:1] in OPEN:
+                    # “A。¶“B。”X说: a quotation that runs on into the next paragraph is one quotation.
+                    quotes.remove(open_quote)
+                    quote = Quote(open_quote.start, e, work.text[open_quote.start:e], "direct",
+                                  open_quote.speaker or item.speaker, open_quote.cue or cue)
+                open_quote = None
+                quotes.append(quote)
+            last = quotes[-1] if quotes else None
+            if (last is not None and last.kind == "direct" and p.quoted and p.quoted[-1][1] == len(p.text)
+                    and p.text[-1:] not in "”」』" and para.view.to_source(*p.quoted[-1])[0] == last.start):
+                open_quote = last
+            else:
+                open_quote = None
         return quotes
 
-    # -- helpers -----------------------------------------------------------------------------
-    @staticmethod
-    def _is_word(words: tuple[set[int], set[int]], start: int, end: int, text: str = "") -> bool:
-        """Whether text[start:end] is a cue verb here, not part of a longer word (说明, 称为, 小说).
-
-        jieba often glues a one-character cue to the name before it (周立|群称), so word
-        boundaries alone are not enough: known compounds are excluded instead.
-        """
-        if start in words[0] and end in words[1]:
-            return True
-        if not text:
-            return False
-        lists = cue_lists()
-        cue = text[start:end]
-        after = text[end:end + 1]
-        before = text[start - 1:start] if start else ""
-        if after and after in lists["zh_not_cue_next"].get(cue, ""):
-            return False
-        if before and before in lists["zh_not_cue_prev"].get(cue, ""):
-            return False
-        return start in words[0] or end in words[1] or len(cue) == 1
-
-    def _speaker(self, work: Work, para: ZhParagraph, linker: SpeakerLinker, start: int, end: int):  # type: ignore[no-untyped-def]
-        """Trim adverbials off a speaker phrase (view offsets) and link it."""
-        text = para.view.text
-        phrase = text[start:end]
-        stop = _patterns()["stoppers"].search(phrase, 1)
-        if stop is not None and stop.start() >= 1:
-            end = start + stop.start()
-        while start < end and text[start] in "，,、 \u3000":
-            start += 1
-        tail = _TIME_TAIL.search(text, start, end)
-        if tail is not None and tail.start() > start:
-            end = tail.start()
-        if end <= start:
+    # -- shared with chinese_reported ----------------------------------------------------------
+    def speaker(self, p: Paragraph, span: tuple[int, int] | None) -> Speaker | None:
+        """A linked speaker for a view span; remembered as the last speaker."""
+        if span is None:
             return None
-        s, e = para.view.to_source(start, end)
-        return linker.link(s, e, s, e, work.text[s:e])
+        s, e = p.para.view.to_source(*span)
+        if e <= s:
+            return None
+        speaker = make_speaker(self.work.text, s, e, self.linker, self.salience, self.by_id)
+        self.last_speaker = speaker
+        return speaker
 
-    def _cue(self, work: Work, para: ZhParagraph, start: int, end: int) -> Span:
-        s, e = para.view.to_source(start, end)
-        return Span(s, e, work.text[s:e])
+    def new_group(self) -> int:
+        self.group += 1
+        return self.group
 
-    def _direct(self, work, para, linker, q_start, q_end, words):  # type: ignore[no-untyped-def]
-        text = para.view.text
-        pats = _patterns()
-        after = pats["after"].match(text, q_end)
-        if after and self._is_word(words, after.start("cue"), after.end("cue"), text):
-            speaker = self._speaker(work, para, linker, after.start("spk"), after.end("spk"))
-            return "direct", q_start, q_end, speaker, self._cue(work, para, after.start("cue"), after.end("cue"))
-        clause_start = max(text.rfind(c, 0, q_start) for c in _BOUNDARY) + 1
-        left = text[clause_start:q_start]
-        before = pats["before"].search(left)
-        if before and self._is_word(words, clause_start + before.start("cue"), clause_start + before.end("cue"), text):
-            speaker = self._speaker(work, para, linker, clause_start + before.start("spk"), clause_start + before.end("spk"))
-            cue = self._cue(work, para, clause_start + before.start("cue"), clause_start + before.end("cue"))
-            return "direct", q_start, q_end, speaker, cue
-        mixed = pats["mixed"].search(left)
-        if mixed and self._is_word(words, clause_start + mixed.start("cue"), clause_start + mixed.end("cue"), text):
-            speaker = self._speaker(work, para, linker, clause_start + mixed.start("spk"), clause_start + mixed.end("spk"))
-            cue = self._cue(work, para, clause_start + mixed.start("cue"), clause_start + mixed.end("cue"))
-            end = q_end
-            while end < len(text) and text[end] not in _BOUNDARY:
-                end += 1
-            return "mixed", clause_start + mixed.start("pre"), end, speaker, cue
+    def has_entity(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """Whether a title's ``X：`` names someone: an entity, or a name the article repeats (科比)."""
+        s, e = p.para.view.to_source(*span)
+        if self.linker._inside(s, e):
+            return True
+        name = self.work.text[s:e]
+        if name.endswith(_PLACE_SUFFIXES) or any(
+                m.start < e and s < m.end for ent in self.work.entities if ent.label == "LOCATION" for m in ent.mentions):
+            return False  # 北京朝阳：……: a place heads the line, not a source
+        return len(name) >= 2 and self.work.text.count(name, e) > 0
+
+    # -- one paragraph -------------------------------------------------------------------------
+    def _paragraph(self, p: Paragraph, title: bool) -> list[Item]:
+        sentences = p.sentences()
+        per_sentence = []
+        for index, (a, b) in enumerate(sentences):
+            following = sentences[index + 1] if index + 1 < len(sentences) else None
+            previous = sentences[index - 1] if index else None
+            per_sentence.append(self._sentence(p, a, b, previous, following, title))
+        if not title:
+            self._continuations(p, sentences, per_sentence)
+        return [item for found in per_sentence for item in found]
+
+    def _sentence(self, p: Paragraph, a: int, b: int, previous, following, title: bool) -> list[Item]:  # type: ignore[no-untyped-def]
+        quotes = [q for q in p.quoted if a <= q[0] < b]
+        cues = [c for c in p.cues if a <= c[0] < b]
+        used: set[tuple[int, int]] = set()
+        items: list[Item] = []
+        deferred: set[tuple[int, int]] = set()
+        floor = a
+        for q_start, q_end in quotes:
+            if any(i.start == q_start and i.end == q_end for i in items):
+                floor = q_end
+                continue  # already taken with the reported speech before it
+            embedded = q_start > a and p.text[q_start - 1] not in CLAUSE + _BEFORE_QUOTE
+            inside_clause = embedded and q_end < b and p.text[q_end] not in CLAUSE + "”」』…" and (
+                p.text[q_end - 2:q_end - 1] not in END + "…")
+            item: Item | str | None = None
+            if not inside_clause:  # 预计“租金稳中有升”将成为: part of reported speech, never a quotation
+                sentence_like = p.text[q_end - 2:q_end - 1] in END
+                if embedded or self._frame_before(p, q_start, a):
+                    item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
+                    if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
+                        item = self._after_frame(p, q_start, q_end, b, cues, used, items)
+                else:
+                    item = self._after_frame(p, q_start, q_end, b, cues, used, items)
+                    if item is None:
+                        item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
+            if item == "defer":
+                deferred.add((q_start, q_end))
+            elif item is None and not embedded:
+                item = self._no_frame(p, q_start, q_end, a, b, previous, following)
+            if isinstance(item, Item):
+                items.append(item)
+            floor = q_end
+        found = reported(self, p, a, b, cues, used, items, title)
+        self.previous_speaker = None
+        if found:  # reported speech owns the quotations inside it (mixed) and after it (称X，“Y”)
+            spans = [(i.start, i.end) for i in found]
+            items = [i for i in items if not i.weak or not any(s <= i.start < e or (s, e) == (i.start, i.end) for s, e in spans)]
+        result = sorted(items + found, key=lambda i: i.start)
+        self.previous_speaker = result[-1].speaker if result else None
+        return result
+
+    # -- quotations ----------------------------------------------------------------------------
+    @staticmethod
+    def _frame_before(p: Paragraph, q_start: int, a: int) -> bool:
+        """Whether a cue or a colon stands right before the quotation (X说：“, X表示，“)."""
+        j = q_start
+        while j > a and p.text[j - 1] in SEP + " ":
+            j -= 1
+        return p.text[q_start - 1:q_start] in ":：" or any(c[1] == j for c in p.cues)
+
+    def _after_frame(self, p, q_start, q_end, b, cues, used, items):  # type: ignore[no-untyped-def]
+        """“……”X说(，B) and “……”过了不久，X过来催促，“……”: the cue follows the quotation."""
+        text = p.text
+        for cue in cues:
+            if cue[0] < q_end or cue in used:
+                continue
+            between = text[q_end:cue[0]]
+            if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
+                return None
+            if not between and text[cue[0]:cue[1]] in ("说罢", "说完"):  # “……”说罢他指指……
+                span = p.span(cue[1], p.clause_end(cue[1], b))
+                if span is None:
+                    return None
+                used.add(cue)
+                return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+            start = q_end + (1 if between[:1] in SEP else 0)
+            if any(c in between[1:] for c in SEP):
+                # Only an attribution that ends the sentence or opens the next part of the quotation.
+                tail = text[cue[1]:cue[1] + 2]
+                if not (cue[1] >= b - 1 or (tail[:1] in SEP and tail[1:] in OPEN)):
+                    return None
+                start = p.clause_start(cue[0], q_end)
+            span = p.span(start, cue[0])
+            if span is None:
+                return None
+            used.add(cue)
+            group = self.new_group()
+            speaker = self.speaker(p, span)
+            content = _content(p, cue, b) if text[cue[1]:cue[1] + 2].strip(" ,，:：")[:1] not in OPEN else None
+            if content is not None:  # “A。”X告诉记者，B。 / “A。”X表示B，“C”
+                items.append(Item(content[0], content[1], content[2], speaker, cue, group))
+                if content[3] is not None:
+                    items.append(Item(content[3][0], content[3][1], "direct", speaker, cue, group))
+            item = Item(q_start, q_end, "direct", speaker, cue, group)
+            self._split = (cue, item)
+            return item
+        return None
+
+    def _before_frame(self, p, q_start, q_end, floor, a, cues, used):  # type: ignore[no-untyped-def]
+        """X说：“……” / X表示，……，“……” (deferred to reported speech) / a colon or answer frame."""
+        text = p.text
+        split = getattr(self, "_split", None)
+        if split is not None and split[0][1] <= q_start and not text[split[0][1]:q_start].strip(" ,，:："):
+            cue, first = split  # “……，”X说，“……”: the second part of a split quotation
+            return Item(q_start, q_end, "direct", first.speaker, cue, first.group)
+        before = [c for c in cues if floor <= c[0] and c[1] <= q_start and c not in used]
+        if before:
+            cue = before[-1]
+            gap = text[cue[1]:q_start].strip(" ,，:：")
+            if _FILLER.match(gap):
+                used.add(cue)
+                span = p.subject(p.clause_start(cue[0], a), cue[0], a)
+                return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+            if text[q_start - 1:q_start] in SEP:
+                return "defer"  # 称X，“Y”: reported speech takes this quotation
+        if text[q_start - 1:q_start] in ":：":
+            colon = q_start - 1
+            clause = p.clause_start(colon, a)
+            noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
+            span = p.noun_before(clause, noun.start()) if noun else None
+            span = span or p.subject(clause, colon, a)
+            if span is not None:
+                return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
+        return None
+
+    def _no_frame(self, p, q_start, q_end, a, b, previous, following):  # type: ignore[no-untyped-def]
+        """A quotation with no cue: a saying, or the words of the person the context is about."""
+        text = p.text
         inner = text[q_start + 1:q_end - 1]
-        if len(inner) <= 12 and not any(c in inner for c in "。！？!?，,"):
-            return None  # a name or scare quote: 所谓的“十五分钟养老服务圈”
-        return "direct", q_start, q_end, None, None
+        if len(inner) <= 12 and not any(c in inner for c in ",，。!?！？"):
+            return None
+        if not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
+            return None  # “金无足赤, 人无完人”, 四级也有缺点: a saying, not a quotation
+        group = self.new_group()
+        if q_start > a:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
+            span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
+            if span is not None and self._personal(p, span):
+                return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
+        after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
+        if q_start == a and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
+            clause_end = p.clause_end(q_end, after_end)
+            presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
+            span = presented or p.span(q_end, clause_end)
+            if span is not None and (presented or span[0] == q_end) and self._personal(p, span):
+                return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
+        if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
+            n_a, n_b = following
+            cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
+            if cue is not None:
+                span = p.span(n_a, cue[0])
+                if span is not None:
+                    return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
+        if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
+            return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
+        if previous is not None:  # the person the previous sentence is about
+            mention = self._person_in(p, *previous)
+            if mention is not None:
+                return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
+        return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
 
-    def _indirect(self, work, para, linker, taken, words):  # type: ignore[no-untyped-def]
-        text = para.view.text
-        pats = _patterns()
-        out: list[Quote] = []
-        spans = list(taken)
+    def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
+        words = p.text[span[0]:span[1]]
+        s, e = p.para.view.to_source(*span)
+        return (words in ("他", "她", "他们", "她们") or "位" in words or "名" in words[:3]
+                or any(m[2].label == "PERSON" for m in self.linker._inside(s, e)))
 
-        def free(start: int, end: int) -> bool:
-            return all(end <= s or start >= e for s, e in spans)
+    def _person_in(self, p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
+        s, e = p.para.view.to_source(a, b)
+        persons = [m for m in self.linker._inside(s, e) if m[2].label == "PERSON"]
+        if not persons:
+            return None
+        start, end, _ = persons[0]  # the sentence's subject, before the people it mentions
+        view = p.para.view
+        for i in range(a, b):  # back to view offsets
+            if view.to_source(i, i + 1)[0] >= start:
+                j = i
+                while j < b and view.to_source(j, j + 1)[1] <= end:
+                    j += 1
+                return (i, j) if j > i else None
+        return None
 
-        for name in ("no_speaker", "according", "indirect"):
-            for match in pats[name].finditer(text):
-                c_start, c_end = match.span("content")
-                if c_end - c_start < 4 or not free(match.start(), c_end):
+    # -- continuations -------------------------------------------------------------------------
+    def _continuations(self, p: Paragraph, sentences, per_sentence) -> None:  # type: ignore[no-untyped-def]
+        """Sentences that go on with the last attribution's words (GUIDELINES_zh.md (a)-(c))."""
+        text = p.text
+        chain: Item | None = None
+        pending: list[int] = []
+        enumerating = False
+
+        def first_person(index: int) -> bool:
+            a, b = sentences[index]
+            outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
+            head = text[a:b].lstrip()
+            if _ENUMERATION.match(head) or (enumerating and _NEXT_ITEM.match(head)):
+                return True
+            # In an article whose writer says 我 in narration, 我 is the writer, not the speaker.
+            return not self.writer_first_person and bool(_FIRST_PERSON.search(outside))
+
+        for index, (a, b) in enumerate(sentences):  # 我曾经把……，让学生们做，他们认为……: the writer says 我
+            spans = [(i.start, i.end) for i in per_sentence[index]]
+            if spans and not any(i.turn or (i.speaker is not None and i.speaker.text in _SELF) for i in per_sentence[index]):
+                narration = "".join(c for i, c in enumerate(text[a:b], a)
+                                    if not p.in_quote(i) and not any(s <= i < e for s, e in spans))
+                if _FIRST_PERSON.search(narration):
+                    self.writer_first_person = True
+
+        for index, (a, b) in enumerate(sentences):
+            found = per_sentence[index]
+            if found and all(i.speaker is not None and i.speaker.text in _SELF for i in found):
+                # 我们觉得……: the speaker's own view inside their speech, or the writer's: not a new source
+                per_sentence[index] = found = []
+                if chain is not None:
+                    for k in pending:
+                        self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                    self._add(per_sentence[index], self._continue(p, chain, a, b))
+                    pending = []
                     continue
-                cue_start, cue_end = match.span("cue")
-                if name == "indirect" and not self._is_word(words, cue_start, cue_end, text):
+            if found and chain is not None and chain.turn and not any(i.turn for i in found) and not all(
+                    i.speaker is not None and i.speaker.entity for i in found):
+                found = per_sentence[index] = [i for i in found if i.speaker is not None and i.speaker.entity]
+            if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
+                # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
+                for k in pending:
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                pending = []
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
+                continue
+            if found:
+                last = max(found, key=lambda item: item.end)
+                first = min(found, key=lambda item: item.start)
+                # (c) needs the speaker's own next attribution right there (他说：……), not one that a
+                # narrative sentence introduces or that the context guessed.
+                adjacent = not first.weak and first.start - a <= 12
+                same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
+                    last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
+                for k in pending if same and (len(pending) == 1 or first.kind != "direct") else []:
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                pending = []
+                chain = last if last.end >= b - 2 and last.speaker is not None and not last.weak else None
+                continue
+            if chain is None:
+                continue
+            if chain.turn:  # 杨轶：……。这期的议题是……: a speaker's turn runs on to the next turn
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
+                continue
+            if not first_person(index) and self._names_someone(p, a, b, chain):
+                chain, pending = None, []
+                continue  # 邓建华还没来得及……: narration about the speaker, not their words
+            if first_person(index):
+                enumerating = bool(_ENUMERATION.match(text[a:b].lstrip())) or enumerating
+                if len(pending) > 1:  # only the speaker's own next attribution closes a longer stretch
+                    chain, pending = None, []
                     continue
-                speaker = None
-                if name != "no_speaker":
-                    clause = max(text.rfind(c, 0, match.start("spk") + 1) for c in _CLAUSE) + 1
-                    spk_start = max(match.start("spk"), clause)
-                    if name == "indirect" and spk_start >= cue_start:
-                        continue
-                    speaker = self._speaker(work, para, linker, spk_start, match.end("spk"))
-                    if speaker is None:
-                        continue
-                s, e = para.view.to_source(c_start, c_end)
-                out.append(Quote(s, e, work.text[s:e], "indirect", speaker, self._cue(work, para, cue_start, cue_end)))
-                spans.append((match.start(), c_end))
-        return out
+                for k in pending:
+                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                pending = []
+                self._add(per_sentence[index], self._continue(p, chain, a, b))
+            elif len(pending) < 4 and not any(a <= q[0] < b for q in p.quoted):
+                pending.append(index)  # (c): between two parts of the same speaker's words
+            else:
+                chain, pending = None, []
+
+    def _names_someone(self, p: Paragraph, a: int, b: int, chain: Item) -> bool:
+        s, e = p.para.view.to_source(a, b)
+        if any(m[2].label == "PERSON" for m in self.linker._inside(s, e)):
+            return True
+        return chain.speaker is not None and len(chain.speaker.text) > 1 and chain.speaker.text in p.text[a:b]
+
+    def _continue(self, p: Paragraph, chain: Item, a: int, b: int) -> Item | None:
+        while a < b and p.text[a] in " \u3000":
+            a += 1
+        if b - a < 6:
+            return None  # 我要评论: a page's link, not words
+        kind = "mixed" if any(a <= q[0] < b for q in p.quoted) else "indirect"
+        return Item(a, b, kind, chain.speaker, chain.cue, chain.group)
+
+    @staticmethod
+    def _add(found: list[Item], item: Item | None) -> None:
+        if item is not None:
+            found.append(item)

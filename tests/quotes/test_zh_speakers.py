@@ -1,0 +1,162 @@
+"""Chinese speakers and frames, one mechanism at a time, on sentences written for these tests.
+
+Fast: jieba only (the preprocessing analyzer), no entity model; speakers link to the entities the
+test passes in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsnlp.model import Entity, Mention
+from newsnlp.quotes.chinese import ChineseQuotes
+from newsnlp.quotes.chinese_speakers import Salience, subject_span
+from newsnlp.quotes.speakers import SpeakerLinker
+
+
+def words_of(text: str) -> list[tuple[int, int]]:
+    import jieba
+
+    out, i = [], 0
+    for word in jieba.lcut(text):
+        out.append((i, i + len(word)))
+        i += len(word)
+    return out
+
+
+def speaker_of(phrase: str) -> str | None:
+    span = subject_span(phrase, words_of(phrase), 0, len(phrase))
+    return phrase[span[0]:span[1]] if span else None
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("但该负责人", "该负责人"),           # a conjunction before the mention
+    ("高昌健很自豪地", "高昌健"),          # adverb and manner phrase after it
+    ("李桂兰随后", "李桂兰"),
+    ("接着", None),                       # no mention at all: an adverb is never a speaker
+    ("反而", None),
+    ("他明确地", "他"),
+    ("赛后王海涛", "王海涛"),              # a time word before it
+    ("该负责人", "该负责人"),              # a description
+    ("市国土资源局有关负责人", "市国土资源局有关负责人"),  # 有关 inside the noun phrase
+    ("一位不愿意透露姓名的球探", "一位不愿意透露姓名的球探"),  # a relative clause with 的
+    ("上海市一些媒体", "上海市一些媒体"),
+    ("向记者", None),                      # an addressee is no subject
+    ("这", None),                          # nor a bare demonstrative
+])
+def test_subject_is_a_mention(phrase: str, expected: str | None) -> None:
+    assert speaker_of(phrase) == expected
+
+
+def test_entity_names_stay_whole() -> None:
+    text = "发言人周明远在会上"
+    words = [(0, 3), (3, 5), (5, 7), (7, 8), (8, 9)]  # a segmentation that splits the name: 周明|远在
+    assert subject_span(text, words, 0, len(text), names=[(3, 6)]) == (0, 6)
+
+
+def test_pronoun_prefers_the_person_just_mentioned_then_the_last_speaker() -> None:
+    zhang = Entity("e0", "PERSON", "张立新", (Mention(0, 3, "张立新"), Mention(40, 43, "张立新")))
+    liu = Entity("e1", "PERSON", "刘海", (Mention(120, 122, "刘海"),))
+    salience = Salience([zhang, liu])
+    salience.spoke(zhang)
+    assert salience.resolve("他", 150).name == "刘海"       # mentioned right before
+    assert salience.resolve("他", 400).name == "张立新"     # long after: the speaker and subject
+    fresh = Salience([zhang, liu], genders={zhang.id: "m"})
+    fresh.spoke(zhang)
+    assert fresh.resolve("她", 400).name == "刘海"          # 她 is never someone 他 referred to
+
+
+@pytest.fixture(scope="module")
+def quotes(preprocessor):
+    """Quotes of a text after preprocessing only; ``names`` become PERSON entities."""
+
+    def run(text: str, names: tuple[str, ...] = ()) -> list[tuple[str, str, str | None, str | None]]:
+        work = preprocessor.preprocess_text(text, lang="zh")
+        entities = []
+        for k, name in enumerate(names):
+            mentions = []
+            start = text.find(name)
+            while start >= 0:
+                mentions.append(Mention(start, start + len(name), name))
+                start = text.find(name, start + 1)
+            entities.append(Entity(f"e{k}", "PERSON", name, tuple(mentions)))
+        work.entities.extend(entities)
+        found = ChineseQuotes()(work, SpeakerLinker(entities, text=text))
+        for q in found:
+            assert text[q.start:q.end] == q.text
+            assert q.speaker is None or text[q.speaker.start:q.speaker.end] == q.speaker.text
+        return [(q.kind, q.text, q.speaker.text if q.speaker else None, q.cue.text if q.cue else None) for q in found]
+
+    return run
+
+
+def test_speaker_spans_drop_adverbs_and_conjunctions(quotes) -> None:
+    found = quotes("标题\n\n会议结束后，但孙海平表示，明年的计划不会改变。高昌健很自豪地说：“我们做到了。”",
+                   names=("孙海平", "高昌健"))
+    assert ("indirect", "明年的计划不会改变", "孙海平", "表示") in found
+    assert ("direct", "“我们做到了。”", "高昌健", "说") in found
+
+
+def test_subject_of_an_earlier_clause(quotes) -> None:
+    found = quotes("标题\n\n周立平放下电话，并透露，新厂将在五月投产。", names=("周立平",))
+    assert ("indirect", "新厂将在五月投产", "周立平", "透露") in found
+
+
+def test_answer_and_colon_frames(quotes) -> None:
+    found = quotes("标题\n\n记者问他有何打算，他明确地回答：“明年还会参赛。”"
+                   "林珊珊走下领奖台时的第一句话却是：“谢谢我的教练。”"
+                   "正像林珊珊所说的那样：“比赛才刚刚开始。”", names=("林珊珊",))
+    assert ("direct", "“明年还会参赛。”", "他", "回答") in found
+    assert ("direct", "“谢谢我的教练。”", "林珊珊", "：") in found
+    assert ("direct", "“比赛才刚刚开始。”", "林珊珊", "说") in found
+
+
+def test_a_quotation_that_names_its_source_keeps_it(quotes) -> None:
+    found = quotes("标题\n\n评论家王朗说：“这部电影节奏太慢。”“故事却很动人。”韩立东说。",
+                   names=("王朗", "韩立东"))
+    assert ("direct", "“这部电影节奏太慢。”", "评论家王朗", "说") in found  # title and name, as in the made-up gold
+    assert ("direct", "“故事却很动人。”", "韩立东", "说") in found
+
+
+def test_quotation_before_its_attribution_sentence(quotes) -> None:
+    found = quotes("标题\n\n“我从小就喜欢画画。”陈晓雯告诉记者，她的第一幅作品画的是外婆家的小院。", names=("陈晓雯",))
+    assert ("direct", "“我从小就喜欢画画。”", "陈晓雯", "告诉") in found
+    assert ("indirect", "她的第一幅作品画的是外婆家的小院", "陈晓雯", "告诉") in found
+
+
+def test_sayings_and_terms_are_not_quotations(quotes) -> None:
+    found = quotes("标题\n\n学习要做到“拳不离手,曲不离口”才行。这家公司推出了所谓的“绿色通道”服务。")
+    assert found == []
+
+
+def test_continuation_sentences(quotes) -> None:
+    found = quotes("标题\n\n市交通局局长马文表示，地铁三号线将于年底通车。"
+                   "我们已经完成了全部的设备调试。"
+                   "另外，公交线路也会随之调整。", names=("马文",))
+    assert ("indirect", "我们已经完成了全部的设备调试", "市交通局局长马文", "表示") in found  # first person: (a)
+    assert not any("公交线路" in t for _, t, _, _ in found)  # no first person, nothing after: narration
+
+
+def test_enumeration_continues(quotes) -> None:
+    found = quotes("标题\n\n专家分析，房价上涨首先是因为供应不足。其次，贷款利率处在低位。")
+    assert ("indirect", "其次，贷款利率处在低位", "专家", "分析") in found
+
+
+def test_evidentials_and_rumours_have_no_source(quotes) -> None:
+    found = quotes("标题\n\n据悉，大桥将于明年通车。据介绍，新馆共有三层展厅。有传言称球队将被出售。")
+    assert not any("大桥" in t for _, t, _, _ in found)  # 据悉: not an attribution
+    assert ("indirect", "新馆共有三层展厅", None, "介绍") in found
+    assert ("indirect", "球队将被出售", None, "称") in found
+
+
+def test_negated_and_noun_phrase_cues_report_nothing(quotes) -> None:
+    found = quotes("标题\n\n至今没有一家银行宣布下调利率。他表示热烈的祝贺。她否认了这一传闻。")
+    assert found == []
+
+
+def test_headlines(quotes) -> None:
+    assert quotes("两国同意恢复贸易谈判\n\n两国官员周一在北京会面。") == []  # a plain headline
+    found = quotes("马林：明年一定夺冠\n\n马林在赛后接受了采访。")
+    assert ("indirect", "明年一定夺冠", "马林", "：") in found
+    found = quotes("周峰批裁判判罚不公\n\n周峰在赛后很生气。")
+    assert ("indirect", "裁判判罚不公", "周峰", "批") in found
