@@ -79,7 +79,7 @@ def test_degrading_is_an_explicit_choice_recorded_in_meta(tmp_path: Path) -> Non
     analyzer = Analyzer(topic_model=str(tmp_path / "nowhere"), allow_missing_models=True)
     article = analyzer.analyze("Talks end\n\nThe talks between Canada and Japan ended on Friday.")
     assert article.topics == () and article.meta["missing_models"] == ["topics"]
-    assert [m["name"] for m in article.meta["models"]] == ["en_ner", "zh_ner"]
+    assert [m["name"] for m in article.meta["models"]] == ["en_ner", "zh_ner", "quotes_en"]
     assert any(e.name == "Canada" for e in article.entities)
 
 

@@ -69,10 +69,12 @@ def load_zh_ner(path: str) -> Any:
     from thinc.api import NumpyOps
 
     import newsnlp.entities.zh_features  # noqa: F401  registers the feature component
+    from newsnlp.entities.half import widen_half_params
 
     if not Path(path, "meta.json").is_file():
         raise ModelNotFoundError(f"no Chinese NER model at {path}")
     nlp = spacy.load(path)
+    widen_half_params(nlp)  # the shipped tok2vec is stored in float16 (models/zh_ner/halve.py)
     # Matrix products through numpy's BLAS, not thinc's default blis (whose kernel here is far
     # slower): tok2vec + ner about 15% faster, same weights, same entities on the ner-zh dev set.
     ops = NumpyOps(use_blis=False)
