@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
+BATCHES = ["64", "8"]
 
 STREAM = """
 import json, resource, sys, time
@@ -86,14 +87,21 @@ def rss(sizes: list[float], folder: Path) -> dict:
     return results
 
 
-def workers(n: int, runs: int, folder: Path, repeat: int = 1) -> dict:
-    """Wall time of ``newsnlp annotate`` on ``n`` records (each ``repeat`` sample texts long)."""
-    texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+def workers(n: int, runs: int, folder: Path, repeat: int = 1, shared: Path | None = None) -> dict:
+    """Wall time of ``newsnlp annotate`` on ``n`` records (each ``repeat`` sample texts long), or on
+    the first ``n`` of the shared articles, English and Chinese alternating, when ``shared`` is given."""
     corpus = folder / "workers.jsonl"
-    corpus.write_text("".join(json.dumps({"id": f"w{i}", "text": "\n\n".join(
-        texts[(i + j) % len(texts)] for j in range(repeat))}, ensure_ascii=False) + "\n" for i in range(n)), "utf-8")
-    results: dict = {"records": n, "characters": sum(len(json.loads(line)["text"]) for line in open(corpus, encoding="utf-8"))}
-    for batch in ("64", "8"):
+    if shared is not None:
+        en, zh = (sorted((shared / "articles" / lang).glob("*.txt")) for lang in ("en", "zh"))
+        paths = [p for pair in zip(en, zh) for p in pair][:n]
+        records = [{"id": str(p), "text": p.read_text("utf-8")} for p in paths]
+    else:
+        texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+        records = [{"id": f"w{i}", "text": "\n\n".join(texts[(i + j) % len(texts)] for j in range(repeat))}
+                   for i in range(n)]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    results: dict = {"records": len(records), "characters": sum(len(r["text"]) for r in records)}
+    for batch in BATCHES:
         for count in ("1", "2"):
             best = float("inf")
             for _ in range(runs):
@@ -102,7 +110,8 @@ def workers(n: int, runs: int, folder: Path, repeat: int = 1) -> dict:
                                 "-q", "--workers", count, "--batch-size", batch], check=True, cwd=ROOT)
                 best = min(best, time.perf_counter() - started)
             results[f"batch{batch}_workers{count}"] = round(best, 2)
-            print(f"{n} records x{repeat}: workers {count}, batch {batch}: {best:.1f} s", flush=True)
+            print(f"{len(records)} records {'shared' if shared else f'x{repeat}'}: workers {count}, batch {batch}: "
+                  f"{best:.1f} s", flush=True)
     return results
 
 
@@ -111,17 +120,23 @@ def main() -> None:
     parser.add_argument("--sizes-mb", default="20,200")
     parser.add_argument("--workers-n", type=int, default=40)
     parser.add_argument("--repeats", default="1,10", help="Sample texts per record, one workers run each.")
+    parser.add_argument("--shared", type=Path, help="Run the workers step on the shared articles instead.")
+    parser.add_argument("--batches", default="64,8")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--only", choices=("rss", "workers"))
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "corpus.json"))
     args = parser.parse_args()
+    BATCHES[:] = args.batches.split(",")
     report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
     with tempfile.TemporaryDirectory(prefix="newsnlp-corpus-") as tmp:
         if args.only in (None, "rss"):
             report["rss"] = rss([float(s) for s in args.sizes_mb.split(",")], Path(tmp))
         if args.only in (None, "workers"):
-            report["workers"] = {f"x{r}": workers(args.workers_n, args.runs, Path(tmp), int(r))
-                                 for r in args.repeats.split(",")}
+            if args.shared:
+                report["workers"] = {"shared": workers(args.workers_n, args.runs, Path(tmp), shared=args.shared)}
+            else:
+                report["workers"] = {f"x{r}": workers(args.workers_n, args.runs, Path(tmp), int(r))
+                                     for r in args.repeats.split(",")}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     print(json.dumps(report, indent=1))
