@@ -59,10 +59,21 @@ def test_record_fields_reach_the_articles_and_every_table(tmp_path: Path, prepro
     assert table["record_author"].tolist() == ["Ann Lee", "王明"]
 
 
-def test_cli_keeps_record_fields_in_jsonl_csv_and_parquet(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_cli_keeps_record_fields_in_jsonl_csv_and_parquet(tmp_path: Path, kind: str) -> None:
     import pandas as pd
 
-    source = write_jsonl(tmp_path / "in.jsonl", [dict(r, date=None, day=r["date"]) for r in RECORDS])
+    records = [dict(r, date="", day=r["date"]) for r in RECORDS]
+    if kind == "jsonl":
+        source = write_jsonl(tmp_path / "in.jsonl", records)
+    else:
+        import csv
+
+        source = tmp_path / "in.csv"
+        with open(source, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"out.{fmt}"
         result = subprocess.run([sys.executable, "-m", "newsnlp", "annotate", str(source), "-o", str(out), "-q",

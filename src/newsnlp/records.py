@@ -121,8 +121,10 @@ def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", d
         lang = item.get("lang")
         fields = {str(k): json_safe(v) for k, v in item.items() if k != text_key}
         date = item.get(date_key)
+        if _missing(date) or (isinstance(date, str) and not date.strip()):  # an empty CSV cell: no date
+            date = None
         return Record(text, id=name, lang=lang if isinstance(lang, str) and lang else None, source=source,
-                      fields=fields, date=None if _missing(date) else date)
+                      fields=fields, date=date)
     raise RecordError(f"cannot analyse a {type(item).__name__}", source=source or str(position))
 
 
