@@ -8,7 +8,7 @@ Not a timed test: it prints what it measures and writes it to JSON.
   as a JSON line, at two corpus sizes (20 MB and 200 MB by default). Streaming means the two
   peaks are close; reading the file whole would add the file's size.
 * ``workers``: ``newsnlp annotate`` (every stage) on N records with ``--workers 1`` and ``2``,
-  at the default batch size and at 8: wall time of each, best of ``--runs``; once with records
+  at the default batch size and at 8: wall time of each, median of ``--runs`` interleaved runs; once with records
   of one sample text (about 700 characters) and once with ten joined (about 7,000).
 
 The corpora are made in a temporary folder from the project's own ``data/samples`` texts (each
@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,16 +104,17 @@ def workers(n: int, runs: int, folder: Path, repeat: int = 1, shared: Path | Non
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
     results: dict = {"records": len(records), "characters": sum(len(r["text"]) for r in records)}
     for batch in BATCHES:
-        for count in ("1", "2"):
-            best = float("inf")
-            for _ in range(runs):
+        times: dict[str, list[float]] = {"1": [], "2": []}
+        for _ in range(runs):  # interleaved, so a change in the machine's load hits both alike
+            for count in times:
                 started = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "newsnlp", "annotate", str(corpus), "-o", str(folder / "w.jsonl"),
                                 "-q", "--workers", count, "--batch-size", batch], check=True, cwd=ROOT)
-                best = min(best, time.perf_counter() - started)
-            results[f"batch{batch}_workers{count}"] = round(best, 2)
+                times[count].append(round(time.perf_counter() - started, 2))
+        for count, seconds in times.items():
+            results[f"batch{batch}_workers{count}"] = {"median": statistics.median(seconds), "runs": seconds}
             print(f"{len(records)} records {'shared' if shared else f'x{repeat}'}: workers {count}, batch {batch}: "
-                  f"{best:.1f} s", flush=True)
+                  f"median {statistics.median(seconds):.1f} s of {seconds}", flush=True)
     return results
 
 
@@ -127,7 +130,8 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "corpus.json"))
     args = parser.parse_args()
     BATCHES[:] = args.batches.split(",")
-    report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                "load_average": os.getloadavg()}}
     with tempfile.TemporaryDirectory(prefix="newsnlp-corpus-") as tmp:
         if args.only in (None, "rss"):
             report["rss"] = rss([float(s) for s in args.sizes_mb.split(",")], Path(tmp))
