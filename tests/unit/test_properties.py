@@ -27,7 +27,13 @@ def test_views_map_inside_the_source(text: str) -> None:
 @given(TEXTS)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_analyze_never_crashes_and_offsets_hold(preprocessor, text: str) -> None:
-    article = preprocessor.analyze(text)
+    from newsnlp.errors import EmptyInputError
+
+    try:
+        article = preprocessor.analyze(text)
+    except EmptyInputError:  # the one refusal a text can get: nothing but whitespace (issue 23)
+        assert not text.removeprefix("\ufeff").strip()
+        return
     assert article.invalid_spans() == []
     assert Article.from_json(article.to_json()) == article
     assert article.lang in ("en", "zh", "mixed", "other", "und")
