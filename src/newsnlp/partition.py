@@ -102,7 +102,7 @@ def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 #: Less text than this (characters) is annotated here even when workers are asked for. A worker
 #: spends about 5 CPU-seconds starting and loading the models, and the full pipeline annotates
 #: about 26,000 English or 17,500 Chinese characters per CPU-second (measured:
-#: benchmarks/results/corpus.md); a second worker pays off once the work is about twice its start.
+#: docs/corpus_benchmarks.md); a second worker pays off once the work is about twice its start.
 MIN_PARALLEL_CHARS = 250_000
 
 
@@ -159,7 +159,7 @@ def usable_workers(requested: int) -> int:
 
     On a busy machine more workers do not run in parallel, they take turns, and each one still
     spends its start loading the models: measured on a 2-CPU machine at load 6-7, two workers
-    annotated 300 articles in 86.6 s against 63.5 s for one (benchmarks/results/corpus.md).
+    annotated 300 articles in 86.6 s against 63.5 s for one (docs/corpus_benchmarks.md).
     """
     try:
         cpus = len(os.sched_getaffinity(0))
