@@ -185,3 +185,14 @@ def test_empty_input_is_the_same_error_from_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 3
     errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text("utf-8").splitlines()]
     assert [e["error"]["type"] for e in errors] == ["EmptyInputError", "EmptyInputError"]
+
+
+def test_dataframe_records_keep_json_safe_fields_and_dates(preprocessor) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["Hello there.", "Second one."],
+                          "date": [pd.Timestamp("2024-03-04 10:30", tz="UTC"), pd.NaT], "views": [3, float("nan")]})
+    out = annotate_partition(frame, preprocessor.settings)
+    assert [o["published"] for o in out] == ["2024-03-04T10:30:00+00:00", None]
+    assert out[1]["meta"]["record"] == {"id": "b", "date": None, "views": None}
+    json.dumps(out)  # nothing pandas or numpy left in the Article dicts

@@ -68,6 +68,8 @@ def json_safe(value: Any) -> Any:
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [json_safe(v) for v in value]
+    if _missing(value):  # NaT, NA (pandas), before NaT could look like a date
+        return None
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
@@ -79,13 +81,6 @@ def json_safe(value: Any) -> Any:
             pass
     if hasattr(value, "isoformat"):  # pandas.Timestamp
         return value.isoformat()
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (ImportError, TypeError, ValueError):
-        pass
     return str(value)
 
 
