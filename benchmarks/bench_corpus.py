@@ -8,7 +8,7 @@ Not a timed test: it prints what it measures and writes it to JSON.
   as a JSON line, at two corpus sizes (20 MB and 200 MB by default). Streaming means the two
   peaks are close; reading the file whole would add the file's size.
 * ``workers``: ``newsnlp annotate`` (every stage) on N records with ``--workers 1`` and ``2``,
-  at the default batch size and at 8: wall time of each, best of ``--runs``; once with records
+  at the default batch size and at 8: wall time of each, median of ``--runs`` interleaved runs; once with records
   of one sample text (about 700 characters) and once with ten joined (about 7,000).
 
 The corpora are made in a temporary folder from the project's own ``data/samples`` texts (each
@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
+BATCHES = ["64", "8"]
 
 STREAM = """
 import json, resource, sys, time
@@ -86,23 +89,32 @@ def rss(sizes: list[float], folder: Path) -> dict:
     return results
 
 
-def workers(n: int, runs: int, folder: Path, repeat: int = 1) -> dict:
-    """Wall time of ``newsnlp annotate`` on ``n`` records (each ``repeat`` sample texts long)."""
-    texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+def workers(n: int, runs: int, folder: Path, repeat: int = 1, shared: Path | None = None) -> dict:
+    """Wall time of ``newsnlp annotate`` on ``n`` records (each ``repeat`` sample texts long), or on
+    the first ``n`` of the shared articles, English and Chinese alternating, when ``shared`` is given."""
     corpus = folder / "workers.jsonl"
-    corpus.write_text("".join(json.dumps({"id": f"w{i}", "text": "\n\n".join(
-        texts[(i + j) % len(texts)] for j in range(repeat))}, ensure_ascii=False) + "\n" for i in range(n)), "utf-8")
-    results: dict = {"records": n, "characters": sum(len(json.loads(line)["text"]) for line in open(corpus, encoding="utf-8"))}
-    for batch in ("64", "8"):
-        for count in ("1", "2"):
-            best = float("inf")
-            for _ in range(runs):
+    if shared is not None:
+        en, zh = (sorted((shared / "articles" / lang).glob("*.txt")) for lang in ("en", "zh"))
+        paths = [p for pair in zip(en, zh) for p in pair][:n]
+        records = [{"id": str(p), "text": p.read_text("utf-8")} for p in paths]
+    else:
+        texts = [p.read_text("utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+        records = [{"id": f"w{i}", "text": "\n\n".join(texts[(i + j) % len(texts)] for j in range(repeat))}
+                   for i in range(n)]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    results: dict = {"records": len(records), "characters": sum(len(r["text"]) for r in records)}
+    for batch in BATCHES:
+        times: dict[str, list[float]] = {"1": [], "2": []}
+        for _ in range(runs):  # interleaved, so a change in the machine's load hits both alike
+            for count in times:
                 started = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "newsnlp", "annotate", str(corpus), "-o", str(folder / "w.jsonl"),
                                 "-q", "--workers", count, "--batch-size", batch], check=True, cwd=ROOT)
-                best = min(best, time.perf_counter() - started)
-            results[f"batch{batch}_workers{count}"] = round(best, 2)
-            print(f"{n} records x{repeat}: workers {count}, batch {batch}: {best:.1f} s", flush=True)
+                times[count].append(round(time.perf_counter() - started, 2))
+        for count, seconds in times.items():
+            results[f"batch{batch}_workers{count}"] = {"median": statistics.median(seconds), "runs": seconds}
+            print(f"{len(records)} records {'shared' if shared else f'x{repeat}'}: workers {count}, batch {batch}: "
+                  f"median {statistics.median(seconds):.1f} s of {seconds}", flush=True)
     return results
 
 
@@ -111,17 +123,24 @@ def main() -> None:
     parser.add_argument("--sizes-mb", default="20,200")
     parser.add_argument("--workers-n", type=int, default=40)
     parser.add_argument("--repeats", default="1,10", help="Sample texts per record, one workers run each.")
+    parser.add_argument("--shared", type=Path, help="Run the workers step on the shared articles instead.")
+    parser.add_argument("--batches", default="64,8")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--only", choices=("rss", "workers"))
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "corpus.json"))
     args = parser.parse_args()
-    report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    BATCHES[:] = args.batches.split(",")
+    report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                "load_average": os.getloadavg()}}
     with tempfile.TemporaryDirectory(prefix="newsnlp-corpus-") as tmp:
         if args.only in (None, "rss"):
             report["rss"] = rss([float(s) for s in args.sizes_mb.split(",")], Path(tmp))
         if args.only in (None, "workers"):
-            report["workers"] = {f"x{r}": workers(args.workers_n, args.runs, Path(tmp), int(r))
-                                 for r in args.repeats.split(",")}
+            if args.shared:
+                report["workers"] = {"shared": workers(args.workers_n, args.runs, Path(tmp), shared=args.shared)}
+            else:
+                report["workers"] = {f"x{r}": workers(args.workers_n, args.runs, Path(tmp), int(r))
+                                     for r in args.repeats.split(",")}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     print(json.dumps(report, indent=1))

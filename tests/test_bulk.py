@@ -117,4 +117,4 @@ def test_dask_bag_and_dataframe_api() -> None:
         assert [a["lang"] for a in bag.compute()] == ["en", "mixed", "en", "zh"]
         frame = dd.from_pandas(pd.DataFrame({"id": ["a", "b"], "text": [texts[0], ""]}), npartitions=1)
         out = nd.annotate_dataframe(frame, Settings(stages=())).compute()
-    assert list(out["id"]) == ["a", "b"] and pd.isna(out["error"][0]) and out["error"][1] == "text is empty"
+    assert list(out["id"]) == ["a", "b"] and pd.isna(out["error"][0]) and out["error"][1] == "input is empty"  # as from bytes and the CLI

@@ -59,10 +59,21 @@ def test_record_fields_reach_the_articles_and_every_table(tmp_path: Path, prepro
     assert table["record_author"].tolist() == ["Ann Lee", "王明"]
 
 
-def test_cli_keeps_record_fields_in_jsonl_csv_and_parquet(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_cli_keeps_record_fields_in_jsonl_csv_and_parquet(tmp_path: Path, kind: str) -> None:
     import pandas as pd
 
-    source = write_jsonl(tmp_path / "in.jsonl", [dict(r, date=None, day=r["date"]) for r in RECORDS])
+    records = [dict(r, date="", day=r["date"]) for r in RECORDS]
+    if kind == "jsonl":
+        source = write_jsonl(tmp_path / "in.jsonl", records)
+    else:
+        import csv
+
+        source = tmp_path / "in.csv"
+        with open(source, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"out.{fmt}"
         result = subprocess.run([sys.executable, "-m", "newsnlp", "annotate", str(source), "-o", str(out), "-q",
@@ -174,3 +185,14 @@ def test_empty_input_is_the_same_error_from_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 3
     errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text("utf-8").splitlines()]
     assert [e["error"]["type"] for e in errors] == ["EmptyInputError", "EmptyInputError"]
+
+
+def test_dataframe_records_keep_json_safe_fields_and_dates(preprocessor) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["a", "b"], "text": ["Hello there.", "Second one."],
+                          "date": [pd.Timestamp("2024-03-04 10:30", tz="UTC"), pd.NaT], "views": [3, float("nan")]})
+    out = annotate_partition(frame, preprocessor.settings)
+    assert [o["published"] for o in out] == ["2024-03-04T10:30:00+00:00", None]
+    assert out[1]["meta"]["record"] == {"id": "b", "date": None, "views": None}
+    json.dumps(out)  # nothing pandas or numpy left in the Article dicts

@@ -43,8 +43,24 @@ def test_analyze_and_analyze_many_give_the_same_articles() -> None:
     assert many == one_by_one
 
 
+def test_workers_are_not_more_than_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsnlp import partition
+
+    monkeypatch.setattr(partition.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(partition.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # the load is not consulted
+    assert [partition.usable_workers(n) for n in (1, 2, 4)] == [1, 2, 2]
+
+
+@pytest.fixture()
+def idle_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers as asked for, whatever the load of the machine running the tests."""
+    from newsnlp import partition
+
+    monkeypatch.setattr(partition, "usable_workers", lambda requested: requested)
+
+
 @pytest.mark.slow
-def test_workers_get_a_share_of_a_small_input() -> None:
+def test_workers_get_a_share_of_a_small_input(idle_machine: None) -> None:
     """40 long records with batches of 64: both workers get 20 (the input is split, not sent as one
     batch); 40 short ones are annotated in this process (starting workers would cost more)."""
     from newsnlp.config import Settings
@@ -61,3 +77,19 @@ def test_workers_get_a_share_of_a_small_input() -> None:
 
 def _count(chunk: list, settings: object) -> list[tuple[int, int]]:
     return [(len(chunk), os.getpid())]
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_articles_and_typed_errors(idle_machine: None) -> None:
+    from newsnlp.errors import EmptyInputError
+    from newsnlp.partition import MIN_PARALLEL_CHARS
+
+    paragraph = "The talks in Geneva ended on Friday, and negotiators said they would meet again. "
+    records = [{"id": str(i), "text": f"Talks {i}\n\n" + paragraph * (MIN_PARALLEL_CHARS // (len(paragraph) * 8))}
+               for i in range(10)]
+    bad = [*records[:5], {"id": "empty", "text": "  "}, *records[5:]]
+    with pytest.raises(EmptyInputError):  # the worker's error, its type intact
+        list(newsnlp.analyze_many(bad, n_process=2, batch_size=4, stages=()))
+    in_workers = list(newsnlp.analyze_many(bad, n_process=2, batch_size=4, stages=(), errors="skip"))
+    here = list(newsnlp.analyze_many(records, batch_size=4, stages=()))
+    assert in_workers == here and all(a.tokens for a in here)

@@ -73,3 +73,24 @@ def test_every_plot_of_the_samples_is_a_real_png(full_analyzer, tmp_path: Path) 
     assert "Japan" in names and "China" in names
     assert len(drawings["network"].texts) >= 5
     plt.close("all")
+
+
+def test_over_time_counts_articles_per_month_by_corpus_key() -> None:
+    from dataclasses import replace
+
+    from newsnlp.model import Topic
+
+    dated = [("2024-03-04", ("LOCATION", "Beijing", None)), ("2024-03-20T10:00:00+08:00", ("LOCATION", "北京", None)),
+             ("2024-04-02", ("LOCATION", "Beijing", None)), (None, ("LOCATION", "Beijing", None))]
+    corpus = [replace(_article(i, entity), published=day, topics=(Topic("politics" if i % 2 else "economy", 0.9),))
+              for i, (day, entity) in enumerate(dated)]
+    assert plot.publication_periods(corpus).to_dict() == {"a0": "2024-03", "a1": "2024-03", "a2": "2024-04"}
+    ax = plot.entities_over_time(corpus)
+    (line,) = ax.get_lines()
+    assert list(line.get_ydata()) == [2, 1]  # Beijing and 北京 are one key; the undated article is left out
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024-03", "2024-04"]
+    plt.close("all")
+    ax = plot.topics_over_time(corpus, freq="M")
+    heights = sorted(round(p.get_height()) for p in ax.patches if p.get_height())
+    assert heights == [1, 1, 1]  # March: one economy, one politics; April: one economy
+    plt.close("all")

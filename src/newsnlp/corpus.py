@@ -17,7 +17,7 @@ across articles it cannot, as an article that says only "Trump" does not say whi
 Limits: a merge needs the full name in the corpus, and "unambiguous" is judged only against the
 names the corpus holds: a corpus about one Trump merges every "Trump" into him even where another
 Trump is meant, and a footballer called only "Robinson" joins the one full-named Robinson of a
-corpus. Measured on the 300 shared articles (``benchmarks/results/entity_keys.md``).
+corpus. Measured on the 300 shared articles (``docs/entity_keys.md``).
 
 Example:
     >>> import pandas as pd
@@ -50,7 +50,7 @@ def _acronym_of(base: str) -> str:
 
 #: A full name must be in at least this many articles to absorb a surname used alone elsewhere:
 #: a name met once is weak evidence that a bare surname means that person (measured on the shared
-#: articles: benchmarks/results/entity_keys.md).
+#: articles: docs/entity_keys.md).
 MIN_FULL_NAME_ARTICLES = 2
 
 

@@ -30,32 +30,34 @@ ARTICLE_COLUMNS = {"id": "string", "lang": "string", "error": "string", "article
 
 
 def annotate_bag(bag: Any, settings: Settings | None = None, *, text_key: str = "text", id_key: str = "id",
-                 tokens: bool = False) -> Any:
+                 tokens: bool = False, date_key: str = "date") -> Any:
     """A Dask bag of records (texts, bytes, dicts or Records) → a bag of Article/error dicts."""
     config = settings or Settings.from_env()
-    return bag.map_partitions(_partition, config, text_key, id_key, tokens)
+    return bag.map_partitions(_partition, config, text_key, id_key, tokens, date_key)
 
 
-def _partition(records: Iterable[Any], settings: Settings, text_key: str, id_key: str, tokens: bool) -> list[dict]:
-    return annotate_partition(list(records), settings, text_key=text_key, id_key=id_key, tokens=tokens)
+def _partition(records: Iterable[Any], settings: Settings, text_key: str, id_key: str, tokens: bool,
+               date_key: str = "date") -> list[dict]:
+    return annotate_partition(list(records), settings, text_key=text_key, id_key=id_key, date_key=date_key,
+                              tokens=tokens)
 
 
 def annotate_dataframe(frame: Any, settings: Settings | None = None, *, text_key: str = "text",
-                       id_key: str = "id") -> Any:
+                       id_key: str = "id", date_key: str = "date") -> Any:
     """A Dask DataFrame with ``text_key``/``id_key`` (and optional ``lang``) columns → a Dask DataFrame
     with ``id``, ``lang``, ``error`` and ``article`` (the Article as JSON) per record."""
     config = settings or Settings.from_env()
     import pandas as pd
 
     meta = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in ARTICLE_COLUMNS.items()})
-    return frame.map_partitions(_frame_partition, config, text_key, id_key, meta=meta)
+    return frame.map_partitions(_frame_partition, config, text_key, id_key, date_key, meta=meta)
 
 
-def _frame_partition(part: Any, settings: Settings, text_key: str, id_key: str) -> Any:
+def _frame_partition(part: Any, settings: Settings, text_key: str, id_key: str, date_key: str = "date") -> Any:
     import pandas as pd
 
     rows = []
-    for result in annotate_partition(part, settings, text_key=text_key, id_key=id_key):
+    for result in annotate_partition(part, settings, text_key=text_key, id_key=id_key, date_key=date_key):
         failed = "error" in result
         rows.append({
             "id": result.get("id"), "lang": None if failed else result.get("lang"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
@@ -101,7 +102,7 @@ def iter_chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 #: Less text than this (characters) is annotated here even when workers are asked for. A worker
 #: spends about 5 CPU-seconds starting and loading the models, and the full pipeline annotates
 #: about 26,000 English or 17,500 Chinese characters per CPU-second (measured:
-#: benchmarks/results/corpus.md); a second worker pays off once the work is about twice its start.
+#: docs/corpus_benchmarks.md); a second worker pays off once the work is about twice its start.
 MIN_PARALLEL_CHARS = 250_000
 
 
@@ -112,11 +113,14 @@ def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Seque
     With ``n_process > 1`` the chunks go to a pool of spawned processes (no fork of loaded
     models, no hang); each process loads the models once and runs on one thread (the processes
     already use the cores); at most ``2 × n_process`` chunks are in flight, so memory stays flat
-    on long streams. Chunks are read ahead until :data:`MIN_PARALLEL_CHARS` characters: an input
+    on long streams. No more workers start than the process has CPUs (:func:`usable_workers`).
+    Chunks are read ahead until :data:`MIN_PARALLEL_CHARS` characters: an input
     that ends before is annotated here (workers would cost more than they save); an input of at
     most ``n_process`` chunks is split evenly across the workers (40 records with batches of 64
     still use every worker).
     """
+    if n_process > 1:
+        n_process = usable_workers(n_process)
     if n_process > 1:
         iterator = iter(chunks)
         head: list[list[Any]] = []
@@ -149,6 +153,24 @@ def map_partitions(function: Callable[..., list[Result]], chunks: Iterable[Seque
             yield pending.popleft().result()
 
 
+def usable_workers(requested: int) -> int:
+    """How many of ``requested`` worker processes to start: no more than the CPUs this process may use.
+
+    More processes than CPUs only take turns, and each still loads the models (measured on a
+    2-CPU machine kept busy by other work: two workers took 86.6 s for 300 articles, one 63.5 s;
+    docs/corpus_benchmarks.md). The machine's current load is not consulted: the same command
+    must run the same way whatever else runs beside it.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    if cpus < requested:
+        logger.warning("%d workers asked for, %d started: this machine gives the process %d CPUs",
+                       requested, cpus, cpus)
+    return max(1, min(requested, cpus))
+
+
 def _size(item: Any, text_key: str) -> int:
     """Characters (or bytes) of text in a record: a Record's content, a mapping's text, a text."""
     if isinstance(item, Mapping):
@@ -159,8 +181,6 @@ def _size(item: Any, text_key: str) -> int:
 
 def _one_thread() -> None:
     """A worker's numerical libraries on one thread each: N workers on N cores, not N × cores threads."""
-    import os
-
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     try:

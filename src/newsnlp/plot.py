@@ -209,7 +209,10 @@ def topics_over_time(corpus: Corpus, *, freq: str = "M", share: bool = False, ax
         ax: Axes to draw on.
     """
     frames = frames_of(corpus)
-    ax = topics_over_corpus(frames, by=publication_periods(frames, freq).to_dict(), share=share, ax=ax)
+    periods = publication_periods(frames, freq)
+    articles = frames["articles"]
+    dated = {**frames, "articles": articles[articles["article_id"].isin(periods.index)]}  # no "?" period
+    ax = topics_over_corpus(dated, by=periods.to_dict(), share=share, ax=ax)
     ax.set_title("Top topic per article over time")
     return ax
 

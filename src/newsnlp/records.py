@@ -68,6 +68,8 @@ def json_safe(value: Any) -> Any:
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [json_safe(v) for v in value]
+    if _missing(value):  # NaT, NA (pandas), before NaT could look like a date
+        return None
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
@@ -79,13 +81,6 @@ def json_safe(value: Any) -> Any:
             pass
     if hasattr(value, "isoformat"):  # pandas.Timestamp
         return value.isoformat()
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (ImportError, TypeError, ValueError):
-        pass
     return str(value)
 
 
@@ -121,8 +116,10 @@ def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", d
         lang = item.get("lang")
         fields = {str(k): json_safe(v) for k, v in item.items() if k != text_key}
         date = item.get(date_key)
+        if _missing(date) or (isinstance(date, str) and not date.strip()):  # an empty CSV cell: no date
+            date = None
         return Record(text, id=name, lang=lang if isinstance(lang, str) and lang else None, source=source,
-                      fields=fields, date=None if _missing(date) else date)
+                      fields=fields, date=date)
     raise RecordError(f"cannot analyse a {type(item).__name__}", source=source or str(position))
 
 

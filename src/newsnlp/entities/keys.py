@@ -18,11 +18,12 @@ referent in every article and both languages. The rule, first that applies:
    (``ORG:federal bureau of investigation``).
 
 Limits: a key is only as good as the canonical name. Pinyin has no tones, so two Chinese names
-that sound alike share a key (桑澎 and 桑鹏); pinyin links a Chinese name to its English
+that sound alike share a key (孙俪 the actress, 孙利 a reporter); pinyin links a Chinese name to its English
 spelling only for mainland names (Taiwanese and Hong Kong names are spelt otherwise: 马英九 is
 Ma Ying-jeou, hence the table); a foreign name transliterated into Chinese (默克尔) links only
 through the table; two people with the same name share a key; an organisation named differently
-in the two languages (新华社/Xinhua) links only through the table. A surname alone ("Trump") keeps
+in the two languages (新华社/Xinhua) links only through the table; a place spelt like a country
+(Georgia, the US state) is keyed as the country. A surname alone ("Trump") keeps
 its own key here; :func:`newsnlp.frames.corpus_entities` merges it into a full name of the same
 corpus when only one full name fits.
 
