@@ -12,8 +12,9 @@ The model is a spaCy pipeline ``tok2vec`` + ``ner``:
 Steps (each can be run alone):
   convert  -- train.jsonl -> spaCy DocBins in models/en_ner/corpus/ (git-ignored; the data is
               never copied into the repo). A seeded 5 % of the training *articles* is held out
-              for spaCy's model selection, so the dev set is used for reporting only. A seeded
-              25 % of the remaining sentences is added again in UPPER CASE (headline robustness).
+              for spaCy's model selection, so the dev set is used for reporting only. Seeded
+              shares of the sentences are added again re-cased (CASE_FRACTIONS: 25 % UPPER,
+              25 % Title Case, 10 % lower; same offsets), in training and held-out parts alike.
   train    -- spaCy's training (init_nlp + loop, as `spacy train`; one thread, fixed seed) with the config of the variant,
               written to models/en_ner/training/<variant>/config.cfg (git-ignored)
   package  -- training/<variant>/model-best -> models/en_ner/model (nlp.to_disk: weights,
@@ -67,7 +68,9 @@ SCORED = ("PERSON", "ORG", "LOC")
 NER_LABELS = ("PERSON", "ORG", "LOC", "MISC")
 SEED = 13
 HOLDOUT_DOC_FRACTION = 0.05
-UPPER_FRACTION = 0.25
+# Casing augmentation: a seeded share of the training sentences is added again re-cased (same
+# offsets, same gold), so that headlines and results lines in any case are read as text.
+CASE_FRACTIONS = {"upper": 0.25, "title": 0.25, "lower": 0.10}
 
 sys.path.insert(0, str(REPO / "src"))
 
@@ -89,6 +92,17 @@ def read_jsonl(path: Path, limit: int = 0) -> list[dict]:
 def is_all_caps(text: str) -> bool:
     """Headline / results line: at least two letters and no lower-case letter."""
     return sum(c.isalpha() for c in text) >= 2 and not any(c.islower() for c in text)
+
+
+def recase(text: str, kind: str, rng: random.Random) -> str:
+    """A same-length re-cased copy: UPPER, lower, or Title Case (AP or, half the time, Chicago style)."""
+    from newsnlp.entities.casing import lower_case, title_case, upper_case
+
+    if kind == "upper":
+        return upper_case(text)
+    if kind == "lower":
+        return lower_case(text)
+    return title_case(text, keep_minor=rng.random() < 0.5)
 
 
 def make_doc(nlp, text: str, entities: list[dict], stats: dict):
@@ -137,18 +151,17 @@ def cmd_convert(a) -> None:
     rng = random.Random(SEED)
     for did in doc_ids:
         for r in docs_by_id[did]:
-            if did in held:
-                select_db.add(make_doc(nlp, r["text"], r["entities"], st_select))
-                continue
-            train_db.add(make_doc(nlp, r["text"], r["entities"], st_train))
-            up = r["text"].upper()
-            if rng.random() < UPPER_FRACTION and up != r["text"] and len(up) == len(r["text"]):
-                train_db.add(make_doc(nlp, up, r["entities"], st_train))
-                st_train["upper_copies"] += 1
+            db, st = (select_db, st_select) if did in held else (train_db, st_train)
+            db.add(make_doc(nlp, r["text"], r["entities"], st))
+            for kind, fraction in CASE_FRACTIONS.items():
+                recased = recase(r["text"], kind, rng)
+                if rng.random() < fraction and recased != r["text"]:
+                    db.add(make_doc(nlp, recased, r["entities"], st))
+                    st[f"{kind}_copies"] += 1
     train_db.to_disk(CORPUS / "train.spacy")
     select_db.to_disk(CORPUS / "select.spacy")
     info = {"train": dict(st_train), "select": dict(st_select), "held_out_articles": len(held),
-            "articles": len(doc_ids), "seed": SEED, "upper_fraction": UPPER_FRACTION}
+            "articles": len(doc_ids), "seed": SEED, "case_fractions": CASE_FRACTIONS}
     (CORPUS / "convert_stats.json").write_text(json.dumps(info, indent=1) + "\n")
     print("[convert]", json.dumps(info), flush=True)
 
