@@ -55,6 +55,7 @@ def annotate(
     tokens: bool = typer.Option(False, "--tokens", help="Include tokens in the output."),
     en_model: Optional[str] = typer.Option(None, "--en-model", help="English spaCy pipeline (name or path)."),
     topic_model: Optional[str] = typer.Option(None, "--topic-model", help="Folder of a topic model of your own."),
+    profile: str = typer.Option("fast", "--profile", help="Entity models: fast (accurate is not available in this version)."),
     out_format: Optional[str] = typer.Option(None, "--format", help="jsonl, csv or parquet [default: from OUT's extension]."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT (after a crash or with new inputs)."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
@@ -95,8 +96,12 @@ def annotate(
     if topic_model and not Path(topic_model).is_dir():
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
-    settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
-                                 topic_model=topic_model)
+    try:
+        settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
+                                     topic_model=topic_model, profile=profile)
+    except NewsNLPError as error:
+        typer.echo(f"newsnlp: error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key), output,
                           _errors_path(output, errors), settings, workers, lang, tokens, quiet, fmt, resume,

