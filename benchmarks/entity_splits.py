@@ -7,7 +7,10 @@ the model cards):
   odd number, else to the **tuning** part;
 * ``ner-en``: key = the record's ``doc_id`` (whole CoNLL-2003 articles stay together, so a
   document's repeated names cannot leak from one part to the other);
-* ``ner-zh``, ``entities``: key = the record's ``id``.
+* ``ner-zh``: key = the record's ``id``;
+* ``entities`` (only ~10 articles per language, where a plain hash split can put a whole language
+  in one part): within each language the articles are ordered by ``sha1(id)`` and dealt out in
+  turn, tuning first (tune, report, tune, ...).
 
 Rules, thresholds and model choices are tuned on the tuning part only; gates are pinned on the
 report part. ``ner-en`` also gets two re-cased copies of its report part, **Title Case** (every
@@ -15,7 +18,7 @@ word capitalised, AP headline style) and **UPPER**; re-casing keeps every offset
 (``newsnlp.entities.casing``), so the gold entities are unchanged.
 
     python benchmarks/entity_splits.py [--shared ../shared] [--tasks ner-en ner-zh entities]
-                                       [--work DIR] [--profile fast] [--json OUT]
+                                       [--work DIR] [--profile fast] [--stages entities] [--reuse] [--json OUT]
 
 Annotates each dev set once with ``newsnlp annotate`` (the copies in the same run) and scores
 every part with ``../shared/eval/evaluate.py --articles``. Split files are written to ``--work``
@@ -54,6 +57,19 @@ def split_key(task: str, record: dict) -> str:
     return record.get("doc_id") or record["id"] if task == "ner-en" else record["id"]
 
 
+def split_rows(task: str, rows: list[dict]) -> dict[str, list[dict]]:
+    """The tuning and report parts of a dev set (see the module's docstring)."""
+    if task != "entities":
+        return {p: [r for r in rows if part_of(split_key(task, r)) == p] for p in PARTS}
+    parts: dict[str, list[dict]] = {p: [] for p in PARTS}
+    for lang in sorted({r.get("lang", "") for r in rows}):
+        ranked = sorted((r for r in rows if r.get("lang", "") == lang),
+                        key=lambda r: hashlib.sha1(r["id"].encode("utf-8")).hexdigest())
+        for rank, row in enumerate(ranked):
+            parts[PARTS[rank % 2]].append(row)
+    return parts
+
+
 def recased(record: dict, kind: str) -> dict:
     """A copy of a gold record in another case, same offsets, id suffixed ``#kind``."""
     fn = RECASINGS[kind]
@@ -80,7 +96,7 @@ def split_files(shared: Path, task: str, work: Path) -> dict[str, Path]:
         Part name (``tune``, ``report``, ``report-title``, ``report-upper``) → gold file.
     """
     rows = read_jsonl(shared / "eval" / DEV_FILES[task])
-    parts: dict[str, list[dict]] = {p: [r for r in rows if part_of(split_key(task, r)) == p] for p in PARTS}
+    parts = split_rows(task, rows)
     if task == "ner-en":
         for kind in RECASINGS:
             parts[f"report-{kind}"] = [recased(r, kind) for r in parts["report"]]
@@ -92,7 +108,7 @@ def split_files(shared: Path, task: str, work: Path) -> dict[str, Path]:
     return files
 
 
-def annotate(files: dict[str, Path], out: Path, profile: str | None) -> None:
+def annotate(files: dict[str, Path], out: Path, profile: str | None, stages: str | None = None) -> None:
     """One ``newsnlp annotate`` run over every part's records (ids are unique across parts)."""
     rows = [{k: r[k] for k in ("id", "text", "lang") if k in r} for f in files.values() for r in read_jsonl(f)]
     inp = out.with_suffix(".input.jsonl")
@@ -100,6 +116,8 @@ def annotate(files: dict[str, Path], out: Path, profile: str | None) -> None:
     cmd = [sys.executable, "-m", "newsnlp", "annotate", str(inp), "-o", str(out)]
     if profile:
         cmd += ["--profile", profile]
+    if stages:
+        cmd += ["--stages", stages]
     subprocess.run(cmd, check=True)
 
 
@@ -136,14 +154,17 @@ def main() -> None:
     ap.add_argument("--tasks", nargs="+", default=list(DEV_FILES), choices=list(DEV_FILES))
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--profile", default=None)
+    ap.add_argument("--stages", default="entities", help="stages to run (default: entities only, faster)")
     ap.add_argument("--json", type=Path, default=None, help="write all results here")
+    ap.add_argument("--reuse", action="store_true", help="score the output already in --work (no annotate)")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="newsnlp-splits-"))
     results: dict[str, dict] = {}
     for task in a.tasks:
         files = split_files(a.shared, task, work)
         out = work / f"{task}.output.jsonl"
-        annotate(files, out, a.profile)
+        if not (a.reuse and out.is_file()):
+            annotate(files, out, a.profile, a.stages)
         langs = ["en", "zh"] if task == "entities" else [None]
         for name, gold in files.items():
             for lang in langs:

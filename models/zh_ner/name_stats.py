@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Recipe for ``src/newsnlp/resources/zh_surnames.json``: how often each common surname opens a
-person name in the Chinese NER training data, and how long given names are.
+person name in the Chinese NER training data, how long given names are, and which characters are
+almost only used to transliterate foreign names (特, 尔, 斯) rather than in Chinese given names.
 
 Only counts are written (no text of the training data). The surnames considered are the common
 Chinese surnames listed below (general knowledge: the most frequent surnames of the mainland's
@@ -33,6 +34,10 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫",
 # A surname must open at least this share of the names it appears in (else it is mostly a given-name
 # or transliteration character in this data): 克 opens 克林顿, 波 sits inside 波黑 names...
 MIN_OPEN_SHARE = 0.2
+# A character is a transliteration character when at least this share of the names using it are
+# foreign (with a '·', or 4+ characters not opening with a common surname) rather than the given
+# name of a Chinese name, over at least MIN_FOREIGN foreign names.
+FOREIGN_SHARE, MIN_FOREIGN = 0.8, 5
 
 
 def main() -> None:
@@ -42,26 +47,39 @@ def main() -> None:
     opens: Counter[str] = Counter()
     inside: Counter[str] = Counter()
     given: Counter[int] = Counter()
+    names: list[str] = []
     with open(a.train, encoding="utf-8") as f:
         for line in f:
             for e in json.loads(line)["entities"]:
-                name = e["text"]
-                if e["label"] not in ("PERSON", "PER") or not all("\u4e00" <= c <= "\u9fff" for c in name):
-                    continue
-                surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
-                if 2 <= len(name) <= 4 and 1 <= len(name) - len(surname) <= 2:
-                    opens[surname] += 1
-                    if surname in COMPOUND_SURNAMES or surname in COMMON_SURNAMES:
-                        given[len(name) - len(surname)] += 1
-                for c in name[1:]:
-                    inside[c] += 1
+                if e["label"] in ("PERSON", "PER") and all("\u4e00" <= c <= "\u9fff" or c == "·" for c in e["text"]):
+                    names.append(e["text"])
+    for name in (n for n in names if "·" not in n):
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
+        if 2 <= len(name) <= 4 and 1 <= len(name) - len(surname) <= 2:
+            opens[surname] += 1
+            if surname in COMPOUND_SURNAMES or surname in COMMON_SURNAMES:
+                given[len(name) - len(surname)] += 1
+        for c in name[1:]:
+            inside[c] += 1
     surnames = {s: opens[s] for s in list(COMMON_SURNAMES) + list(COMPOUND_SURNAMES)
                 if opens[s] >= 2 and opens[s] / (opens[s] + inside[s]) >= MIN_OPEN_SHARE}
+    foreign: Counter[str] = Counter()
+    chinese_given: Counter[str] = Counter()
+    for name in names:
+        if "·" in name or (len(name) >= 4 and name[0] not in surnames and name[:2] not in surnames):
+            foreign.update(set(name.replace("·", "")))
+        elif 2 <= len(name) <= 3 and name[0] in surnames:
+            chinese_given.update(set(name[1:]))
+    transliteration = sorted((c for c, n in foreign.items()
+                              if n >= MIN_FOREIGN and n / (n + chinese_given[c]) >= FOREIGN_SHARE),
+                             key=lambda c: -foreign[c])
     out = {"source": "person names of the Chinese NER training data (models/zh_ner/README.md); counts only",
            "surnames": dict(sorted(surnames.items(), key=lambda x: -x[1])),
-           "given_name_lengths": {str(k): v for k, v in sorted(given.items())}}
+           "given_name_lengths": {str(k): v for k, v in sorted(given.items())},
+           "transliteration_chars": "".join(transliteration)}
     OUT.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{len(surnames)} surnames, given-name lengths {dict(given)} -> {OUT}")
+    print(f"{len(surnames)} surnames, given-name lengths {dict(given)}, "
+          f"{len(transliteration)} transliteration characters -> {OUT}")
 
 
 if __name__ == "__main__":

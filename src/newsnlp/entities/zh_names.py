@@ -8,8 +8,9 @@ names with a small segmentation model counted on the NER training data (no evalu
   plus one or two given-name characters;
 * a segmentation's score is the sum over its names of log P(surname) + log P(length), plus a
   bonus for names jieba knows whole; the best segmentation of the whole run wins (dynamic
-  programming), and runs with no segmentation into plausible names are left alone (transliterated
-  foreign names such as 内塔尼亚胡 do not start with a common surname).
+  programming), and runs with no segmentation into plausible names are left alone: transliterated
+  foreign names such as 内塔尼亚胡 do not start with a common surname, and 麦克德莫特 would need given
+  names made of transliteration characters (特), which Chinese given names hardly use.
 
 Example:
     >>> split_name_run("李鹏乔石李瑞环彭真")
@@ -26,9 +27,7 @@ from functools import lru_cache
 COMPOUND_SURNAMES = frozenset(("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                                "宇文", "司徒", "令狐", "夏侯"))
 KNOWN_NAME_BONUS = 3.0
-# Characters of transliterated foreign names that Chinese given names (almost) never use: a run
-# holding one is a foreign name (戈尔巴乔夫), not 戈尔巴 + 乔夫.
-TRANSLITERATION_CHARS = frozenset("尔夫斯娃耶奇基诺洛维茨")
+
 MIN_RUN = 4  # a single name is at most 4 characters without a separator (欧阳修文)
 
 
@@ -37,8 +36,8 @@ def _is_han(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _name_model() -> tuple[dict[str, float], dict[int, float], frozenset[str]]:
-    """(log P(surname), log P(given-name length), names jieba knows).
+def _name_model() -> tuple[dict[str, float], dict[int, float], frozenset[str], frozenset[str]]:
+    """(log P(surname), log P(given-name length), names jieba knows, transliteration characters).
 
     Surname and length counts come from ``resources/zh_surnames.json`` (common surnames counted
     over the person names of the NER training data; recipe ``models/zh_ner/name_stats.py``);
@@ -55,7 +54,7 @@ def _name_model() -> tuple[dict[str, float], dict[int, float], frozenset[str]]:
     total, total_len = sum(surnames.values()), sum(lengths.values())
     known = frozenset(w for w, tag in _load_jieba()[1].items() if tag == "nr" and 2 <= len(w) <= 4 and _is_han(w))
     return ({s: math.log(n / total) for s, n in surnames.items()},
-            {k: math.log(n / total_len) for k, n in lengths.items()}, known)
+            {k: math.log(n / total_len) for k, n in lengths.items()}, known, frozenset(raw["transliteration_chars"]))
 
 
 def split_name_run(run: str) -> list[tuple[int, int]] | None:
@@ -68,9 +67,9 @@ def split_name_run(run: str) -> list[tuple[int, int]] | None:
         ``[(start, end), ...]`` covering ``run`` with two or more names, or ``None`` when ``run``
         is short, not all Han characters, a name jieba knows, or has no plausible segmentation.
     """
-    if len(run) < MIN_RUN or not _is_han(run) or TRANSLITERATION_CHARS.intersection(run):
+    if len(run) < MIN_RUN or not _is_han(run):
         return None
-    surname_logp, length_logp, known = _name_model()
+    surname_logp, length_logp, known, transliteration = _name_model()
     if run in known:
         return None
     best: list[tuple[float, list[tuple[int, int]]] | None] = [None] * (len(run) + 1)
@@ -96,6 +95,9 @@ def split_name_run(run: str) -> list[tuple[int, int]] | None:
     if final is None or len(final[1]) < 2:
         return None
     pieces = final[1]
+    surname_ends = [s + (2 if run[s:s + 2] in COMPOUND_SURNAMES else 1) for s, _ in pieces]
+    if any(c in transliteration for (_, e), g in zip(pieces, surname_ends) for c in run[g:e]):
+        return None  # 麦克德莫特: a given name of 特, 尔 or 斯 is a transliterated foreign name
     if len(run) == MIN_RUN and not all(run[s:e] in known for s, e in pieces):
         return None  # a 4-character name (司马相如, 哈梅内伊) unless both halves are names jieba knows
     return pieces
