@@ -13,7 +13,7 @@ the model cards):
   turn, tuning first (tune, report, tune, ...).
 
 Rules, thresholds and model choices are tuned on the tuning part only; gates are pinned on the
-report part. ``ner-en`` also gets two re-cased copies of its report part, **Title Case** (every
+report part. ``ner-en`` also gets two re-cased copies of each part, **Title Case** (every
 word capitalised, AP headline style) and **UPPER**; re-casing keeps every offset
 (``newsnlp.entities.casing``), so the gold entities are unchanged.
 
@@ -93,13 +93,15 @@ def split_files(shared: Path, task: str, work: Path) -> dict[str, Path]:
     """Write the parts of one dev set (and ner-en's re-cased report copies) into ``work``.
 
     Returns:
-        Part name (``tune``, ``report``, ``report-title``, ``report-upper``) → gold file.
+        Part name (``tune``, ``report``; for ner-en also ``tune-title``, ``tune-upper``,
+        ``report-title``, ``report-upper``) → gold file.
     """
     rows = read_jsonl(shared / "eval" / DEV_FILES[task])
     parts = split_rows(task, rows)
     if task == "ner-en":
-        for kind in RECASINGS:
-            parts[f"report-{kind}"] = [recased(r, kind) for r in parts["report"]]
+        for part in PARTS:
+            for kind in RECASINGS:
+                parts[f"{part}-{kind}"] = [recased(r, kind) for r in parts[part]]
     work.mkdir(parents=True, exist_ok=True)
     files = {}
     for name, part_rows in parts.items():

@@ -7,7 +7,10 @@
    country prefixes and possessives are moved out of spans. A country prefixed to a government
    body is split off ("U.S. Senate" → U.S. + Senate).
 3. Platforms used as a medium ("said on Twitter") are not entities; outlets (CNN, Reuters) are ORG.
-4. Consistency inside the article: a surface form takes its majority label; a person's full name
+4. A sentence in ALL CAPS (a headline, a "related stories" line) is read by the NER a second time
+   in Title Case (same length, so same offsets): the model reads names in Title Case far better
+   than in capitals, where every word looks like a name.
+5. Consistency inside the article: a surface form takes its majority label; a person's full name
    makes its parts (surname, first name) PERSON; every further occurrence of a known name that
    NER missed becomes a mention too.
 """
@@ -23,6 +26,7 @@ from typing import Any
 
 from newsnlp.document import Work
 from newsnlp.entities.canonical import Candidate
+from newsnlp.entities.casing import is_all_caps, lower_case, title_case
 from newsnlp.entities.gazetteer import CountryGazetteer, country_gazetteer
 
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION",
@@ -59,6 +63,7 @@ class EnglishMentions:
         self.matcher.add("COUNTRY", [tokenizer(n) for n in names])
         self.matcher.add("DEMONYM", [tokenizer(d) for d in demonyms])
         self.lex = _lexicon()
+        self.nlp = nlp
 
     def __call__(self, work: Work) -> list[Candidate]:
         doc, view = work.en_doc, work.en_view
@@ -74,16 +79,43 @@ class EnglishMentions:
                 continue
             spans.append((start, end, "COUNTRY", "name" if kind == "COUNTRY" else "demonym", iso, 3))
             country_tokens.update(range(start, end))
-        for ent in doc.ents:
-            label = NER_LABELS.get(ent.label_)
+        for start, end, ner_label in self._entities(doc):
+            label = NER_LABELS.get(ner_label)
             if label is None:
                 continue
-            for item in self._from_ent(doc, ent.start, ent.end, label, country_tokens):
-                spans.append(item)
+            spans.extend(self._from_ent(doc, start, end, label, country_tokens))
         spans = self._consistency(doc, _resolve(spans))
         # MISC spans (events, works, laws) only block what they contain: "U.S. Open" is no country.
         return [self._candidate(work, doc, s, e, label, form, iso)
                 for s, e, label, form, iso, _ in spans if label != "MISC"]
+
+    # -- NER spans, ALL-CAPS sentences re-read ----------------------------------------------
+    def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
+        """``doc.ents`` as (token start, token end, label), with the entities of each ALL-CAPS
+        sentence replaced by those the NER finds in its Title Case copy."""
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        caps = [s for s in doc.sents if is_all_caps(s.text) and len(s) >= 2] if doc.has_annotation("SENT_START") else []
+        if not caps or "ner" not in self.nlp.pipe_names:
+            return ents
+        for sent, recased in zip(caps, self._ner_docs([title_case(lower_case(s.text)) for s in caps])):
+            found = []
+            for ent in recased.ents:
+                span = doc.char_span(sent.start_char + ent.start_char, sent.start_char + ent.end_char)
+                if span is None:  # tokenised differently in the copy: keep what NER found in capitals
+                    break
+                found.append((span.start, span.end, ent.label_))
+            else:
+                ents = [e for e in ents if e[1] <= sent.start or e[0] >= sent.end] + found
+        return sorted(ents)
+
+    def _ner_docs(self, texts: list[str]) -> Any:
+        """The NER (and the encoder it may listen to) over extra texts."""
+        listens = "tok2vec" in self.nlp.pipe_names and "ner" in self.nlp.get_pipe("tok2vec").listening_components
+        names = ["tok2vec", "ner"] if listens else ["ner"]
+        docs = [self.nlp.make_doc(t) for t in texts]
+        for name in names:
+            docs = list(self.nlp.get_pipe(name).pipe(docs))
+        return docs
 
     # -- one NER span -----------------------------------------------------------------------
     def _from_ent(self, doc: Any, start: int, end: int, label: str, country_tokens: set[int]) -> list[tuple]:
