@@ -319,6 +319,25 @@ def print_scores(title: str, res: dict) -> None:
     sys.stdout.flush()
 
 
+def score_parts(nlp, gold: list[dict], preds: list[set]) -> dict:
+    """Micro scores on the fixed tuning and report parts of dev (benchmarks/entity_splits.py) and
+    on Title Case and UPPER copies of each part (same offsets, the model re-run on them)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from entity_splits import part_of, recased, split_key
+
+    out = {}
+    for part in ("tune", "report"):
+        idx = [i for i, r in enumerate(gold) if part_of(split_key("ner-en", r)) == part]
+        out[part] = score([gold[i] for i in idx], [preds[i] for i in idx])["overall_micro"]
+        for kind in ("title", "upper"):
+            copies = [recased(gold[i], kind) for i in idx]
+            got = [pred_spans(d) for d in nlp.pipe([c["text"] for c in copies], batch_size=256)]
+            out[f"{part}-{kind}"] = score(copies, got)["overall_micro"]
+    for name, m in out.items():
+        print(f"  [{name}] P {m['precision']:6.2f}  R {m['recall']:6.2f}  F1 {m['f1']:6.2f}", flush=True)
+    return out
+
+
 def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
@@ -368,6 +387,7 @@ def cmd_evaluate(a) -> dict:
     preds = [pred_spans(d) for d in docs]
     res["dev"] = score_subsets(gold, preds)
     print_scores("dev, standalone model", res["dev"])
+    res["dev_parts"] = score_parts(alone, gold, preds)
 
     # Installed into en_core_web_sm (shared tok2vec). Wiring check: with the parser switched off
     # the entities must equal the standalone model's exactly (same tok2vec weights, same
