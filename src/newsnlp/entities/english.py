@@ -7,9 +7,10 @@
    country prefixes and possessives are moved out of spans. A country prefixed to a government
    body is split off ("U.S. Senate" → U.S. + Senate).
 3. Platforms used as a medium ("said on Twitter") are not entities; outlets (CNN, Reuters) are ORG.
-4. A sentence in ALL CAPS (a headline, a "related stories" line) is read by the NER a second time
-   in Title Case (same length, so same offsets): the model reads names in Title Case far better
-   than in capitals, where every word looks like a name.
+4. A sentence in headline case (Title Case or ALL CAPS: a headline, a "related stories" line) is
+   read again by the casing-robust NER shipped beside the main one (``ner_headline``, trained
+   with re-cased copies of its data); ALL CAPS is given to it in Title Case (same length, so same
+   offsets), which it reads far better than capitals, where every word looks like a name.
 5. Consistency inside the article: a surface form takes its majority label; a person's full name
    makes its parts (surname, first name) PERSON; every further occurrence of a known name that
    NER missed becomes a mention too.
@@ -26,7 +27,13 @@ from typing import Any
 
 from newsnlp.document import Work
 from newsnlp.entities.canonical import Candidate
-from newsnlp.entities.casing import is_all_caps, lower_case, title_case
+from newsnlp.entities.casing import (
+    is_all_caps,
+    is_headline_case,
+    lower_case,
+    title_case,
+)
+from newsnlp.entities.en_ner import HEADLINE_NER
 from newsnlp.entities.gazetteer import CountryGazetteer, country_gazetteer
 
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION",
@@ -89,32 +96,38 @@ class EnglishMentions:
         return [self._candidate(work, doc, s, e, label, form, iso)
                 for s, e, label, form, iso, _ in spans if label != "MISC"]
 
-    # -- NER spans, ALL-CAPS sentences re-read ----------------------------------------------
+    # -- NER spans, headline-case sentences re-read -----------------------------------------
     def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
-        """``doc.ents`` as (token start, token end, label), with the entities of each ALL-CAPS
-        sentence replaced by those the NER finds in its Title Case copy."""
+        """``doc.ents`` as (token start, token end, label); a headline-case sentence's entities
+        are those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
         ents = [(e.start, e.end, e.label_) for e in doc.ents]
-        caps = [s for s in doc.sents if is_all_caps(s.text) and len(s) >= 2] if doc.has_annotation("SENT_START") else []
-        if not caps or "ner" not in self.nlp.pipe_names:
+        if not doc.has_annotation("SENT_START"):
             return ents
-        for sent, recased in zip(caps, self._ner_docs([title_case(lower_case(s.text)) for s in caps])):
+        heads = [s for s in doc.sents if len(s) >= 2 and is_headline_case(s.text)]
+        if not heads:
+            return ents
+        texts = [title_case(lower_case(s.text)) if is_all_caps(s.text) else s.text for s in heads]
+        for sent, reread in zip(heads, self._headline_docs(texts)):
             found = []
-            for ent in recased.ents:
+            for ent in reread.ents:
                 span = doc.char_span(sent.start_char + ent.start_char, sent.start_char + ent.end_char)
-                if span is None:  # tokenised differently in the copy: keep what NER found in capitals
+                if span is None:  # tokenised differently in the copy: keep the first reading
                     break
                 found.append((span.start, span.end, ent.label_))
             else:
                 ents = [e for e in ents if e[1] <= sent.start or e[0] >= sent.end] + found
         return sorted(ents)
 
-    def _ner_docs(self, texts: list[str]) -> Any:
-        """The NER (and the encoder it may listen to) over extra texts."""
-        listens = "tok2vec" in self.nlp.pipe_names and "ner" in self.nlp.get_pipe("tok2vec").listening_components
-        names = ["tok2vec", "ner"] if listens else ["ner"]
-        docs = [self.nlp.make_doc(t) for t in texts]
-        for name in names:
-            docs = list(self.nlp.get_pipe(name).pipe(docs))
+    def _headline_docs(self, texts: list[str]) -> Any:
+        """The headline NER (``ner_headline`` when the model ships one, else ``ner``) over texts."""
+        nlp = self.nlp
+        ner = HEADLINE_NER if HEADLINE_NER in nlp.component_names else "ner"
+        if ner not in nlp.component_names:
+            return [nlp.make_doc(t) for t in texts]
+        listens = "tok2vec" in nlp.component_names and ner in nlp.get_pipe("tok2vec").listening_components
+        docs = [nlp.make_doc(t) for t in texts]
+        for name in (["tok2vec"] if listens else []) + [ner]:
+            docs = list(nlp.get_pipe(name).pipe(docs))
         return docs
 
     # -- one NER span -----------------------------------------------------------------------

@@ -90,7 +90,7 @@ def _settle_shared_short_forms(candidates: list[Candidate], gazetteer: Any) -> l
 
 
 # "Washington (AFP) – ...", "NEW YORK (Reuters) - ...": a dateline opening a paragraph.
-_DATELINE = re.compile(r"^[A-Z][A-Za-z.'’ -]{1,40}? \(([A-Z][^()\n]{1,39})\) ?[-–—]", re.M)
+_DATELINE = re.compile(r"^[A-Z][A-Za-z.'’ -]{1,40}? \(([A-Z][^()\n]{1,39})\) ?[-–—]", re.MULTILINE)
 
 
 def _dateline_agency(work: Work, candidates: list[Candidate]) -> list[Candidate]:
