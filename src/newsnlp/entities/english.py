@@ -7,7 +7,7 @@
    country prefixes and possessives are moved out of spans. A country prefixed to a government
    body is split off ("U.S. Senate" → U.S. + Senate).
 3. Platforms used as a medium ("said on Twitter") are not entities; outlets (CNN, Reuters) are ORG.
-4. A sentence in headline case (Title Case or ALL CAPS: a headline, a "related stories" line) is
+4. A line in headline case (Title Case or ALL CAPS: a headline, a "related stories" line) is
    read again by the casing-robust NER shipped beside the main one (``ner_headline``, trained
    with re-cased copies of its data); ALL CAPS is given to it in Title Case (same length, so same
    offsets), which it reads far better than capitals, where every word looks like a name.
@@ -41,6 +41,7 @@ NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATIO
               "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LANGUAGE": "MISC"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line with text: headlines stand on lines of their own
 
 
 @lru_cache(maxsize=1)
@@ -98,24 +99,26 @@ class EnglishMentions:
 
     # -- NER spans, headline-case sentences re-read -----------------------------------------
     def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
-        """``doc.ents`` as (token start, token end, label); a headline-case sentence's entities
-        are those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
+        """``doc.ents`` as (token start, token end, label); a headline-case line's entities are
+        those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
         ents = [(e.start, e.end, e.label_) for e in doc.ents]
-        if not doc.has_annotation("SENT_START"):
-            return ents
-        heads = [s for s in doc.sents if len(s) >= 2 and is_headline_case(s.text)]
+        heads = []
+        for match in _LINE.finditer(doc.text):
+            line = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if line is not None and len(line) >= 2 and is_headline_case(match.group()):
+                heads.append(line)
         if not heads:
             return ents
-        texts = [title_case(lower_case(s.text)) if is_all_caps(s.text) else s.text for s in heads]
-        for sent, reread in zip(heads, self._headline_docs(texts)):
+        texts = [title_case(lower_case(h.text)) if is_all_caps(h.text) else h.text for h in heads]
+        for head, reread in zip(heads, self._headline_docs(texts)):
             found = []
             for ent in reread.ents:
-                span = doc.char_span(sent.start_char + ent.start_char, sent.start_char + ent.end_char)
+                span = doc.char_span(head.start_char + ent.start_char, head.start_char + ent.end_char)
                 if span is None:  # tokenised differently in the copy: keep the first reading
                     break
                 found.append((span.start, span.end, ent.label_))
             else:
-                ents = [e for e in ents if e[1] <= sent.start or e[0] >= sent.end] + found
+                ents = [e for e in ents if e[1] <= head.start or e[0] >= head.end] + found
         return sorted(ents)
 
     def _headline_docs(self, texts: list[str]) -> Any:
