@@ -15,7 +15,9 @@ the model cards):
 Rules, thresholds and model choices are tuned on the tuning part only; gates are pinned on the
 report part. ``ner-en`` also gets two re-cased copies of each part, **Title Case** (every
 word capitalised, AP headline style) and **UPPER**; re-casing keeps every offset
-(``newsnlp.entities.casing``), so the gold entities are unchanged.
+(``newsnlp.entities.casing``), so the gold entities are unchanged. ``ner-zh`` gets a copy of each
+part in traditional script (OpenCC ``s2t``, same length). The scorer's ``country_f1`` knows
+simplified country names only, so it is not comparable on the traditional copies.
 
     python benchmarks/entity_splits.py [--shared ../shared] [--tasks ner-en ner-zh entities]
                                        [--work DIR] [--profile fast] [--stages entities] [--reuse] [--json OUT]
@@ -79,6 +81,21 @@ def recased(record: dict, kind: str) -> dict:
     return dict(record, id=f"{record['id']}#{kind}", text=text, entities=ents)
 
 
+def traditional(rows: list[dict]) -> list[dict]:
+    """Copies in traditional script (OpenCC ``s2t``), id suffixed ``#traditional``; a record whose
+    conversion changes its length is left out (none in the ner-zh dev set)."""
+    import opencc
+
+    convert = opencc.OpenCC("s2t").convert
+    out = []
+    for row in rows:
+        text = convert(row["text"])
+        if len(text) == len(row["text"]):
+            ents = [dict(e, text=text[e["start"]:e["end"]]) for e in row.get("entities", [])]
+            out.append(dict(row, id=f"{row['id']}#traditional", text=text, entities=ents))
+    return out
+
+
 def read_jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -94,7 +111,8 @@ def split_files(shared: Path, task: str, work: Path) -> dict[str, Path]:
 
     Returns:
         Part name (``tune``, ``report``; for ner-en also ``tune-title``, ``tune-upper``,
-        ``report-title``, ``report-upper``) → gold file.
+        ``report-title``, ``report-upper``; for ner-zh ``tune-traditional``,
+        ``report-traditional``) → gold file.
     """
     rows = read_jsonl(shared / "eval" / DEV_FILES[task])
     parts = split_rows(task, rows)
@@ -102,6 +120,9 @@ def split_files(shared: Path, task: str, work: Path) -> dict[str, Path]:
         for part in PARTS:
             for kind in RECASINGS:
                 parts[f"{part}-{kind}"] = [recased(r, kind) for r in parts[part]]
+    if task == "ner-zh":
+        for part in PARTS:
+            parts[f"{part}-traditional"] = traditional(parts[part])
     work.mkdir(parents=True, exist_ok=True)
     files = {}
     for name, part_rows in parts.items():

@@ -40,6 +40,7 @@ ENTITY_GATES = [
     ("ner-en", "report-title", [], ["f1=85.5"]),                          # 86.14 (model 0.1.0: 70.54)
     ("ner-en", "report-upper", [], ["f1=84.8"]),                          # 85.28 (model 0.1.0: 82.16)
     ("ner-zh", "report", [], ["f1=87.8", "org_f1=83", "country_f1=97"]),  # 88.36 / 83.46 / 97.42
+    ("ner-zh", "report-traditional", [], ["f1=87.8"]),                    # 88.36 (as simplified)
     ("entities", "report", ["--lang", "en"], ["entity_f1=0.86", "grouping_f1=0.99"]),  # 0.869 / 1.0
     ("entities", "report", ["--lang", "zh"], ["entity_f1=0.9", "grouping_f1=0.99"]),   # 0.916 / 1.0
 ]
