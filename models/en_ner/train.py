@@ -416,6 +416,14 @@ def cmd_evaluate(a) -> dict:
     res["dev"] = score_subsets(gold, preds)
     print_scores("dev, standalone model", res["dev"])
     res["dev_parts"] = score_parts(alone, gold, preds)
+    if "ner_headline" in alone.component_names:
+        # the casing-robust ner alone on every sentence (the library runs it on headline-case lines)
+        head = spacy.load(model)
+        head.disable_pipe("ner")
+        head.enable_pipe("ner_headline")
+        head_preds = [pred_spans(d) for d in head.pipe(texts, batch_size=256)]
+        print("== dev parts, ner_headline alone ==", flush=True)
+        res["dev_parts_ner_headline"] = score_parts(head, gold, head_preds)
 
     # Installed into en_core_web_sm (shared tok2vec). Wiring check: with the parser switched off
     # the entities must equal the standalone model's exactly (same tok2vec weights, same
