@@ -12,8 +12,9 @@ The model is a spaCy pipeline ``tok2vec`` + ``ner``:
 Steps (each can be run alone):
   convert  -- train.jsonl -> spaCy DocBins in models/en_ner/corpus/ (git-ignored; the data is
               never copied into the repo). A seeded 5 % of the training *articles* is held out
-              for spaCy's model selection, so the dev set is used for reporting only. A seeded
-              25 % of the remaining sentences is added again in UPPER CASE (headline robustness).
+              for spaCy's model selection, so the dev set is used for reporting only. Seeded
+              shares of the sentences are added again re-cased (--cases; default 25 % UPPER,
+              25 % Title Case, 10 % lower; same offsets), in training and held-out parts alike.
   train    -- spaCy's training (init_nlp + loop, as `spacy train`; one thread, fixed seed) with the config of the variant,
               written to models/en_ner/training/<variant>/config.cfg (git-ignored)
   package  -- training/<variant>/model-best -> models/en_ner/model (nlp.to_disk: weights,
@@ -31,6 +32,18 @@ Variants (--variant):
             NORM/PREFIX/SUFFIX/SHAPE + 4-layer CNN, width 96), trained from scratch
   smcopy    (shipped) as own, but the tok2vec and hidden layer start from en_core_web_sm's ner weights
             (a fine-tuned copy of sm's NER encoder; the output layer is new)
+
+The shipped folder holds two ners (see README.md): ``ner``, trained with --cases upper=0.25 (the
+cased model, for ordinary sentences), and ``ner_headline`` (disabled; the entity stage runs it on
+headline-case sentences), trained with the default --cases:
+  python models/en_ner/train.py convert --cases upper=0.25 && python models/en_ner/train.py train
+  mv models/en_ner/training/smcopy models/en_ner/training/cased
+  python models/en_ner/train.py convert && python models/en_ner/train.py train --max-steps 6000
+  python models/en_ner/train.py package --checkpoint models/en_ner/training/smcopy/model-best \
+      --model models/en_ner/training/headline_model
+  python models/en_ner/train.py package --checkpoint models/en_ner/training/cased/model-best \
+      --headline models/en_ner/training/headline_model
+  python models/en_ner/train.py evaluate
 
 Usage:
   python models/en_ner/train.py all                      # convert + train + package + evaluate
@@ -67,7 +80,8 @@ SCORED = ("PERSON", "ORG", "LOC")
 NER_LABELS = ("PERSON", "ORG", "LOC", "MISC")
 SEED = 13
 HOLDOUT_DOC_FRACTION = 0.05
-UPPER_FRACTION = 0.25
+# Casing augmentation (--cases): a seeded share of the training sentences is added again re-cased
+# (same offsets, same gold), so that headlines and results lines in any case are read as text.
 
 sys.path.insert(0, str(REPO / "src"))
 
@@ -89,6 +103,17 @@ def read_jsonl(path: Path, limit: int = 0) -> list[dict]:
 def is_all_caps(text: str) -> bool:
     """Headline / results line: at least two letters and no lower-case letter."""
     return sum(c.isalpha() for c in text) >= 2 and not any(c.islower() for c in text)
+
+
+def recase(text: str, kind: str, rng: random.Random) -> str:
+    """A same-length re-cased copy: UPPER, lower, or Title Case (AP or, half the time, Chicago style)."""
+    from newsnlp.entities.casing import lower_case, title_case, upper_case
+
+    if kind == "upper":
+        return upper_case(text)
+    if kind == "lower":
+        return lower_case(text)
+    return title_case(text, keep_minor=rng.random() < 0.5)
 
 
 def make_doc(nlp, text: str, entities: list[dict], stats: dict):
@@ -137,18 +162,17 @@ def cmd_convert(a) -> None:
     rng = random.Random(SEED)
     for did in doc_ids:
         for r in docs_by_id[did]:
-            if did in held:
-                select_db.add(make_doc(nlp, r["text"], r["entities"], st_select))
-                continue
-            train_db.add(make_doc(nlp, r["text"], r["entities"], st_train))
-            up = r["text"].upper()
-            if rng.random() < UPPER_FRACTION and up != r["text"] and len(up) == len(r["text"]):
-                train_db.add(make_doc(nlp, up, r["entities"], st_train))
-                st_train["upper_copies"] += 1
+            db, st = (select_db, st_select) if did in held else (train_db, st_train)
+            db.add(make_doc(nlp, r["text"], r["entities"], st))
+            for kind, fraction in a.case_fractions.items():
+                recased = recase(r["text"], kind, rng)
+                if rng.random() < fraction and recased != r["text"]:
+                    db.add(make_doc(nlp, recased, r["entities"], st))
+                    st[f"{kind}_copies"] += 1
     train_db.to_disk(CORPUS / "train.spacy")
     select_db.to_disk(CORPUS / "select.spacy")
     info = {"train": dict(st_train), "select": dict(st_select), "held_out_articles": len(held),
-            "articles": len(doc_ids), "seed": SEED, "upper_fraction": UPPER_FRACTION}
+            "articles": len(doc_ids), "seed": SEED, "case_fractions": a.case_fractions}
     (CORPUS / "convert_stats.json").write_text(json.dumps(info, indent=1) + "\n")
     print("[convert]", json.dumps(info), flush=True)
 
@@ -209,18 +233,26 @@ def cmd_train(a) -> None:
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_nlp
 
-    out = TRAINING / a.variant
+    out = TRAINING / (a.variant + ("-continued" if a.init_model else ""))
     out.mkdir(parents=True, exist_ok=True)
     cfg_path = out / "config.cfg"
     build_config(a.variant).to_disk(cfg_path)
     overrides = {"paths.train": str(CORPUS / "train.spacy"), "paths.dev": str(CORPUS / "select.spacy")}
     if a.max_steps:
         overrides["training.max_steps"] = a.max_steps
+    if a.learn_rate:
+        overrides["training.optimizer.learn_rate"] = a.learn_rate
     print(f"[train] variant={a.variant} config={cfg_path} overrides={overrides}", flush=True)
     t0 = time.time()
     config = util.load_config(cfg_path, overrides=overrides, interpolate=False)
     nlp = init_nlp(config, use_gpu=-1)
-    if a.variant == "smcopy":
+    if a.init_model:
+        # continue from a trained model (same labels): a second, low learning-rate stage
+        import spacy
+
+        nlp.get_pipe("ner").from_bytes(spacy.load(a.init_model).get_pipe("ner").to_bytes())
+        print(f"[train] ner initialised from {a.init_model}", flush=True)
+    elif a.variant == "smcopy":
         init_from_sm_ner(nlp)
     train_nlp(nlp, out, use_gpu=-1, stdout=sys.stdout, stderr=sys.stderr)
     print(f"[train] {a.variant} done in {(time.time() - t0) / 60:.1f} min", flush=True)
@@ -229,16 +261,25 @@ def cmd_train(a) -> None:
 def cmd_package(a) -> None:
     import spacy
 
-    src = TRAINING / a.variant / "model-best"
+    src = Path(a.checkpoint) if a.checkpoint else TRAINING / (a.variant + ("-continued" if a.init_model else "")) / "model-best"
     dst = Path(a.model)
     nlp = spacy.load(src)
     assert nlp.pipe_names == ["tok2vec", "ner"], nlp.pipe_names
     assert set(nlp.get_pipe("ner").labels) == set(NER_LABELS), nlp.get_pipe("ner").labels
+    if a.headline:
+        # The shipped folder: the cased ner, and the casing-robust one as 'ner_headline' (disabled:
+        # the entity stage runs it on headline-case sentences). The smcopy ners have their own
+        # encoders, so en_core_web_sm's tok2vec copy is not needed in the folder.
+        nlp.remove_pipe("tok2vec")
+        nlp.add_pipe("ner", name="ner_headline", source=spacy.load(a.headline))
+        nlp.disable_pipe("ner_headline")
     nlp.meta.update({
-        "name": "newsnlp_en_ner", "version": "0.1.0", "lang": "en",
+        "name": "newsnlp_en_ner", "version": "0.2.0" if a.headline else "0.1.0", "lang": "en",
         "description": ("newsnlp English news NER (PERSON/ORG/LOC/MISC, CoNLL-2003 conventions), "
-                        f"variant '{a.variant}'. tok2vec = en_core_web_sm 3.8.0 tok2vec, unchanged; "
-                        "see models/en_ner/README.md"),
+                        f"variant '{a.variant}'"
+                        + ("; 'ner_headline' (disabled): the casing-robust ner for headline-case sentences"
+                           if a.headline else "; tok2vec = en_core_web_sm 3.8.0 tok2vec, unchanged")
+                        + "; see models/en_ner/README.md"),
         "spacy_version": ">=3.8.0,<3.9.0",
         "license": "research use only (trained on CoNLL-2003 / Reuters RCV1); see README.md",
         "sources": [{"name": "CoNLL-2003 eng.train", "url": "https://www.clips.uantwerpen.be/conll2003/ner/"},
@@ -306,6 +347,25 @@ def print_scores(title: str, res: dict) -> None:
     sys.stdout.flush()
 
 
+def score_parts(nlp, gold: list[dict], preds: list[set]) -> dict:
+    """Micro scores on the fixed tuning and report parts of dev (benchmarks/entity_splits.py) and
+    on Title Case and UPPER copies of each part (same offsets, the model re-run on them)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from entity_splits import part_of, recased, split_key
+
+    out = {}
+    for part in ("tune", "report"):
+        idx = [i for i, r in enumerate(gold) if part_of(split_key("ner-en", r)) == part]
+        out[part] = score([gold[i] for i in idx], [preds[i] for i in idx])["overall_micro"]
+        for kind in ("title", "upper"):
+            copies = [recased(gold[i], kind) for i in idx]
+            got = [pred_spans(d) for d in nlp.pipe([c["text"] for c in copies], batch_size=256)]
+            out[f"{part}-{kind}"] = score(copies, got)["overall_micro"]
+    for name, m in out.items():
+        print(f"  [{name}] P {m['precision']:6.2f}  R {m['recall']:6.2f}  F1 {m['f1']:6.2f}", flush=True)
+    return out
+
+
 def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
@@ -355,6 +415,15 @@ def cmd_evaluate(a) -> dict:
     preds = [pred_spans(d) for d in docs]
     res["dev"] = score_subsets(gold, preds)
     print_scores("dev, standalone model", res["dev"])
+    res["dev_parts"] = score_parts(alone, gold, preds)
+    if "ner_headline" in alone.component_names:
+        # the casing-robust ner alone on every sentence (the library runs it on headline-case lines)
+        head = spacy.load(model)
+        head.disable_pipe("ner")
+        head.enable_pipe("ner_headline")
+        head_preds = [pred_spans(d) for d in head.pipe(texts, batch_size=256)]
+        print("== dev parts, ner_headline alone ==", flush=True)
+        res["dev_parts_ner_headline"] = score_parts(head, gold, head_preds)
 
     # Installed into en_core_web_sm (shared tok2vec). Wiring check: with the parser switched off
     # the entities must equal the standalone model's exactly (same tok2vec weights, same
@@ -410,11 +479,18 @@ def main() -> None:
     ap.add_argument("--out", default=str(HERE / "dev_scores.json"))
     ap.add_argument("--max-steps", type=int, default=0, help="override training.max_steps")
     ap.add_argument("--limit", type=int, default=0, help="smoke test: first N records only")
+    ap.add_argument("--init-model", default="", help="train: start the ner from this trained model")
+    ap.add_argument("--cases", default="upper=0.25,title=0.25,lower=0.1",
+                    help="convert: share of sentences added again per re-casing (the shipped 'ner' used upper=0.25)")
+    ap.add_argument("--checkpoint", default="", help="package: source (default training/<variant>/model-best)")
+    ap.add_argument("--headline", default="", help="package: add this model's ner as the disabled 'ner_headline'")
+    ap.add_argument("--learn-rate", type=float, default=0.0, help="train: override the learning rate")
     ap.add_argument("--check-n", type=int, default=1000, help="sentences for the installed-vs-standalone check")
     ap.add_argument("--no-baseline", dest="baseline", action="store_false")
     ap.add_argument("--no-speed", dest="speed", action="store_false")
     ap.add_argument("--reps", type=int, default=3)
     a = ap.parse_args()
+    a.case_fractions = {k: float(v) for k, v in (item.split("=") for item in a.cases.split(",") if item)}
     t0 = time.time()
     if a.step in ("convert", "all"):
         cmd_convert(a)

@@ -86,6 +86,8 @@ def annotate(
                                            help="English spaCy pipeline (name or path)."),
     topic_model: Optional[str] = typer.Option(None, "--topic-model", metavar="DIR",
                                               help="Folder of a topic model of your own."),
+    profile: str = typer.Option("fast", "--profile", metavar="fast",
+                                help="Entity models: fast (accurate is not available in this version)."),
     out_format: Optional[str] = typer.Option(None, "--format", metavar="jsonl|csv|parquet",
                                              help="Output format [default: from OUT's extension]."),
     resume: bool = typer.Option(False, "--resume", help="Skip ids already in OUT (after a crash or with new inputs)."),
@@ -137,8 +139,12 @@ def annotate(
     if topic_model and not Path(topic_model).is_dir():
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
-    settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
-                                 topic_model=topic_model, max_bytes=max_bytes)
+    try:
+        settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
+                                     topic_model=topic_model, max_bytes=max_bytes, profile=profile)
+    except NewsNLPError as error:
+        typer.echo(f"newsnlp: error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     started = time.perf_counter()
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key, date_key=date_key), output,

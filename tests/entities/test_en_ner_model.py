@@ -73,10 +73,11 @@ def test_missing_model_raises(tmp_path):
 
 @pytest.mark.slow
 def test_standalone_shape(standalone):
-    # The shipped folder holds the ner alone (it has its own tok2vec); a listener variant needs both.
-    listens = "tok2vec" in standalone.pipe_names and "ner" in standalone.get_pipe("tok2vec").listening_components
-    assert standalone.pipe_names == (["tok2vec", "ner"] if listens else ["ner"])
-    assert set(standalone.get_pipe("ner").labels) == {"PERSON", "ORG", "LOC", "MISC"}
+    # the cased ner runs; the casing-robust one ships beside it, disabled (run on headlines only)
+    assert standalone.pipe_names == ["ner"]
+    assert standalone.disabled == ["ner_headline"]
+    for name in ("ner", "ner_headline"):
+        assert set(standalone.get_pipe(name).labels) == {"PERSON", "ORG", "LOC", "MISC"}
 
 
 @pytest.mark.slow
@@ -87,6 +88,7 @@ def test_install_keeps_name_and_position(nlp):
     assert nlp.pipe_names == bare.pipe_names
     assert nlp.pipe_names.index("ner") == bare.pipe_names.index("ner")
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "ORG", "LOC", "MISC"}
+    assert "ner_headline" in nlp.component_names and "ner_headline" not in nlp.pipe_names
     info = nlp.meta["newsnlp"]["en_ner"]
     if info["shared_tok2vec"]:
         assert "ner" in nlp.get_pipe("tok2vec").listening_components

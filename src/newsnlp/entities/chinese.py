@@ -9,6 +9,8 @@
 * Rules for news: the paper of an 'XX报讯' byline is an ORG; facilities are places (博爱交汇处);
   fund names are no one (嘉实主题, 金鹰优选); a name running into a place name stops there. Country
   words in bodies and places, and the shapes of names, follow :mod:`newsnlp.entities.zh_rules`.
+* A run of names printed without separators (李鹏乔石李瑞环) is one PERSON per name
+  (:mod:`newsnlp.entities.zh_names`).
 * 温总理 is a mention of 温家宝 when 温家宝 is in the article (surname + title).
 * A person's name carries its pinyin (习近平 → "Xi Jinping") to link with English mentions.
 """
@@ -27,6 +29,7 @@ from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
 from newsnlp.errors import ModelNotFoundError
 from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
+from newsnlp.entities.zh_names import split_name_run
 from newsnlp.entities.zh_rules import FACILITY, GOV_BODY, apply_rules, named_alone
 
 logger = logging.getLogger(__name__)
@@ -239,6 +242,10 @@ class ChineseMentions:
                 if cut is not None:
                     end = cut
             if label in ("PERSON", "ORG") and _FUND_TAIL.match(text, end) and "基金" in text[end:end + 40]:
+                continue
+            names = split_name_run(text[start:end]) if label == "PERSON" else None
+            if names:  # 李鹏乔石李瑞环: a run of names printed without separators
+                found.extend((start + s, start + e, "PERSON", None) for s, e in names)
                 continue
             if label in ("ORG", "PERSON") and FACILITY.search(ent.text):  # 罗纳德·里根大厦 is a building
                 label = "LOCATION"

@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 ENV_VAR = "NEWSNLP_EN_NER_MODEL"
 NER = "ner"
+#: The casing-robust NER for headline-case sentences (Title Case, ALL CAPS), shipped disabled in
+#: the same model folder: the entity stage runs it on those sentences only.
+HEADLINE_NER = "ner_headline"
 TOK2VEC = "tok2vec"
 LABELS = ("PERSON", "ORG", "LOC", "MISC")
 
@@ -107,8 +110,15 @@ def install_newsnlp_ner(nlp: Language, model_dir: Path | None = None) -> Languag
         nlp.remove_pipe(NER)
     # add_pipe(source=...) copies the strings and re-links listeners to nlp's own "tok2vec".
     nlp.add_pipe(NER, source=source, **position)  # type: ignore[arg-type]
+    if HEADLINE_NER in source.component_names:
+        # Run by the entity stage on headline-case sentences only, never by nlp.pipe.
+        if HEADLINE_NER in nlp.component_names:
+            nlp.remove_pipe(HEADLINE_NER)
+        nlp.add_pipe(HEADLINE_NER, source=source, last=True)
+        nlp.disable_pipe(HEADLINE_NER)
     nlp.meta.setdefault("newsnlp", {})["en_ner"] = {
         "model": str(folder), "version": source.meta.get("version"), "shared_tok2vec": shared,
+        "headline_ner": HEADLINE_NER in nlp.component_names,
     }
     if shared:
         assert NER in nlp.get_pipe(TOK2VEC).listening_components, "NER not linked to the tok2vec"

@@ -7,7 +7,11 @@
    country prefixes and possessives are moved out of spans. A country prefixed to a government
    body is split off ("U.S. Senate" → U.S. + Senate).
 3. Platforms used as a medium ("said on Twitter") are not entities; outlets (CNN, Reuters) are ORG.
-4. Consistency inside the article: a surface form takes its majority label; a person's full name
+4. A line in headline case (Title Case or ALL CAPS: a headline, a "related stories" line) is
+   read again by the casing-robust NER shipped beside the main one (``ner_headline``, trained
+   with re-cased copies of its data); ALL CAPS is given to it in Title Case (same length, so same
+   offsets), which it reads far better than capitals, where every word looks like a name.
+5. Consistency inside the article: a surface form takes its majority label; a person's full name
    makes its parts (surname, first name) PERSON; every further occurrence of a known name that
    NER missed becomes a mention too.
 """
@@ -23,6 +27,13 @@ from typing import Any
 
 from newsnlp.document import Work
 from newsnlp.entities.canonical import Candidate
+from newsnlp.entities.casing import (
+    is_all_caps,
+    is_headline_case,
+    lower_case,
+    title_case,
+)
+from newsnlp.entities.en_ner import HEADLINE_NER
 from newsnlp.entities.gazetteer import CountryGazetteer, country_gazetteer
 
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION",
@@ -30,6 +41,7 @@ NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATIO
               "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LANGUAGE": "MISC"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line with text: headlines stand on lines of their own
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +71,7 @@ class EnglishMentions:
         self.matcher.add("COUNTRY", [tokenizer(n) for n in names])
         self.matcher.add("DEMONYM", [tokenizer(d) for d in demonyms])
         self.lex = _lexicon()
+        self.nlp = nlp
 
     def __call__(self, work: Work) -> list[Candidate]:
         doc, view = work.en_doc, work.en_view
@@ -74,16 +87,51 @@ class EnglishMentions:
                 continue
             spans.append((start, end, "COUNTRY", "name" if kind == "COUNTRY" else "demonym", iso, 3))
             country_tokens.update(range(start, end))
-        for ent in doc.ents:
-            label = NER_LABELS.get(ent.label_)
+        for start, end, ner_label in self._entities(doc):
+            label = NER_LABELS.get(ner_label)
             if label is None:
                 continue
-            for item in self._from_ent(doc, ent.start, ent.end, label, country_tokens):
-                spans.append(item)
+            spans.extend(self._from_ent(doc, start, end, label, country_tokens))
         spans = self._consistency(doc, _resolve(spans))
         # MISC spans (events, works, laws) only block what they contain: "U.S. Open" is no country.
         return [self._candidate(work, doc, s, e, label, form, iso)
                 for s, e, label, form, iso, _ in spans if label != "MISC"]
+
+    # -- NER spans, headline-case sentences re-read -----------------------------------------
+    def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
+        """``doc.ents`` as (token start, token end, label); a headline-case line's entities are
+        those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        heads = []
+        for match in _LINE.finditer(doc.text):
+            line = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if line is not None and len(line) >= 2 and is_headline_case(match.group()):
+                heads.append(line)
+        if not heads:
+            return ents
+        texts = [title_case(lower_case(h.text)) if is_all_caps(h.text) else h.text for h in heads]
+        for head, reread in zip(heads, self._headline_docs(texts)):
+            found = []
+            for ent in reread.ents:
+                span = doc.char_span(head.start_char + ent.start_char, head.start_char + ent.end_char)
+                if span is None:  # tokenised differently in the copy: keep the first reading
+                    break
+                found.append((span.start, span.end, ent.label_))
+            else:
+                ents = [e for e in ents if e[1] <= head.start or e[0] >= head.end] + found
+        return sorted(ents)
+
+    def _headline_docs(self, texts: list[str]) -> Any:
+        """The headline NER (``ner_headline`` when the model ships one, else ``ner``) over texts."""
+        nlp = self.nlp
+        ner = HEADLINE_NER if HEADLINE_NER in nlp.component_names else "ner"
+        if ner not in nlp.component_names:
+            return [nlp.make_doc(t) for t in texts]
+        listens = "tok2vec" in nlp.component_names and ner in nlp.get_pipe("tok2vec").listening_components
+        docs = [nlp.make_doc(t) for t in texts]
+        for name in (["tok2vec"] if listens else []) + [ner]:
+            docs = list(nlp.get_pipe(name).pipe(docs))
+        return docs
 
     # -- one NER span -----------------------------------------------------------------------
     def _from_ent(self, doc: Any, start: int, end: int, label: str, country_tokens: set[int]) -> list[tuple]:

@@ -55,6 +55,7 @@ class EntityStage:
         zh_candidates = self.chinese(zh_works) if zh_works and self.chinese is not None else {}
         gazetteer = country_gazetteer()
         for work in batch:
+            work.meta["profile"] = self.settings.profile  # which entity models made the entities
             candidates: list[Candidate] = []
             if work.en_doc is not None:
                 candidates.extend(self.english(work))
@@ -88,17 +89,27 @@ def _settle_shared_short_forms(candidates: list[Candidate], gazetteer: Any) -> l
     return out
 
 
+# "Washington (AFP) – ...", "NEW YORK (Reuters) - ...": a dateline opening a paragraph.
+_DATELINE = re.compile(r"^[A-Z][A-Za-z.'’ -]{1,40}? \(([A-Z][^()\n]{1,39})\) ?[-–—]", re.MULTILINE)
+
+
 def _dateline_agency(work: Work, candidates: list[Candidate]) -> list[Candidate]:
-    """WASHINGTON (Reuters) -: the bracketed part of a dateline is the news agency, an ORG."""
-    if not work.dateline:
-        return candidates
-    start, end = work.dateline
-    match = re.search(r"\(([^()]{2,40})\)", work.text[start:end])
-    if not match or not match.group(1)[:1].isupper():
-        return candidates
-    a, b = start + match.start(1), start + match.end(1)
-    kept = [c for c in candidates if c.end <= a or c.start >= b]
-    return kept + [Candidate(a, b, work.text[a:b], "ORG")]
+    """WASHINGTON (Reuters) -: the bracketed part of a dateline is the news agency, an ORG.
+
+    The dateline the structure finder marked, else one opening a paragraph of the body.
+    """
+    spans: list[tuple[int, int]] = []
+    if work.dateline:
+        start, end = work.dateline
+        match = re.search(r"\(([^()]{2,40})\)", work.text[start:end])
+        if match and match.group(1)[:1].isupper():
+            spans.append((start + match.start(1), start + match.end(1)))
+    else:
+        spans.extend(m.span(1) for m in _DATELINE.finditer(work.text[:2000]))
+    for a, b in spans:
+        candidates = [c for c in candidates if c.end <= a or c.start >= b]
+        candidates.append(Candidate(a, b, work.text[a:b], "ORG"))
+    return candidates
 
 
 def _link_across_languages(candidates: list[Candidate]) -> list[Candidate]:
