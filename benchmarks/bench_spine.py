@@ -49,7 +49,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from newsnlp.pipeline import Analyzer, Record, registered_stages
-    from newsnlp.preprocess.tokenize import load_english, load_jieba
+    from newsnlp.entities.en_pipeline import load_english
+    from newsnlp.preprocess.tokenize import load_jieba
 
     report: dict = {"python": platform.python_version(), "repeat": args.repeat}
     import spacy

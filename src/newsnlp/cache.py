@@ -30,7 +30,8 @@ _LOCK = threading.RLock()
 #: module → names (a module not imported yet has nothing cached).
 LRU_LOADERS: dict[str, tuple[str, ...]] = {
     "newsnlp.pipeline": ("get_analyzer",),
-    "newsnlp.preprocess.tokenize": ("load_english", "load_jieba"),
+    "newsnlp.preprocess.tokenize": ("load_jieba",),
+    "newsnlp.entities.en_pipeline": ("load_english",),
     "newsnlp.entities.chinese": ("load_zh_ner",),
     "newsnlp.shipped": ("_read_stamp",),
     "newsnlp.quotes.english_model": ("shipped_model",),

@@ -104,7 +104,7 @@ class Analyzer:
 
     @cached_property
     def english(self) -> Any:
-        from newsnlp.preprocess.tokenize import english_pipeline
+        from newsnlp.entities.en_pipeline import english_pipeline
 
         return english_pipeline(self.settings)
 

@@ -32,7 +32,7 @@ class EntityStage:
     @cached_property
     def english(self) -> Any:
         from newsnlp.entities.english import EnglishMentions
-        from newsnlp.preprocess.tokenize import english_pipeline
+        from newsnlp.entities.en_pipeline import english_pipeline
 
         nlp = self._english_nlp or english_pipeline(self.settings)
         return EnglishMentions(nlp)

