@@ -94,7 +94,9 @@ class _Component:
     def analyzer(self) -> Any:
         from newsnlp.pipeline import Analyzer
 
-        return Analyzer(self.settings)
+        # Preprocessing only: the component runs its one stage itself, on the user's own parse
+        # (a quotes component reads the entities an earlier newsnlp_entities left on the Doc).
+        return Analyzer(self.settings, stages=())
 
     @cached_property
     def stage(self) -> Any:

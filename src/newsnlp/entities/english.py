@@ -102,6 +102,8 @@ class EnglishMentions:
         """``doc.ents`` as (token start, token end, label); a headline-case line's entities are
         those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
         ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        if not hasattr(self.nlp, "component_names"):  # a user's own pipeline (spaCy component): its ner stands
+            return ents
         heads = []
         for match in _LINE.finditer(doc.text):
             line = doc.char_span(match.start(), match.end(), alignment_mode="contract")
