@@ -37,7 +37,7 @@ from newsnlp.preprocess.decode import decode_bytes, normalize_newlines
 from newsnlp.preprocess.html import extract_page, looks_like_html
 from newsnlp.preprocess.language import article_language, detect_language
 from newsnlp.preprocess.normalize import is_traditional, normalized_view
-from newsnlp.preprocess.structure import find_structure
+from newsnlp.preprocess.structure import Structure, find_structure
 from newsnlp.preprocess.textview import TextView
 
 logger = logging.getLogger(__name__)
@@ -206,17 +206,19 @@ class Analyzer:
             text = normalize_newlines(record.content).removeprefix("\ufeff")
         else:
             raise InputError(f"expected text or bytes, got {type(record.content).__name__}", source=name)
-        known_title = None
+        structure = None
         if record.html or (record.html is None and looks_like_html(text)):
             page = extract_page(text)
-            if page is None:
-                raise InputError("HTML page without article text", source=name)
-            text = page.text
-            known_title = page.title
             meta["source_format"] = "html"
-            meta.update({f"page_{k}": v for k, v in (("author", page.author), ("date", page.date),
-                                                     ("url", page.url), ("site", page.sitename)) if v})
-        return self._build(Work(text=text, id=record.id, meta=meta), known_title, record.lang)
+            if page is None:  # a listing, a login wall, an error page: an empty article, not a failure
+                text = ""
+                meta.setdefault("warnings", []).append("HTML page without article text: the article is empty")
+            else:
+                text = page.text
+                structure = page.structure()
+                meta.update({f"page_{k}": v for k, v in (("author", page.author), ("date", page.date),
+                                                         ("url", page.url), ("site", page.sitename)) if v})
+        return self._build(Work(text=text, id=record.id, meta=meta), None, record.lang, structure)
 
     def preprocess_text(self, text: str, lang: str | None = None) -> Work:
         """Everything but the English parse for ``text`` as it is (no decoding, no HTML extraction).
@@ -228,10 +230,13 @@ class Analyzer:
         self._tokenize_chinese([work])
         return work
 
-    def _build(self, work: Work, known_title: str | None, hint: str | None) -> Work:
+    def _build(self, work: Work, known_title: str | None, hint: str | None, structure: Structure | None = None) -> Work:
         text = work.text
-        structure = find_structure(text, known_title=known_title)
+        structure = structure or find_structure(text, known_title=known_title)
         work.title, work.author, work.dateline = structure.title, structure.author, structure.dateline
+        work.published = structure.published
+        if text.strip() and not any(block.role == "body" for block in structure.blocks):
+            work.meta.setdefault("warnings", []).append("no article text found: the body is empty")
         for block in structure.blocks:
             segment = text[block.start:block.end]
             lang = detect_language(segment)

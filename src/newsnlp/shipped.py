@@ -19,6 +19,7 @@ SHIPPED_MODELS: dict[str, str] = {
     "en_ner": "en_ner/model",
     "zh_ner": "zh_ner/model",
     "topics": "topics/default",
+    "pages": "pages/model",
 }
 
 
