@@ -28,6 +28,7 @@ import argparse
 import importlib.util
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -45,6 +46,7 @@ from newsnlp.preprocess.page_features import (
     LABELS,
     context_features,
     line_features,
+    title_candidates,
     window_features,
 )
 from newsnlp.preprocess.page_rules import (
@@ -56,6 +58,9 @@ from newsnlp.preprocess.page_rules import (
 from newsnlp.preprocess.structure import LineLabeller, label_structure
 
 WIDTH, CONTEXT, SHINGLE = 2, 3, 5
+# Editor notes (责任编辑：…) are boilerplate here, though the Chinese dataset's gold counts the editor as
+# author: the structure finder reads a name from them only when the page has no byline.
+_EDITOR = re.compile(r"责任编辑|编辑|责编")
 VERSION = "1.0"
 
 
@@ -122,7 +127,7 @@ def label_lines(page: dict, scorer) -> list[str]:
     for i, seg in enumerate(segments):
         if labels[i] != "boilerplate" or len(seg) > 150:
             continue
-        if author and author.split(", ")[0] in seg:
+        if author and author.split(", ")[0] in seg and not _EDITOR.search(seg):
             labels[i] = "byline"
         elif date and (found := find_date(seg)) and found[2].startswith(date):
             labels[i] = "date"
@@ -133,30 +138,68 @@ def label_lines(page: dict, scorer) -> list[str]:
     return labels
 
 
-def clean_copy(page: dict, rng: random.Random) -> tuple[str, list[str]]:
-    """The page's article alone, as a clean text: title, maybe byline and date, body paragraphs."""
-    parts, roles = [page["title"]], ["title"]
+_TRAILERS = {
+    "en": ["Related Posts", "Related Articles", "Leave a Reply", "Check Also", "More Stories", "You may also like",
+           "Read more:", "Recommended", "Most Popular"],
+    "zh": ["相关新闻", "相关阅读", "推荐阅读", "延伸阅读", "热门推荐", "猜你喜欢", "相关报道"],
+}
+_SHARE = {"en": ["Share this:", "Share", "Facebook Twitter Email", "Print", "Comments"],
+          "zh": ["分享到：", "分享到：微博 微信", "打印", "关闭", "【我要纠错】"]}
+
+
+def clean_copy(page: dict, labels: list[str], titles: dict[str, list[str]], rng: random.Random) -> tuple[str, list[str]]:
+    """The page's article as a clean or lightly furnished text, with its roles.
+
+    Always: the gold title and body paragraphs (sometimes a byline and a date line). Sometimes a few
+    of the page's own boilerplate lines before it, a share line after it, or a trailer ("Related
+    Posts", "相关新闻") followed by other pages' titles: the short texts people paste.
+    """
+    lang = page["lang"] if page["lang"] in ("en", "zh") else "en"
+    parts: list[str] = []
+    roles: list[str] = []
+    furniture = [page["text"][s:e] for (s, e), lab in zip(page["spans"], labels) if lab == "boilerplate" and e - s <= 80]
+    if furniture and rng.random() < 0.4:
+        for line in rng.sample(furniture, min(len(furniture), rng.randint(1, 5))):
+            parts.append(line)
+            roles.append("boilerplate")
+    parts.append(page["title"])
+    roles.append("title")
     if rng.random() < 0.3:
-        parts.append(f"By {page['author']}" if page.get("author") and page["lang"] == "en" else
-                     ("记者 " + page["author"].split(", ")[0] if page.get("author") else "By Staff Writer"))
+        if page.get("author"):
+            name = page["author"].split(", ")[0]
+            parts.append(f"By {name}" if lang == "en" else f"记者 {name}")
+        else:
+            parts.append("By Staff Writer" if lang == "en" else "本报记者 王明")
         roles.append("byline")
     if rng.random() < 0.3:
-        parts.append(page.get("date") or "March 4, 2024")
+        parts.append(page.get("date") or ("March 4, 2024" if lang == "en" else "2024年3月4日 10:30"))
         roles.append("date")
     paragraphs = [p for p in page["body"].split("\n\n") if p.strip()]
+    if rng.random() < 0.1:  # texts pasted as one paragraph
+        paragraphs = [("" if lang == "zh" else " ").join(paragraphs)]
     parts.extend(paragraphs)
     roles.extend(["body"] * len(paragraphs))
+    if rng.random() < 0.3:
+        parts.append(rng.choice(_SHARE[lang]))
+        roles.append("boilerplate")
+    if rng.random() < 0.4:
+        parts.append(rng.choice(_TRAILERS[lang]))
+        roles.append("boilerplate")
+        for title in rng.sample(titles[lang], rng.randint(1, 4)):
+            parts.append(title)
+            roles.append("boilerplate")
     return ("\n\n" if rng.random() < 0.7 else "\n").join(parts), roles
 
 
 def build_rows(pages: list[dict], scorer, clean: bool, seed: int = 0) -> list[dict]:
     rng = random.Random(seed)
     items = []
+    titles = {lang: [p["title"] for p in pages if p["lang"] == lang] for lang in ("en", "zh")}
     for page in pages:
         labels = label_lines(page, scorer)
         items.append({"site": page["site"], "text": page["text"], "spans": page["spans"], "labels": labels, "page": page})
         if clean:
-            text, roles = clean_copy(page, rng)
+            text, roles = clean_copy(page, labels, titles, rng)
             spans = page_spans(text)
             if len(spans) == len(roles):
                 items.append({"site": page["site"], "text": text, "spans": spans, "labels": roles, "page": None})
@@ -175,22 +218,72 @@ def fit(features: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.n
 
 
 def train(items: list[dict], c1: float, c2: float, folds: int) -> LineLabeller:
-    """Both passes; the second on out-of-fold first-pass probabilities (folds by site)."""
+    """Both passes and the title ranker; later steps learn from earlier steps' out-of-fold output."""
     sites = sorted({it["site"] for it in items})
     fold_of = {site: i % folds for i, site in enumerate(random.Random(1).sample(sites, len(sites)))}
     windows = [window_features(it["rows"], WIDTH) for it in items]
     x1, y = np.vstack(windows), np.concatenate([it["y"] for it in items])
-    first_probs: list[np.ndarray | None] = [None] * len(items)
+    folds_of_items = [fold_of[it["site"]] for it in items]
+    first_probs: list[np.ndarray] = [np.empty(0)] * len(items)
     for k in range(folds):
-        inside = [i for i, it in enumerate(items) if fold_of[it["site"]] != k]
+        inside = [i for i, f in enumerate(folds_of_items) if f != k]
         mean, scale, model = fit(np.vstack([windows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c1)
-        for i, it in enumerate(items):
-            if fold_of[it["site"]] == k:
+        for i, f in enumerate(folds_of_items):
+            if f == k:
                 first_probs[i] = _probs(model, (windows[i] - mean) / scale)
     mean1, scale1, model1 = fit(x1, y, c1)
-    x2 = np.vstack([np.hstack([w, context_features(p, CONTEXT)]) for w, p in zip(windows, first_probs)])
-    mean2, scale2, model2 = fit(x2, y, c2)
-    return LineLabeller(mean1, scale1, *_weights(model1), mean2, scale2, *_weights(model2), width=WIDTH, context=CONTEXT)
+    second_rows = [np.hstack([w, context_features(p, CONTEXT)]) for w, p in zip(windows, first_probs)]
+    mean2, scale2, model2 = fit(np.vstack(second_rows), y, c2)
+    second_probs: list[np.ndarray] = [np.empty(0)] * len(items)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(folds_of_items) if f != k]
+        mean, scale, model = fit(np.vstack([second_rows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c2)
+        for i, f in enumerate(folds_of_items):
+            if f == k:
+                second_probs[i] = _probs(model, (second_rows[i] - mean) / scale)
+    title_weights = fit_title_ranker(items, second_probs)
+    return LineLabeller(mean1, scale1, *_weights(model1), mean2, scale2, *_weights(model2),
+                        title_weights=title_weights, width=WIDTH, context=CONTEXT)
+
+
+def fit_title_ranker(items: list[dict], probs: list[np.ndarray], l2: float = 1.0) -> np.ndarray:
+    """Conditional logit over each page's title candidates (softmax over lines, gold title = target).
+
+    Returns weights over the candidate features plus a last constant column, standardisation folded in.
+    """
+    from scipy.optimize import minimize
+
+    groups, targets = [], []
+    title_label = LABELS.index("title")
+    for it, p in zip(items, probs):
+        gold = np.flatnonzero(it["y"] == title_label)
+        if len(gold) == 0:
+            continue
+        order, features = title_candidates(it["rows"], p)
+        hit = np.flatnonzero(order == gold[0])
+        if len(hit) and len(order) > 1:
+            groups.append(features)
+            targets.append(int(hit[0]))
+    stacked = np.vstack(groups).astype(np.float64)
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-6
+    scaled = [(g - mean) / scale for g in groups]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * 0.5 * w @ w, l2 * w
+        for g, t in zip(scaled, targets):
+            z = g @ w
+            z = z - z.max()
+            e = np.exp(z)
+            p = e / e.sum()
+            total -= z[t] - np.log(e.sum())
+            grad += g.T @ p - g[t]
+        return total, grad
+
+    result = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    w = result.x / scale
+    print(f"title ranker: {len(groups)} pages, train accuracy "
+          f"{np.mean([int(np.argmax(g @ result.x)) == t for g, t in zip(scaled, targets)]):.3f}", flush=True)
+    return np.append(w, -(mean / scale) @ result.x).astype(np.float32)
 
 
 def _weights(model: LogisticRegression) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +349,7 @@ def cross_validate(items: list[dict], scorer, folds: int, c1: float, c2: float) 
 def save(labeller: LineLabeller, out: Path, metrics: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     arrays = {key: getattr(labeller, key) for key in
-              ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2", "weights2", "bias2")}
+              ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2", "weights2", "bias2", "title_weights")}
     np.savez_compressed(out / "model.npz", **arrays)
     config = {"version": VERSION, "labels": list(LABELS), "features": list(FEATURES), "width": labeller.width,
               "context": labeller.context, "title_threshold": labeller.title_threshold, "metrics": metrics}

@@ -43,7 +43,7 @@ def author_span(line: str) -> tuple[int, int] | None:
         if match:
             return _trim_zh(line, *match.span("name"))
     match = _ONLY_NAME.match(line)
-    if match and 1 <= len(match.group("name").split()) <= 4 and len(line) <= 40:
+    if match and 2 <= len(match.group("name").split()) <= 4 and len(line) <= 40:
         return match.span("name")
     return None
 

@@ -111,10 +111,9 @@ def extract_page(html: str) -> Page | None:
     paragraphs = [line.strip() for line in document.text.split("\n") if line.strip()]
     found = _page_metadata(html)
     title = found.get("title") or (document.title or "").strip() or None
-    author = (document.author or "").strip() or found.get("author")
-    byline = found.get("byline") if author is None or (found.get("byline") and author in found["byline"]) else None
-    if author is None and found.get("author"):
-        author = found["author"]
+    # The byline the page shows beats trafilatura's guess, which is often a site name on Chinese pages.
+    author = found.get("author") or _plausible_name((document.author or "").strip())
+    byline = found.get("byline") if found.get("author") else None
     pieces: list[tuple[str, str]] = []
     if title:
         pieces.append(("title", title))
@@ -137,11 +136,18 @@ def extract_page(html: str) -> Page | None:
         text=text,
         title=title,
         author=author,
-        date=(document.date or None) or found.get("date"),
+        date=found.get("date") or (document.date or None),
         url=(document.url or None),
         sitename=(document.sitename or None),
         parts=tuple(parts),
     )
+
+
+def _plausible_name(text: str) -> str | None:
+    """A metadata author that reads as people's names (not a site, not a list of tags), else ``None``."""
+    if not text or len(text) > 80 or re.search(r"[\d;@/]|www|\.com|\.cn|网|报", text, re.IGNORECASE):
+        return None
+    return text
 
 
 def _fold(text: str) -> str:

@@ -40,7 +40,7 @@ FEATURES = (
     "position", "log_index", "long", "long_words", "to_first_long", "before_first_long", "after_last_long",
     "log_gap_long", "long_near", "share_of_max", "repeated", "after_trailer", "rule_title", "rule_byline",
     "rule_date", "rule_boilerplate", "page_lines", "page_short", "first_line", "last_line", "question",
-    "quote_start", "title_like", "long_next",
+    "quote_start", "title_like", "long_next", "main_overlap", "lede_overlap",
 )
 # Short words, one per line: function words make prose; their share separates a sentence from a menu.
 _EN_STOPS = frozenset(
@@ -83,6 +83,10 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     for i in range(n - 1, -1, -1):
         next_long[i] = i if long_flags[i] else next_long[i + 1]
     prev_long = -10**6
+    # Headline words come back in the article's text: the share of a line's content words (Han
+    # bigrams) found in the long lines, and in the first long line after it (the lede).
+    keys = [_content_keys(seg) for seg in segments]
+    main_keys: set[str] = set().union(*(keys[i] for i in long_idx)) if long_idx else set()
     for i, seg in enumerate(segments):
         length = lengths[i]
         words = _WORD.findall(seg)
@@ -150,7 +154,21 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         row[46] = seg[:1] in "\"“‘'「"
         row[47] = (2 <= n_words <= 25 or 6 <= han <= 45) and not row[3] and length <= 200
         row[48] = math.log1p(next_long[i + 1] - i) if i + 1 < n and next_long[i + 1] < n else math.log1p(n)
+        own = keys[i]
+        if own and not long_flags[i]:
+            row[49] = len(own & main_keys) / len(own)
+            if i + 1 < n and next_long[i + 1] < n:
+                row[50] = len(own & keys[next_long[i + 1]]) / len(own)
     return rows
+
+
+def _content_keys(segment: str) -> set[str]:
+    """Lower-cased content words (3+ letters, not stop words) and Han character bigrams."""
+    words = {w.lower() for w in _WORD.findall(segment) if len(w) > 2}
+    words -= _EN_STOPS
+    han = "".join(_HAN.findall(segment))
+    words.update(han[k:k + 2] for k in range(len(han) - 1))
+    return words
 
 
 def window_features(rows: np.ndarray, width: int = 2) -> np.ndarray:
@@ -178,8 +196,53 @@ def context_features(probs: np.ndarray, width: int = 3) -> np.ndarray:
     return np.hstack(parts).astype(np.float32)
 
 
+TITLE_CANDIDATES = 10
+
+
+def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most title-like short lines and their features for the title ranker.
+
+    Per candidate: its line features, the labeller's role probabilities for it and its two
+    neighbours, its rank among the candidates, its gap to the best, whether it is the first strong
+    candidate, and where it stands to the main text block (the longest run of body lines).
+    """
+    title = np.where(rows[:, FEATURES.index("log_chars")] <= math.log1p(250), probs[:, _TITLE_COLUMN], -1.0)
+    order = np.argsort(-title, kind="stable")[:k]
+    order = order[title[order] > -1.0]
+    padded = np.vstack([np.zeros((1, probs.shape[1])), probs, np.zeros((1, probs.shape[1]))])
+    start, end = _main_run(probs[:, _BODY_COLUMN] >= 0.5)
+    best = title[order[0]] if len(order) else 0.0
+    strong = [i for i in sorted(order.tolist()) if title[i] >= 0.5 * best]
+    extra = []
+    for rank, i in enumerate(order.tolist()):
+        before_main = start - i
+        extra.append([
+            rank / k, float(rank == 0), title[i] - best, float(strong and i == strong[0]),
+            math.copysign(math.log1p(abs(before_main)), before_main), float(0 < before_main <= 3),
+            float(i > end), sum(1 for j in order.tolist() if i < j < start) / k,
+        ])
+    features = np.hstack([rows[order], padded[order + 1], padded[order], padded[order + 2],
+                          np.array(extra, dtype=np.float32).reshape(len(order), 8)]) if len(order) else \
+        np.zeros((0, rows.shape[1] + 3 * probs.shape[1] + 8), dtype=np.float32)
+    return order, features.astype(np.float32)
+
+
+def _main_run(body: np.ndarray, gap: int = 2) -> tuple[int, int]:
+    """First and last line of the longest run of body lines (runs bridge up to ``gap`` other lines)."""
+    best, current, last = (len(body), -1, 0), None, -10
+    for i in np.flatnonzero(body).tolist():
+        if current is None or i - last > gap + 1:
+            current = [i, i, 0]
+        current[1], current[2] = i, current[2] + 1
+        last = i
+        if current[2] > best[2]:
+            best = (current[0], current[1], current[2])
+    return best[0], best[1]
+
+
 #: Roles the labeller predicts, in its output columns.
 LABELS = ("title", "byline", "date", "body", "boilerplate")
 _BODY_COLUMN = LABELS.index("body")
+_TITLE_COLUMN = LABELS.index("title")
 
-__all__ = ["FEATURES", "LABELS", "context_features", "line_features", "window_features"]
+__all__ = ["FEATURES", "LABELS", "context_features", "line_features", "title_candidates", "window_features"]

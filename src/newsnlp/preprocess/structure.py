@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from newsnlp.preprocess.page_features import (
     LABELS,
     context_features,
     line_features,
+    title_candidates,
     window_features,
 )
 from newsnlp.preprocess.page_rules import (
@@ -37,13 +39,16 @@ from newsnlp.preprocess.page_rules import (
     Block,
     Structure,
     _dateline,
+    _matches,
     page_spans,
     rule_structure,
     split_blocks,
 )
 
 _TITLE, _BYLINE, _DATE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "byline", "date", "body", "boilerplate"))
-_MAX_META_CHARS = 200  # a byline or date line is short; a longer line is read as body or boilerplate
+_EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
+_MAX_META_CHARS = 200
+_CLAUSE_MARK = re.compile(r"[,.;，。；、]")  # a byline or date line is short; a longer line is read as body or boilerplate
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class LineLabeller:
     scale2: np.ndarray
     weights2: np.ndarray
     bias2: np.ndarray
+    title_weights: np.ndarray | None = None
     width: int = 2
     context: int = 3
     title_threshold: float = 0.2
@@ -66,7 +72,7 @@ class LineLabeller:
     def load(cls, folder: Path) -> LineLabeller:
         """Read the arrays and settings saved by ``models/pages/train.py``."""
         config = json.loads((folder / "model.json").read_text("utf-8"))
-        with np.load(folder / "model.npz", allow_pickle=False) as arrays:
+        with np.load(folder / "model.npz", allow_pickle=False) as arrays:  # plain arrays, never pickles
             tensors = {key: arrays[key].astype(np.float32) for key in arrays.files}
         return cls(**tensors, width=config["width"], context=config["context"],
                    title_threshold=config["title_threshold"])
@@ -80,12 +86,25 @@ class LineLabeller:
         features = np.hstack([window_features(rows, self.width), context_features(first, self.context)])
         return _softmax(((features - self.mean2) / self.scale2) @ self.weights2 + self.bias2)
 
+    def rank_titles(self, rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        """``probs`` with its title column replaced by the title ranker's choice among candidates."""
+        if self.title_weights is None:
+            return probs
+        order, features = title_candidates(rows, probs)
+        ranked = probs.copy()
+        ranked[:, _TITLE] = 0.0
+        if len(order):
+            scores = np.hstack([features, np.ones((len(order), 1), dtype=np.float32)]) @ self.title_weights
+            scores = np.exp(scores - scores.max())
+            ranked[order, _TITLE] = scores / scores.sum()
+        return ranked
+
     def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
         if not spans:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         rows = line_features(text, spans)
-        return self.second_pass(rows, self.first_pass(rows))
+        return self.rank_titles(rows, self.second_pass(rows, self.first_pass(rows)))
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -129,6 +148,14 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
     for i, role in enumerate(roles):
         if role == "title" or (role in ("byline", "date") and lengths[i] > _MAX_META_CHARS):
             roles[i] = "body" if probs[i, _BODY] >= probs[i, _BOILER] else "boilerplate"
+    for i, (start, end) in enumerate(spans):
+        # An editor's note cut off a paragraph's end (page_spans) is page furniture by construction.
+        if roles[i] == "body" and lengths[i] <= 60 and _matches("inline_tail", text[start:end]):
+            roles[i] = "boilerplate"
+    if not any(role == "body" for i, role in enumerate(roles) if i != title_index):  # no body at all: long prose lines are still the article (a one-paragraph text)
+        for i, (start, end) in enumerate(spans):
+            if i != title_index and _is_prose(text[start:end]):
+                roles[i] = "body"
     title = author = dateline = None
     if title_index is not None:
         roles[title_index] = "title"
@@ -138,6 +165,14 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
         if found:
             author = (spans[i][0] + found[0], spans[i][0] + found[1])
             break
+    if author is None:  # no byline: an editor's note (（责任编辑：…）) names who signed the page off
+        for i in range((title_index or 0) + 1, len(spans)):
+            segment = text[spans[i][0]:spans[i][1]]
+            if lengths[i] <= 60 and _EDITOR.search(segment):
+                found = author_span(segment)
+                if found:
+                    author = (spans[i][0] + found[0], spans[i][0] + found[1])
+                    break
     first_body = next((i for i, role in enumerate(roles) if role == "body" and i > (title_index or -1)), None)
     if first_body is not None:
         found_dl = _dateline(text[spans[first_body][0]:spans[first_body][1]])
@@ -145,6 +180,12 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
             dateline = (spans[first_body][0] + found_dl[0], spans[first_body][0] + found_dl[1])
     blocks = tuple(Block(s, e, r) for (s, e), r in zip(spans, roles))
     return Structure(blocks, title, author, dateline, published=_published(text, blocks, title_index))
+
+
+def _is_prose(segment: str) -> bool:
+    """A long line of sentences: 150+ characters (60+ Han characters) with clause punctuation."""
+    han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+    return (len(segment) >= 150 or han >= 60) and len(_CLAUSE_MARK.findall(segment)) >= 2
 
 
 def _title_index(text: str, spans: list[tuple[int, int]], probs: np.ndarray, known_title: str | None) -> int | None:
