@@ -121,3 +121,55 @@ def test_known_title_wins() -> None:
     text = "Teaser Line\n\nReal Title\n\nThe body text of the story."
     found = label_structure(text, page_spans(text), _probs(["title", "boilerplate", "body"]), known_title="Real Title")
     assert text[slice(*found.title)] == "Real Title"
+
+
+# -- the shipped labeller on pages written for these tests ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
+    from newsnlp.preprocess.structure import default_labeller, find_structure
+
+    if default_labeller() is None:
+        pytest.skip("models/pages/model is not installed")
+    menu = ["Home", "World", "Business", "Sport", "Weather", "Sign in", "Subscribe"]
+    body = [
+        "HALIFAX - The harbour authority said on Tuesday that it would build a second container terminal on the "
+        "eastern shore, doubling the port's capacity by the end of the decade.",
+        "The plan, which still needs approval from the province, would cost about $900 million and create some "
+        "1,200 construction jobs, the authority's chief executive, Dana Price, told reporters.",
+        "Shipping lines have complained for years that ships wait too long to unload at the existing terminal, "
+        "which was built in the 1970s and has been extended twice since then.",
+        "Residents of the eastern shore said they had not been consulted and worried about traffic on the "
+        "narrow roads that lead to the site, which is now mostly woodland.",
+    ]
+    tail = ["Share this article", "Facebook Twitter Email", "Related Stories", "Ferry fares to rise in spring",
+            "New bridge opens to traffic", "© 2024 Harbour News Ltd. All rights reserved."]
+    lines = menu + ["Port to Double in Size With New Terminal", "By Sam Okoro", "Published: Tue 5 Mar 2024 10:30 GMT"] + body + tail
+    text = "\n\n".join(lines)
+    found = find_structure(text)
+    assert text[slice(*found.title)] == "Port to Double in Size With New Terminal"
+    assert text[slice(*found.author)] == "Sam Okoro"
+    assert found.published == "2024-03-05T10:30"
+    assert text[slice(*found.dateline)] == "HALIFAX"
+    got_body = [text[b.start:b.end] for b in found.blocks if b.role == "body"]
+    assert got_body == body
+
+
+@pytest.mark.slow
+def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
+    from newsnlp.preprocess.structure import default_labeller, find_structure
+
+    if default_labeller() is None:
+        pytest.skip("models/pages/model is not installed")
+    body = [
+        "新华社北京3月4日电 记者从交通运输部获悉，今年一季度全国港口货物吞吐量同比增长百分之五，其中集装箱吞吐量增长较快。",
+        "交通运输部有关负责人表示，下一步将继续推进港口基础设施建设，提升港口服务水平，保障产业链供应链稳定。",
+        "业内人士认为，随着外贸形势逐步好转，港口行业有望保持平稳增长。",
+    ]
+    text = "\n\n".join(["一季度全国港口货物吞吐量同比增长", "2024年3月4日 10:30"] + body)
+    found = find_structure(text)
+    assert text[slice(*found.title)] == "一季度全国港口货物吞吐量同比增长"
+    assert found.published == "2024-03-04T10:30"
+    assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
+    assert text[slice(*found.dateline)] == "新华社北京3月4日电"
