@@ -36,8 +36,9 @@ def test_html_page_without_article_gives_an_empty_article_with_a_warning(preproc
 
 
 def test_text_listing_gives_no_body_and_a_warning(preprocessor) -> None:
-    listing = "\n\n".join(["Home", "World", "Business", "Latest news", "Storm hits coast", "Markets fall",
-                           "Election date set", "Sign in", "Subscribe"])
+    menu = ["Home", "World", "Business", "Latest news", "Storm hits coast", "Markets fall", "Election date set",
+            "Sign in", "Subscribe"]
+    listing = "\n\n".join(menu)
     article = preprocessor.analyze(listing)
     assert article.body == ()
     assert any("body is empty" in w for w in article.meta["warnings"])

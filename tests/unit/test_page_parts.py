@@ -134,14 +134,14 @@ def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
         pytest.skip("models/pages/model is not installed")
     menu = ["Home", "World", "Business", "Sport", "Weather", "Sign in", "Subscribe"]
     body = [
-        "HALIFAX - The harbour authority said on Tuesday that it would build a second container terminal on the "
-        "eastern shore, doubling the port's capacity by the end of the decade.",
-        "The plan, which still needs approval from the province, would cost about $900 million and create some "
-        "1,200 construction jobs, the authority's chief executive, Dana Price, told reporters.",
-        "Shipping lines have complained for years that ships wait too long to unload at the existing terminal, "
-        "which was built in the 1970s and has been extended twice since then.",
-        "Residents of the eastern shore said they had not been consulted and worried about traffic on the "
-        "narrow roads that lead to the site, which is now mostly woodland.",
+        ("HALIFAX - The harbour authority said on Tuesday that it would build a second container terminal on the "
+         "eastern shore, doubling the port's capacity by the end of the decade."),
+        ("The plan, which still needs approval from the province, would cost about $900 million and create some "
+         "1,200 construction jobs, the authority's chief executive, Dana Price, told reporters."),
+        ("Shipping lines have complained for years that ships wait too long to unload at the existing terminal, "
+         "which was built in the 1970s and has been extended twice since then."),
+        ("Residents of the eastern shore said they had not been consulted and worried about traffic on the "
+         "narrow roads that lead to the site, which is now mostly woodland."),
     ]
     tail = ["Share this article", "Facebook Twitter Email", "Related Stories", "Ferry fares to rise in spring",
             "New bridge opens to traffic", "© 2024 Harbour News Ltd. All rights reserved."]
@@ -173,3 +173,15 @@ def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
     assert found.published == "2024-03-04T10:30"
     assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
     assert text[slice(*found.dateline)] == "新华社北京3月4日电"
+
+
+def test_a_labeller_of_other_features_is_refused(tmp_path) -> None:
+    import json
+
+    from newsnlp.errors import ModelFormatError
+    from newsnlp.preprocess.structure import LineLabeller
+
+    (tmp_path / "model.json").write_text(json.dumps({"features": ["length"], "labels": list(LABELS)}), "utf-8")
+    np.savez(tmp_path / "model.npz", mean1=np.zeros(1))
+    with pytest.raises(ModelFormatError, match="retrain"):
+        LineLabeller.load(tmp_path)

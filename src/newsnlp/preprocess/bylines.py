@@ -48,6 +48,24 @@ def author_span(line: str) -> tuple[int, int] | None:
     return None
 
 
+_CLOSING_CREDIT = re.compile(
+    r"[（(]\s*(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员|作者)\s*)?"
+    rf"(?P<name>{_ZH_NAMES})\s*(?:[\u4e00-\u9fff]{{0,6}}报道)?\s*[）)]\s*$"
+)
+
+
+def closing_credit(paragraph: str) -> tuple[int, int] | None:
+    """The reporter named at the end of a Chinese article's last paragraph: "…（总台记者 张倩）"."""
+    match = _CLOSING_CREDIT.search(paragraph[-40:])
+    if not match:
+        return None
+    found = _trim_zh(match.string, *match.span("name"))
+    if found is None:
+        return None
+    offset = max(0, len(paragraph) - 40)
+    return offset + found[0], offset + found[1]
+
+
 def _trim_en(line: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and line[end - 1] in " .,;:":
         end -= 1
@@ -68,4 +86,4 @@ def _trim_zh(line: str, start: int, end: int) -> tuple[int, int] | None:
     return start + kept[0].start(), start + last.end()
 
 
-__all__ = ["author_span"]
+__all__ = ["author_span", "closing_credit"]

@@ -28,6 +28,7 @@ _BLOCKS = frozenset(
 _INVISIBLE = "//script|//style|//noscript|//template|//svg|//head"
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _FOLD = re.compile(r"[\"'“”‘’«»\s]+")
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:»/]+\s+|\s*::\s*|\s*\|\s*|_")
 _TITLE_BONUS = 0.5  # a visible line that the page's <title>/og:title/h1 also names is very likely the title
 
 
@@ -171,23 +172,33 @@ def _page_metadata(html: str) -> dict[str, str]:
     hints += [m.get("content", "") for m in document.xpath(
         "//meta[@property='og:title' or @name='og:title' or @name='twitter:title' or @property='twitter:title']")]
     headings = {_fold(h.text_content()) for h in document.xpath("//h1")}
+    if len(headings) > 2:  # many <h1>s: a template's boxes, not the headline
+        headings = set()
     meta_author = next((m.get("content", "").strip() for m in document.xpath(
         "//meta[@name='author' or @property='article:author' or @name='byl']") if m.get("content", "").strip()), "")
     hint_folds = [_fold(h) for h in hints if h.strip()]
+    # "Headline | Site" and "Site :: Section :: Headline": every part of a hint may be the headline.
+    hint_parts = {_fold(part) for h in hints for part in _TITLE_PARTS.split(h) if len(part.strip()) >= 8}
     text = "\n\n".join(visible_lines(document))
     labeller = default_labeller()
     if labeller is None or not text:
         return {}
     spans = page_spans(text)
     probs = labeller.predict(text, spans)
-    best, best_score = None, 0.0
+    named: dict[int, str] = {}
     for i, (start, end) in enumerate(spans):
         line = _fold(text[start:end])
-        if not line or end - start > 250:
-            continue
-        named = any(line in hint and len(line) >= 0.3 * len(hint) for hint in hint_folds) or line in headings
-        score = float(probs[i, 0]) + (_TITLE_BONUS if named else 0.0)
-        if score > best_score:
+        if line and end - start <= 250 and (
+                line in hint_parts or line in headings
+                or any(line in hint and len(line) >= 0.3 * len(hint) for hint in hint_folds)):
+            named[i] = line
+    # A named line that holds another named line is the headline with the site's name around it.
+    decorated = {i for i, line in named.items() if any(other != line and other in line for other in named.values())}
+    best, best_score = None, 0.0
+    for i in range(len(spans)):
+        bonus = _TITLE_BONUS if i in named and i not in decorated else 0.0
+        score = float(probs[i, 0]) + bonus
+        if score > best_score and spans[i][1] - spans[i][0] <= 250:
             best, best_score = i, score
     found: dict[str, str] = {}
     if best is not None and best_score >= 0.3:

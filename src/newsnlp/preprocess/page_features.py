@@ -197,6 +197,7 @@ def context_features(probs: np.ndarray, width: int = 3) -> np.ndarray:
 
 
 TITLE_CANDIDATES = 10
+_EXTRA = 12  # candidate features beyond the line's own row and role probabilities
 
 
 def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
@@ -213,17 +214,22 @@ def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDA
     start, end = _main_run(probs[:, _BODY_COLUMN] >= 0.5)
     best = title[order[0]] if len(order) else 0.0
     strong = [i for i in sorted(order.tolist()) if title[i] >= 0.5 * best]
+    meta = probs[:, _BYLINE_COLUMN] + probs[:, _DATE_COLUMN]
     extra = []
     for rank, i in enumerate(order.tolist()):
         before_main = start - i
+        # A headline is followed (rarely preceded) by its byline and date, then the text.
         extra.append([
             rank / k, float(rank == 0), title[i] - best, float(strong and i == strong[0]),
             math.copysign(math.log1p(abs(before_main)), before_main), float(0 < before_main <= 3),
             float(i > end), sum(1 for j in order.tolist() if i < j < start) / k,
+            float(meta[i + 1:i + 5].max(initial=0.0)), float(meta[max(0, i - 3):i].max(initial=0.0)),
+            float(probs[i + 1:i + 4, _BODY_COLUMN].max(initial=0.0)),
+            float(probs[max(0, i - 3):i, _BODY_COLUMN].max(initial=0.0)),
         ])
     features = np.hstack([rows[order], padded[order + 1], padded[order], padded[order + 2],
-                          np.array(extra, dtype=np.float32).reshape(len(order), 8)]) if len(order) else \
-        np.zeros((0, rows.shape[1] + 3 * probs.shape[1] + 8), dtype=np.float32)
+                          np.array(extra, dtype=np.float32).reshape(len(order), _EXTRA)]) if len(order) else \
+        np.zeros((0, rows.shape[1] + 3 * probs.shape[1] + _EXTRA), dtype=np.float32)
     return order, features.astype(np.float32)
 
 
@@ -244,5 +250,9 @@ def _main_run(body: np.ndarray, gap: int = 2) -> tuple[int, int]:
 LABELS = ("title", "byline", "date", "body", "boilerplate")
 _BODY_COLUMN = LABELS.index("body")
 _TITLE_COLUMN = LABELS.index("title")
+_BYLINE_COLUMN = LABELS.index("byline")
+_DATE_COLUMN = LABELS.index("date")
+#: How many features :func:`title_candidates` gives each candidate.
+TITLE_INPUTS = len(FEATURES) + 3 * len(LABELS) + _EXTRA
 
-__all__ = ["FEATURES", "LABELS", "context_features", "line_features", "title_candidates", "window_features"]
+__all__ = ["FEATURES", "LABELS", "TITLE_INPUTS", "context_features", "line_features", "title_candidates", "window_features"]

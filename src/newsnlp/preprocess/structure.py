@@ -25,10 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from newsnlp.preprocess.bylines import author_span
+from newsnlp.errors import ModelFormatError
+from newsnlp.preprocess.bylines import author_span, closing_credit
 from newsnlp.preprocess.dates import find_date
 from newsnlp.preprocess.page_features import (
+    FEATURES,
     LABELS,
+    TITLE_INPUTS,
     context_features,
     line_features,
     title_candidates,
@@ -48,6 +51,7 @@ from newsnlp.preprocess.page_rules import (
 _TITLE, _BYLINE, _DATE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "byline", "date", "body", "boilerplate"))
 _EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
 _MAX_META_CHARS = 200
+_CLEAN_HEAD = 4  # title, byline, date, dateline: the short lines a plain article starts with
 _CLAUSE_MARK = re.compile(r"[,.;，。；、]")  # a byline or date line is short; a longer line is read as body or boilerplate
 
 
@@ -72,8 +76,15 @@ class LineLabeller:
     def load(cls, folder: Path) -> LineLabeller:
         """Read the arrays and settings saved by ``models/pages/train.py``."""
         config = json.loads((folder / "model.json").read_text("utf-8"))
+        if config.get("features") != list(FEATURES) or config.get("labels") != list(LABELS):
+            raise ModelFormatError(f"page labeller in {folder} was trained with other features or labels: retrain it "
+                                   "with models/pages/train.py")
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:  # plain arrays, never pickles
             tensors = {key: arrays[key].astype(np.float32) for key in arrays.files}
+        title_inputs = tensors["title_weights"].shape[0] if "title_weights" in tensors else None
+        if title_inputs is not None and title_inputs != TITLE_INPUTS + 1:
+            raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
+                                   f"this code makes {TITLE_INPUTS}: retrain it with models/pages/train.py")
         return cls(**tensors, width=config["width"], context=config["context"],
                    title_threshold=config["title_threshold"])
 
@@ -133,10 +144,24 @@ def find_structure(text: str, *, known_title: str | None = None, labeller: LineL
     """
     spans = page_spans(text)
     model = labeller or default_labeller()
-    if model is None:
+    if model is None or _looks_clean(text, spans):
         found = rule_structure(text, spans, known_title=known_title)
         return replace(found, published=_published(text, found.blocks))
     return label_structure(text, spans, model.predict(text, spans), known_title=known_title)
+
+
+def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
+    """A plain article: after a short head (title, byline, date) only paragraphs of text, and nothing
+    the maintained patterns call boilerplate. The rules read such a text exactly; no page furniture
+    is left for the labeller to find, and it must not drop a paragraph."""
+    if len(spans) < 2:
+        return True
+    for i, (start, end) in enumerate(spans):
+        segment = text[start:end]
+        han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+        if i >= _CLEAN_HEAD and end - start < 50 and han < 20:
+            return False
+    return all(block.role != "boilerplate" for block in rule_structure(text, spans).blocks)
 
 
 def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, *,
@@ -146,7 +171,11 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
     lengths = [e - s for s, e in spans]
     title_index = _title_index(text, spans, probs, known_title)
     for i, role in enumerate(roles):
-        if role == "title" or (role in ("byline", "date") and lengths[i] > _MAX_META_CHARS):
+        segment = text[spans[i][0]:spans[i][1]]
+        # A byline names someone and a date line holds a date; a longer line that does not is text.
+        unfounded = (role == "byline" and lengths[i] > 80 and author_span(segment) is None) or (
+            role == "date" and lengths[i] > 40 and find_date(segment) is None)
+        if role == "title" or unfounded or (role in ("byline", "date") and lengths[i] > _MAX_META_CHARS):
             roles[i] = "body" if probs[i, _BODY] >= probs[i, _BOILER] else "boilerplate"
     for i, (start, end) in enumerate(spans):
         # An editor's note cut off a paragraph's end (page_spans) is page furniture by construction.
@@ -173,6 +202,12 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
                 if found:
                     author = (spans[i][0] + found[0], spans[i][0] + found[1])
                     break
+    body_lines = [i for i, role in enumerate(roles) if role == "body"]
+    if author is None and body_lines:  # a Chinese article may name its reporter at its very end
+        start, end = spans[body_lines[-1]]
+        found = closing_credit(text[start:end])
+        if found:
+            author = (start + found[0], start + found[1])
     first_body = next((i for i, role in enumerate(roles) if role == "body" and i > (title_index or -1)), None)
     if first_body is not None:
         found_dl = _dateline(text[spans[first_body][0]:spans[first_body][1]])
