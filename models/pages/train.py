@@ -58,6 +58,7 @@ from newsnlp.preprocess.page_rules import (
 from newsnlp.preprocess.structure import LineLabeller, label_structure
 
 WIDTH, CONTEXT, SHINGLE = 2, 3, 5
+RANKER_HIDDEN = 16
 # Editor notes (责任编辑：…) are boilerplate here, though the Chinese dataset's gold counts the editor as
 # author: the structure finder reads a name from them only when the page has no byline.
 _EDITOR = re.compile(r"责任编辑|编辑|责编")
@@ -241,15 +242,18 @@ def train(items: list[dict], c1: float, c2: float, folds: int) -> LineLabeller:
         for i, f in enumerate(folds_of_items):
             if f == k:
                 second_probs[i] = _probs(model, (second_rows[i] - mean) / scale)
-    title_weights = fit_title_ranker(items, second_probs)
+    ranker = fit_title_ranker(items, second_probs)
     return LineLabeller(mean1, scale1, *_weights(model1), mean2, scale2, *_weights(model2),
-                        title_weights=title_weights, width=WIDTH, context=CONTEXT)
+                        **ranker, width=WIDTH, context=CONTEXT)
 
 
-def fit_title_ranker(items: list[dict], probs: list[np.ndarray], l2: float = 1.0) -> np.ndarray:
+def fit_title_ranker(items: list[dict], probs: list[np.ndarray], hidden: int = RANKER_HIDDEN,
+                     l2: float = 1.0) -> dict[str, np.ndarray]:
     """Conditional logit over each page's title candidates (softmax over lines, gold title = target).
 
-    Returns weights over the candidate features plus a last constant column, standardisation folded in.
+    The score of a candidate is linear in its features plus a small tanh layer (``hidden`` units).
+    Returns the arrays of :class:`LineLabeller` (``title_weights`` with a last constant column, and
+    ``title_hidden_w/b/v``), standardisation folded in.
     """
     from scipy.optimize import minimize
 
@@ -262,28 +266,46 @@ def fit_title_ranker(items: list[dict], probs: list[np.ndarray], l2: float = 1.0
         order, features = title_candidates(it["rows"], p)
         hit = np.flatnonzero(order == gold[0])
         if len(hit) and len(order) > 1:
-            groups.append(features)
+            groups.append(features.astype(np.float64))
             targets.append(int(hit[0]))
-    stacked = np.vstack(groups).astype(np.float64)
+    stacked = np.vstack(groups)
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-6
     scaled = [(g - mean) / scale for g in groups]
+    d, h = stacked.shape[1], hidden
+
+    def unpack(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return w[:d], w[d:d + h * d].reshape(h, d), w[d + h * d:d + h * d + h], w[d + h * d + h:]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = l2 * 0.5 * w @ w, l2 * w
+        u, hw, hb, hv = unpack(w)
+        total, grad = 0.5 * l2 * w @ w, l2 * w.copy()
         for g, t in zip(scaled, targets):
-            z = g @ w
+            act = np.tanh(g @ hw.T + hb)
+            z = g @ u + act @ hv
             z = z - z.max()
             e = np.exp(z)
-            p = e / e.sum()
             total -= z[t] - np.log(e.sum())
-            grad += g.T @ p - g[t]
+            r = e / e.sum()
+            r[t] -= 1.0
+            grad[:d] += g.T @ r
+            grad[d + h * d + h:] += act.T @ r
+            back = np.outer(r, hv) * (1 - act * act)
+            grad[d:d + h * d] += (back.T @ g).ravel()
+            grad[d + h * d:d + h * d + h] += back.sum(axis=0)
         return total, grad
 
-    result = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    w = result.x / scale
-    print(f"title ranker: {len(groups)} pages, train accuracy "
-          f"{np.mean([int(np.argmax(g @ result.x)) == t for g, t in zip(scaled, targets)]):.3f}", flush=True)
-    return np.append(w, -(mean / scale) @ result.x).astype(np.float32)
+    start = np.concatenate([np.zeros(d), np.random.default_rng(0).normal(0, 0.1, h * d + 2 * h)])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    u, hw, hb, hv = unpack(result.x)
+    accuracy = np.mean([int(np.argmax(g @ u + np.tanh(g @ hw.T + hb) @ hv)) == t for g, t in zip(scaled, targets)])
+    print(f"title ranker: {len(groups)} pages, train accuracy {accuracy:.3f}", flush=True)
+    shift = mean / scale
+    return {
+        "title_weights": np.append(u / scale, -shift @ u).astype(np.float32),
+        "title_hidden_w": (hw / scale).astype(np.float32),
+        "title_hidden_b": (hb - hw @ shift).astype(np.float32),
+        "title_hidden_v": hv.astype(np.float32),
+    }
 
 
 def _weights(model: LogisticRegression) -> tuple[np.ndarray, np.ndarray]:
@@ -349,7 +371,8 @@ def cross_validate(items: list[dict], scorer, folds: int, c1: float, c2: float) 
 def save(labeller: LineLabeller, out: Path, metrics: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     arrays = {key: getattr(labeller, key) for key in
-              ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2", "weights2", "bias2", "title_weights")}
+              ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2", "weights2", "bias2", "title_weights",
+               "title_hidden_w", "title_hidden_b", "title_hidden_v")}
     np.savez_compressed(out / "model.npz", **arrays)
     config = {"version": VERSION, "labels": list(LABELS), "features": list(FEATURES), "width": labeller.width,
               "context": labeller.context, "title_threshold": labeller.title_threshold, "metrics": metrics}

@@ -38,6 +38,8 @@ from newsnlp.preprocess.page_features import (
     window_features,
 )
 from newsnlp.preprocess.page_rules import (
+    _BYLINE,
+    _ZH_BYLINE,
     MAX_TITLE_CHARS,
     Block,
     Structure,
@@ -48,7 +50,7 @@ from newsnlp.preprocess.page_rules import (
     split_blocks,
 )
 
-_TITLE, _BYLINE, _DATE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "byline", "date", "body", "boilerplate"))
+_TITLE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "body", "boilerplate"))
 _EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
 _MAX_META_CHARS = 200
 _CLEAN_HEAD = 4  # title, byline, date, dateline: the short lines a plain article starts with
@@ -57,7 +59,7 @@ _CLAUSE_MARK = re.compile(r"[,.;，。；、]")  # a byline or date line is shor
 
 @dataclass(frozen=True)
 class LineLabeller:
-    """Two logistic-regression passes over line windows; arrays from ``model.npz`` + ``model.json``."""
+    """Two logistic-regression passes over line windows and a title ranker; arrays from ``model.npz`` + ``model.json``."""
 
     mean1: np.ndarray
     scale1: np.ndarray
@@ -68,6 +70,9 @@ class LineLabeller:
     weights2: np.ndarray
     bias2: np.ndarray
     title_weights: np.ndarray | None = None
+    title_hidden_w: np.ndarray | None = None
+    title_hidden_b: np.ndarray | None = None
+    title_hidden_v: np.ndarray | None = None
     width: int = 2
     context: int = 3
     title_threshold: float = 0.2
@@ -106,6 +111,8 @@ class LineLabeller:
         ranked[:, _TITLE] = 0.0
         if len(order):
             scores = np.hstack([features, np.ones((len(order), 1), dtype=np.float32)]) @ self.title_weights
+            if self.title_hidden_w is not None and self.title_hidden_b is not None and self.title_hidden_v is not None:
+                scores = scores + np.tanh(features @ self.title_hidden_w.T + self.title_hidden_b) @ self.title_hidden_v
             scores = np.exp(scores - scores.max())
             ranked[order, _TITLE] = scores / scores.sum()
         return ranked
@@ -189,6 +196,12 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
     if title_index is not None:
         roles[title_index] = "title"
         title = spans[title_index]
+        # "By Ann Lee" just under the headline is its byline, whatever the page around it looks like.
+        for i in range(title_index + 1, min(title_index + 4, len(spans))):
+            segment = text[spans[i][0]:spans[i][1]]
+            if roles[i] == "boilerplate" and lengths[i] <= 120 and (
+                    _BYLINE.match(segment) or _ZH_BYLINE.match(segment)):
+                roles[i] = "byline"
     for i in _by_distance(roles, "byline", title_index):
         found = author_span(text[spans[i][0]:spans[i][1]])
         if found:
