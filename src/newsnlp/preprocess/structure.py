@@ -52,6 +52,7 @@ from newsnlp.preprocess.page_rules import (
 
 _TITLE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "body", "boilerplate"))
 _EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
+_REPORTER = re.compile(r"记者|通讯员|报道")
 _MAX_META_CHARS = 200
 _CLEAN_HEAD = 4  # title, byline, date, dateline: the short lines a plain article starts with
 _CLAUSE_MARK = re.compile(r"[,.;，。；、]")  # a byline or date line is short; a longer line is read as body or boilerplate
@@ -216,11 +217,14 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
                     author = (spans[i][0] + found[0], spans[i][0] + found[1])
                     break
     body_lines = [i for i, role in enumerate(roles) if role == "body"]
-    if author is None and body_lines:  # a Chinese article may name its reporter at its very end
-        start, end = spans[body_lines[-1]]
+    # A Chinese article may name its reporter at its very end: "…（总台记者 张倩）". Footer lines may
+    # follow it, so earlier body lines count too when the credit says 记者/通讯员/报道.
+    for rank, i in enumerate(reversed(body_lines[-8:]) if author is None else ()):
+        start, end = spans[i]
         found = closing_credit(text[start:end])
-        if found:
+        if found and (rank == 0 or _REPORTER.search(text[max(start, end - 40):end])):
             author = (start + found[0], start + found[1])
+            break
     first_body = next((i for i, role in enumerate(roles) if role == "body" and i > (title_index or -1)), None)
     if first_body is not None:
         found_dl = _dateline(text[spans[first_body][0]:spans[first_body][1]])
