@@ -114,7 +114,7 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         row[7] = sum(1 for ch in seg if ch in _ZH_FUNCTION) / han if han else 0.0
         row[8] = capitalised
         row[9] = all_caps
-        row[10] = sum(ch.isdigit() for ch in seg) / length if length else 0.0
+        row[10] = sum(map(str.isdigit, seg)) / length if length else 0.0
         row[11] = min(len(_SEPARATORS.findall(seg)), 5) / 5
         row[12] = bool(_LINK_LIKE.search(seg))
         row[13] = bool(_BULLET.match(seg))

@@ -80,6 +80,13 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
     return compiled
 
 
+@lru_cache(maxsize=1)
+def _combined() -> dict[str, re.Pattern[str]]:
+    """Each kind's patterns as one alternation: one regex call per line instead of one per pattern."""
+    raw = json.loads(resources.files("newsnlp.resources").joinpath("boilerplate.json").read_text("utf-8"))
+    return {key: re.compile("|".join(f"(?:{p})" for p in raw[key]), re.IGNORECASE) for key in ("line", "trailer", "inline_tail")}
+
+
 def split_blocks(text: str) -> list[tuple[int, int]]:
     """Paragraph spans: each line, except that hard-wrapped blank-line blocks stay whole.
 
@@ -139,7 +146,7 @@ def _is_breadcrumb(segment: str) -> bool:
 
 
 def _matches(kind: str, segment: str) -> bool:
-    return any(p.fullmatch(segment) for p in _patterns()[kind])
+    return _combined()[kind].fullmatch(segment) is not None
 
 
 def rule_structure(text: str, spans: list[tuple[int, int]], *, known_title: str | None = None) -> Structure:

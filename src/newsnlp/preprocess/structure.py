@@ -76,7 +76,6 @@ class LineLabeller:
     title_hidden_v: np.ndarray | None = None
     width: int = 2
     context: int = 3
-    title_threshold: float = 0.2
 
     @classmethod
     def load(cls, folder: Path) -> LineLabeller:
@@ -91,8 +90,7 @@ class LineLabeller:
         if title_inputs is not None and title_inputs != TITLE_INPUTS + 1:
             raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
                                    f"this code makes {TITLE_INPUTS}: retrain it with models/pages/train.py")
-        return cls(**tensors, width=config["width"], context=config["context"],
-                   title_threshold=config["title_threshold"])
+        return cls(**tensors, width=config["width"], context=config["context"])
 
     def first_pass(self, rows: np.ndarray) -> np.ndarray:
         """Role probabilities from each line's window of features."""
