@@ -20,9 +20,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-# Floors on the report half (measured values in models/pages/README.md).
-TEXT_FLOORS = {"body_f1": 0.88, "title_acc": 0.80}
-HTML_FLOORS = {"body_f1": 0.90, "title_acc": 0.80}
+# Floors on the report half, a little below what was measured (models/pages/README.md): as text body
+# F1 0.931, title 0.871; as HTML body F1 0.917 (trafilatura alone 0.914), title 0.886.
+TEXT_FLOORS = {"body_f1": 0.91, "title_acc": 0.84}
+HTML_FLOORS = {"body_f1": 0.90, "title_acc": 0.85}
 
 
 def in_report_half(site: str) -> bool:
