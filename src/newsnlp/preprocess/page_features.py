@@ -63,9 +63,9 @@ _LONG_HAN = 60
 def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     """One row of :data:`FEATURES` per span (float32)."""
     n = len(spans)
-    rows = np.zeros((n, len(FEATURES)), dtype=np.float32)
     if n == 0:
-        return rows
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    table: list[list[float]] = []  # plain lists, one array at the end: numpy item writes are slow
     segments = [text[s:e] for s, e in spans]
     rules = rule_structure(text, spans)
     rule_roles = [b.role for b in rules.blocks]
@@ -97,13 +97,15 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         capitalised = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
         all_caps = 1.0 if alpha and all(w.isupper() for w in alpha if len(w) > 1) and any(len(w) > 1 for w in alpha) else 0.0
         stripped = seg.rstrip()
-        found_date = find_date(seg) if length <= 200 else None
+        digits = sum(map(str.isdigit, seg))
+        found_date = find_date(seg) if length <= 200 and digits >= 4 else None  # a date has 4+ digits
         if long_flags[i]:
             prev_long = i
         near = sum(long_flags[max(0, i - 5):i + 6])
         gap = min(i - prev_long if prev_long >= 0 else n, next_long[i] - i if next_long[i] < n else n)
         trailer = length <= 120 and i > 0 and _matches("trailer", seg)
-        row = rows[i]
+        row = [0.0] * len(FEATURES)
+        table.append(row)
         row[0] = math.log1p(length)
         row[1] = math.log1p(n_words + han / 2)
         row[2] = han / length if length else 0.0
@@ -114,7 +116,7 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         row[7] = sum(1 for ch in seg if ch in _ZH_FUNCTION) / han if han else 0.0
         row[8] = capitalised
         row[9] = all_caps
-        row[10] = sum(map(str.isdigit, seg)) / length if length else 0.0
+        row[10] = digits / length if length else 0.0
         row[11] = min(len(_SEPARATORS.findall(seg)), 5) / 5
         row[12] = bool(_LINK_LIKE.search(seg))
         row[13] = bool(_BULLET.match(seg))
@@ -159,7 +161,7 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
             row[49] = len(own & main_keys) / len(own)
             if i + 1 < n and next_long[i + 1] < n:
                 row[50] = len(own & keys[next_long[i + 1]]) / len(own)
-    return rows
+    return np.array(table, dtype=np.float32)
 
 
 def _content_keys(segment: str) -> set[str]:
