@@ -29,6 +29,9 @@ TERMS = {
     "topics": "Research use only: trained on HuffPost, AG News, BBC, MasakhaNEWS, THUCNews, NLPCC 2017 and "
               "TNEWS (research terms); encoders all-MiniLM-L6-v2 (Apache-2.0) and m3e-small. "
               "See models/topics/README.md.",
+    "pages": "Research use only: trained on L3S-GN1 (research-use licence), newspaper4k test pages, the Chinese "
+             "Web Content Extraction Dataset and GeneralNewsExtractor test pages (pages belong to their "
+             "publishers). See models/pages/README.md.",
     "quotes_en": "Research use only: trained on PolNeAR (US political news 2015-16; no stated licence, research "
                  "and evaluation use). See models/quotes_en/README.md.",
 }

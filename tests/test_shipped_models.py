@@ -79,7 +79,7 @@ def test_degrading_is_an_explicit_choice_recorded_in_meta(tmp_path: Path) -> Non
     analyzer = Analyzer(topic_model=str(tmp_path / "nowhere"), allow_missing_models=True)
     article = analyzer.analyze("Talks end\n\nThe talks between Canada and Japan ended on Friday.")
     assert article.topics == () and article.meta["missing_models"] == ["topics"]
-    assert [m["name"] for m in article.meta["models"]] == ["en_ner", "zh_ner", "quotes_en"]
+    assert [m["name"] for m in article.meta["models"]] == ["pages", "en_ner", "zh_ner", "quotes_en"]
     assert any(e.name == "Canada" for e in article.entities)
 
 
@@ -88,8 +88,8 @@ def test_articles_record_the_version_and_models(preprocessor) -> None:
 
     article = preprocessor.analyze("Talks end\n\nThe talks ended on Friday.")
     assert article.meta["newsnlp_version"] == newsnlp.__version__
-    en_ner = model_info("en_ner")
-    assert article.meta["models"] == [{"name": "en_ner", "version": en_ner.version, "sha256": en_ner.sha256}]
+    expected = [model_info(name) for name in ("pages", "en_ner")]
+    assert article.meta["models"] == [{"name": m.name, "version": m.version, "sha256": m.sha256} for m in expected]
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ from newsnlp.preprocess.decode import check_text_size, decode_bytes, normalize_n
 from newsnlp.preprocess.html import extract_page, looks_like_html
 from newsnlp.preprocess.language import article_language, detect_language
 from newsnlp.preprocess.normalize import is_traditional, normalized_view
-from newsnlp.preprocess.structure import find_structure
+from newsnlp.preprocess.structure import Structure, find_structure
 from newsnlp.preprocess.pieces import parse_texts
 from newsnlp.preprocess.textview import TextView
 from newsnlp.records import Failure, Outcome, Record, RecordLike, to_record
@@ -86,7 +86,7 @@ class Analyzer:
 
     def _check_models(self) -> list[ModelInfo]:
         """Every shipped (or replacing) model the settings use: a missing one fails here, loudly."""
-        names = [] if self.settings.en_ner_model == "spacy" else ["en_ner"]
+        names = ["pages"] + ([] if self.settings.en_ner_model == "spacy" else ["en_ner"])
         for spec in self.plan:
             names.extend(m for m in spec.models if m not in names)
         found, self.missing_models = [], []
@@ -224,17 +224,19 @@ class Analyzer:
             raise InputError(f"expected text or bytes, got {type(record.content).__name__}", source=name)
         if record.fields is not None:
             meta["record"] = dict(record.fields)
-        known_title = None
+        structure = None
         if record.html or (record.html is None and looks_like_html(text)):
             page = extract_page(text)
-            if page is None:
-                raise InputError("HTML page without article text", source=name)
-            text = page.text
-            known_title = page.title
             meta["source_format"] = "html"
-            meta.update({f"page_{k}": v for k, v in (("author", page.author), ("date", page.date),
-                                                     ("url", page.url), ("site", page.sitename)) if v})
-        work = self._build(Work(text=text, id=record.id, meta=meta), known_title, record.lang)
+            if page is None:  # a listing, a login wall, an error page: an empty article, not a failure
+                text = ""
+                meta.setdefault("warnings", []).append("HTML page without article text: the article is empty")
+            else:
+                text = page.text
+                structure = page.structure()
+                meta.update({f"page_{k}": v for k, v in (("author", page.author), ("date", page.date),
+                                                         ("url", page.url), ("site", page.sitename)) if v})
+        work = self._build(Work(text=text, id=record.id, meta=meta), None, record.lang, structure)
         if record.date is not None:  # the record's own date beats one found on the page
             published = parse_date(record.date)
             if published is not None:
@@ -253,10 +255,13 @@ class Analyzer:
         self._tokenize_chinese([work])
         return work
 
-    def _build(self, work: Work, known_title: str | None, hint: str | None) -> Work:
+    def _build(self, work: Work, known_title: str | None, hint: str | None, structure: Structure | None = None) -> Work:
         text = work.text
-        structure = find_structure(text, known_title=known_title)
+        structure = structure or find_structure(text, known_title=known_title)
         work.title, work.author, work.dateline = structure.title, structure.author, structure.dateline
+        work.published = structure.published
+        if text.strip() and not any(block.role == "body" for block in structure.blocks):
+            work.meta.setdefault("warnings", []).append("no article text found: the body is empty")
         for block in structure.blocks:
             segment = text[block.start:block.end]
             lang = detect_language(segment)

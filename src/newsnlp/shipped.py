@@ -31,6 +31,7 @@ SHIPPED_MODELS: dict[str, str] = {
     "zh_ner": "zh_ner/model",
     "topics": "topics/default",
     "quotes_en": "quotes_en/model",
+    "pages": "pages/model",
 }
 #: The override of each shipped model: its ``Settings`` field and environment variable.
 OVERRIDES: dict[str, tuple[str, str]] = {

@@ -1,4 +1,10 @@
-"""HTML pages → article text, with trafilatura (imported lazily: it is slow to import).
+"""HTML pages → article text and metadata (title, author, date), with trafilatura and the line labeller.
+
+trafilatura (imported lazily: it is slow to import) finds the body. The title, byline and date
+come from the page itself: its visible lines (:func:`visible_lines`) go through the same line
+labeller as plain-text pages, helped by what the page says of itself (``<title>``, ``og:title``,
+``<h1>``, ``meta name=author``, trafilatura's metadata). The article text is the title, the byline
+and the body paragraphs, blank-line separated; :meth:`Page.structure` gives their roles.
 
 Example:
     >>> looks_like_html("<!DOCTYPE html><html><body><p>x</p></body></html>")
@@ -8,16 +14,27 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from newsnlp.preprocess.page_rules import Block, Structure
 
 _PAGE_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAG = re.compile(r"<(?:div|p|article|section|span|a|li|td|meta|link|script)\b", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+# Elements that start a new line in a browser's (or a scraper's) copy of the page.
+_BLOCKS = frozenset(
+    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article", "header", "footer", "nav", "ul", "ol", "table", "blockquote", "figure", "figcaption", "aside", "main", "dd", "dt", "pre", "form", "hr", "td", "th", "address", "time"]
+)
+_INVISIBLE = "//script|//style|//noscript|//template|//svg|//head"
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_FOLD = re.compile(r"[\"'“”‘’«»\s]+")
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:»/]+\s+|\s*::\s*|\s*\|\s*|_")
+_TITLE_BONUS = 0.5  # a visible line that the page's <title>/og:title/h1 also names is very likely the title
 
 
 @dataclass(frozen=True)
 class Page:
-    """What was extracted from a page: the article text and its metadata."""
+    """What was extracted from a page: the article text, its metadata, and where its parts are."""
 
     text: str
     title: str | None = None
@@ -25,6 +42,18 @@ class Page:
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    parts: tuple[tuple[str, int, int], ...] = field(default=())
+
+    def structure(self) -> Structure:
+        """The roles of the article text's paragraphs (title, byline, body) and the author's span."""
+        blocks = tuple(Block(start, end, role) for role, start, end in self.parts)
+        title = next(((b.start, b.end) for b in blocks if b.role == "title"), None)
+        author = next(((b.start, b.end) for b in blocks if b.role == "byline"), None)
+        if author is not None and self.author:
+            at = self.text.find(self.author, author[0], author[1])
+            if at >= 0:
+                author = (at, at + len(self.author))
+        return Structure(blocks, title, author, None, published=self.date)
 
 
 def looks_like_html(text: str) -> bool:
@@ -38,10 +67,40 @@ def looks_like_html(text: str) -> bool:
     return tag_chars >= 0.2 * len(head)
 
 
-def extract_page(html: str) -> Page | None:
-    """The article of an HTML page: title first, then the body paragraphs, blank-line separated.
+def visible_lines(document: object) -> list[str]:
+    """The visible text of a parsed page (lxml), one block element per line, scripts and <head> left out."""
+    for bad in document.xpath(_INVISIBLE):  # type: ignore[attr-defined]
+        bad.drop_tree()
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(document, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            if getattr(element, "tag", None) in _BLOCKS:
+                parts.append("\n")
+            tail = element.tail  # type: ignore[attr-defined]
+            if tail and element is not document:
+                parts.append(tail)
+            continue
+        tag = element.tag  # type: ignore[attr-defined]
+        if not isinstance(tag, str):  # comments, processing instructions: only their tail shows
+            if element.tail:  # type: ignore[attr-defined]
+                parts.append(element.tail)  # type: ignore[attr-defined]
+            continue
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if element.text:  # type: ignore[attr-defined]
+            parts.append(element.text)  # type: ignore[attr-defined]
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(list(element)))  # type: ignore[call-overload]
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
 
-    Returns ``None`` when the page holds no article text.
+
+def extract_page(html: str) -> Page | None:
+    """The article of an HTML page: title, byline, then the body paragraphs, blank-line separated.
+
+    Returns ``None`` when the page holds no article text (a listing, a login wall, an error page).
     """
     import trafilatura
 
@@ -51,14 +110,106 @@ def extract_page(html: str) -> Page | None:
     if document is None or not (document.text or "").strip():
         return None
     paragraphs = [line.strip() for line in document.text.split("\n") if line.strip()]
-    title = (document.title or "").strip() or None
-    if title and (not paragraphs or paragraphs[0] != title):
-        paragraphs.insert(0, title)
+    found = _page_metadata(html)
+    title = found.get("title") or (document.title or "").strip() or None
+    # The byline the page shows beats trafilatura's guess, which is often a site name on Chinese pages.
+    author = found.get("author") or _plausible_name((document.author or "").strip())
+    byline = found.get("byline") if found.get("author") else None
+    pieces: list[tuple[str, str]] = []
+    if title:
+        pieces.append(("title", title))
+        if paragraphs and _fold(paragraphs[0]) == _fold(title):
+            paragraphs = paragraphs[1:]
+    if author:
+        line = byline if byline and author in byline else author
+        pieces.append(("byline", line))
+        if paragraphs and paragraphs[0] == line:
+            paragraphs = paragraphs[1:]
+    pieces.extend(("body", p) for p in paragraphs)
+    text, parts, at = "", [], 0
+    for role, piece in pieces:
+        if text:
+            text += "\n\n"
+        at = len(text)
+        text += piece
+        parts.append((role, at, at + len(piece)))
     return Page(
-        text="\n\n".join(paragraphs),
+        text=text,
         title=title,
-        author=(document.author or None),
-        date=(document.date or None),
+        author=author,
+        date=found.get("date") or (document.date or None),
         url=(document.url or None),
         sitename=(document.sitename or None),
+        parts=tuple(parts),
     )
+
+
+def _plausible_name(text: str) -> str | None:
+    """A metadata author that reads as people's names (not a site, not a list of tags), else ``None``."""
+    if not text or len(text) > 80 or re.search(r"[\d;@/]|www|\.com|\.cn|网|报", text, re.IGNORECASE):
+        return None
+    return text
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub(" ", text.lower()).strip()
+
+
+def _page_metadata(html: str) -> dict[str, str]:
+    """Title, byline, author and date read off the page: its visible lines through the line labeller,
+    with the page's own ``<title>``, ``og:title`` and ``<h1>`` as hints for the title."""
+    import lxml.html
+
+    from newsnlp.preprocess.bylines import author_span
+    from newsnlp.preprocess.page_rules import page_spans
+    from newsnlp.preprocess.structure import default_labeller, label_structure
+
+    try:
+        document = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+        return {}
+    hints = [" ".join(document.xpath("string(//title)").split())]
+    hints += [m.get("content", "") for m in document.xpath(
+        "//meta[@property='og:title' or @name='og:title' or @name='twitter:title' or @property='twitter:title']")]
+    headings = {_fold(h.text_content()) for h in document.xpath("//h1")}
+    if len(headings) > 2:  # many <h1>s: a template's boxes, not the headline
+        headings = set()
+    meta_author = next((m.get("content", "").strip() for m in document.xpath(
+        "//meta[@name='author' or @property='article:author' or @name='byl']") if m.get("content", "").strip()), "")
+    hint_folds = [_fold(h) for h in hints if h.strip()]
+    # "Headline | Site" and "Site :: Section :: Headline": every part of a hint may be the headline.
+    hint_parts = {_fold(part) for h in hints for part in _TITLE_PARTS.split(h) if len(part.strip()) >= 8}
+    text = "\n\n".join(visible_lines(document))
+    labeller = default_labeller()
+    if labeller is None or not text:
+        return {}
+    spans = page_spans(text)
+    probs = labeller.predict(text, spans)
+    named: dict[int, str] = {}
+    for i, (start, end) in enumerate(spans):
+        line = _fold(text[start:end])
+        if line and end - start <= 250 and (
+                line in hint_parts or line in headings
+                or any(line in hint and len(line) >= 0.3 * len(hint) for hint in hint_folds)):
+            named[i] = line
+    # A named line that holds another named line is the headline with the site's name around it.
+    decorated = {i for i, line in named.items() if any(other != line and other in line for other in named.values())}
+    best, best_score = None, 0.0
+    for i in range(len(spans)):
+        bonus = _TITLE_BONUS if i in named and i not in decorated else 0.0
+        score = float(probs[i, 0]) + bonus
+        if score > best_score and spans[i][1] - spans[i][0] <= 250:
+            best, best_score = i, score
+    found: dict[str, str] = {}
+    if best is not None and best_score >= 0.3:
+        found["title"] = text[spans[best][0]:spans[best][1]]
+    structure = label_structure(text, spans, probs, known_title=found.get("title"))
+    if structure.author:
+        found["author"] = text[slice(*structure.author)]
+        line = next(b for b in structure.blocks if b.start <= structure.author[0] < b.end)
+        found["byline"] = text[line.start:line.end]
+    elif meta_author and author_span(meta_author) is not None:
+        found["author"] = meta_author
+    if structure.published:
+        found["date"] = structure.published
+    return found

@@ -1,10 +1,13 @@
-"""The structure of a news text: title, byline, dateline, body paragraphs and boilerplate.
+"""The structure of a news page's text: title, byline, date, dateline, body paragraphs, boilerplate.
 
-Works on plain text as scraped: paragraphs are lines or blank-line blocks (hard-wrapped blocks
-are kept whole). Boilerplate (sponsor lines, breadcrumbs, share widgets, "About the author",
-"Check Also" teasers, comment forms, 责任编辑, 分享到, 相关新闻 ...) is recognised with the
-maintained patterns in ``resources/boilerplate.json`` and marked, never removed: every part is
-a span into the text.
+Works on plain text as scraped: paragraphs are lines or blank-line blocks (hard-wrapped blocks are
+kept whole). A learned line labeller (``models/pages``, loaded through
+:func:`newsnlp.shipped.model_dir`) gives every paragraph a role from features of the line and its
+neighbours (:mod:`newsnlp.preprocess.page_features`) in two passes: the second sees the first
+pass's roles around each line, so the main text block shows as a run. The title is the line the
+labeller finds most title-like; the author comes from the byline, the publication date from the
+date line (or the byline) in English or Chinese. Without the model the hand-written rules
+(:mod:`newsnlp.preprocess.page_rules`) decide. Nothing is removed: every part is a span.
 
 Example:
     >>> s = find_structure("Home / News / Big Win\\n\\nBig Win\\n\\nBy Ann Lee\\n\\nThe team won.")
@@ -16,245 +19,253 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
-MAX_TITLE_CHARS = 250
-_LINE = re.compile(r"[^\n]+")
-_EDGE = re.compile(r"^(?:[\s\u3000]|<[^<>\n]{1,300}>)+|(?:[\s\u3000]|<[^<>\n]{1,300}>)+$")
-_TERMINAL = tuple(".!?。！？…\"'”’」』):：;；")
-_BREADCRUMB_SEP = re.compile(r"\s+(?:/|>|»|›|\||→)\s+|\s*[>»›]\s*")
-_BYLINE = re.compile(
-    r"^(?:by|written by|words by|posted by|author|reporting by|story by)[:\s]\s*"
-    r"(?P<name>(?-i:[A-Z][\w'’.-]*)(?:\s+(?:(?-i:[A-Z][\w'’.-]*)|and|&|de|van|von|da|der|bin|al|el))*)",
-    re.IGNORECASE,
+import numpy as np
+
+from newsnlp.errors import ModelFormatError
+from newsnlp.preprocess.bylines import author_span, closing_credit
+from newsnlp.preprocess.dates import find_date
+from newsnlp.preprocess.page_features import (
+    FEATURES,
+    LABELS,
+    TITLE_INPUTS,
+    context_features,
+    line_features,
+    title_candidates,
+    window_features,
 )
-_ZH_BYLINE = re.compile(r"^[□⊙◎●○■\s]*(?:本报记者|特约记者|记者|作者|撰文|文|编译|通讯员)\s*[:：/／|｜]?\s*(?P<name>[\u4e00-\u9fff]{2,4}(?:[\s、,，][\u4e00-\u9fff]{2,4}){0,3})$")
-_DATELINE = re.compile(
-    r"^(?P<dl>(?-i:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3})"
-    r"(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|[A-Z]{2,}))?"
-    r"\s*(?:\((?:[A-Za-z][\w .&-]{0,30})\))?\s*(?:--|-|–|—|:))\s+",
+from newsnlp.preprocess.page_rules import (
+    _BYLINE,
+    _ZH_BYLINE,
+    MAX_TITLE_CHARS,
+    Block,
+    Structure,
+    _dateline,
+    _matches,
+    page_spans,
+    rule_structure,
+    split_blocks,
 )
-_ZH_DATELINE = re.compile(
-    r"^[（(]?(?P<dl>(?:新华社|中新社|中新网|人民网|央视网|国际在线|本报|新浪网?|搜狐|网易|[\u4e00-\u9fff]{2,6}(?:网|社|报))"
-    r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)(?:电|讯)|本报讯|(?:新浪|搜狐|网易|腾讯)[\u4e00-\u9fff]{0,4}讯)[）)]?"
-)
-_DATE_LINE = re.compile(
-    r"^(?:(?:published|updated|posted|last updated|date)[:\s]+(?:on\s+)?)?"
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    r"(?:\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
-    r"(?:[\sT,|]+(?:at\s+)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:[A-Z]{2,4}|GMT[+-]?\d*|UTC[+-]?\d*)?)?"
-    r"(?:\s*(?:来源|source)[:：].{0,30})?$",
-    re.IGNORECASE,
-)
+
+_TITLE, _BODY, _BOILER = (LABELS.index(k) for k in ("title", "body", "boilerplate"))
+_EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
+_REPORTER = re.compile(r"记者|通讯员|报道")
+_MAX_META_CHARS = 200
+_CLEAN_HEAD = 4  # title, byline, date, dateline: the short lines a plain article starts with
+_CLAUSE_MARK = re.compile(r"[,.;，。；、]")  # a byline or date line is short; a longer line is read as body or boilerplate
 
 
 @dataclass(frozen=True)
-class Block:
-    """A paragraph found in the text, with its role (see :data:`newsnlp.model.ROLES`)."""
+class LineLabeller:
+    """Two logistic-regression passes over line windows and a title ranker; arrays from ``model.npz`` + ``model.json``."""
 
-    start: int
-    end: int
-    role: str = "body"
+    mean1: np.ndarray
+    scale1: np.ndarray
+    weights1: np.ndarray
+    bias1: np.ndarray
+    mean2: np.ndarray
+    scale2: np.ndarray
+    weights2: np.ndarray
+    bias2: np.ndarray
+    title_weights: np.ndarray | None = None
+    title_hidden_w: np.ndarray | None = None
+    title_hidden_b: np.ndarray | None = None
+    title_hidden_v: np.ndarray | None = None
+    width: int = 2
+    context: int = 3
+
+    @classmethod
+    def load(cls, folder: Path) -> LineLabeller:
+        """Read the arrays and settings saved by ``models/pages/train.py``."""
+        config = json.loads((folder / "model.json").read_text("utf-8"))
+        if config.get("features") != list(FEATURES) or config.get("labels") != list(LABELS):
+            raise ModelFormatError(f"page labeller in {folder} was trained with other features or labels: retrain it "
+                                   "with models/pages/train.py")
+        with np.load(folder / "model.npz", allow_pickle=False) as arrays:  # plain arrays, never pickles
+            tensors = {key: arrays[key].astype(np.float32) for key in arrays.files}
+        title_inputs = tensors["title_weights"].shape[0] if "title_weights" in tensors else None
+        if title_inputs is not None and title_inputs != TITLE_INPUTS + 1:
+            raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
+                                   f"this code makes {TITLE_INPUTS}: retrain it with models/pages/train.py")
+        return cls(**tensors, width=config["width"], context=config["context"])
+
+    def first_pass(self, rows: np.ndarray) -> np.ndarray:
+        """Role probabilities from each line's window of features."""
+        return _softmax(((window_features(rows, self.width) - self.mean1) / self.scale1) @ self.weights1 + self.bias1)
+
+    def second_pass(self, rows: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Role probabilities from the window and the first pass's roles around each line."""
+        features = np.hstack([window_features(rows, self.width), context_features(first, self.context)])
+        return _softmax(((features - self.mean2) / self.scale2) @ self.weights2 + self.bias2)
+
+    def rank_titles(self, rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
+        """``probs`` with its title column replaced by the title ranker's choice among candidates."""
+        if self.title_weights is None:
+            return probs
+        order, features = title_candidates(rows, probs)
+        ranked = probs.copy()
+        ranked[:, _TITLE] = 0.0
+        if len(order):
+            scores = np.hstack([features, np.ones((len(order), 1), dtype=np.float32)]) @ self.title_weights
+            if self.title_hidden_w is not None and self.title_hidden_b is not None and self.title_hidden_v is not None:
+                scores = scores + np.tanh(features @ self.title_hidden_w.T + self.title_hidden_b) @ self.title_hidden_v
+            scores = np.exp(scores - scores.max())
+            ranked[order, _TITLE] = scores / scores.sum()
+        return ranked
+
+    def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
+        """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
+        if not spans:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        rows = line_features(text, spans)
+        return self.rank_titles(rows, self.second_pass(rows, self.first_pass(rows)))
 
 
-@dataclass(frozen=True)
-class Structure:
-    """Where the parts of an article are: blocks in order, and title/author/dateline spans."""
-
-    blocks: tuple[Block, ...]
-    title: tuple[int, int] | None = None
-    author: tuple[int, int] | None = None
-    dateline: tuple[int, int] | None = None
-    notes: dict[str, str] = field(default_factory=dict)
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, list[re.Pattern[str]]]:
-    raw = json.loads(resources.files("newsnlp.resources").joinpath("boilerplate.json").read_text("utf-8"))
-    compiled = {key: [re.compile(p, re.IGNORECASE) for p in raw[key]] for key in ("line", "trailer", "inline_tail")}
-    compiled["home"] = [re.compile(re.escape(h), re.IGNORECASE) for h in raw["breadcrumb_home"]]
-    return compiled
+def default_labeller() -> LineLabeller | None:
+    """The shipped labeller, or ``None`` when its files are not installed (the rules decide then)."""
+    from newsnlp.shipped import model_dir
+
+    folder = model_dir("pages")
+    if not (folder / "model.npz").is_file():
+        return None
+    return LineLabeller.load(folder)
 
 
-def split_blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: each line, except that hard-wrapped blank-line blocks stay whole.
-
-    Spans are trimmed of surrounding whitespace (ideographic spaces included) and of markup tags
-    at their edges; empty lines give no span.
-    """
-    groups: list[list[tuple[int, int]]] = [[]]
-    for match in _LINE.finditer(text):
-        start, end = _trim(text, match.start(), match.end())
-        if start == end:
-            groups.append([])
-            continue
-        if groups[-1] and text.count("\n", groups[-1][-1][1], start) > 1:
-            groups.append([])
-        groups[-1].append((start, end))
-    spans: list[tuple[int, int]] = []
-    for lines in groups:
-        if _hard_wrapped(text, lines):
-            spans.append((lines[0][0], lines[-1][1]))
-        else:
-            spans.extend(lines)
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    segment = text[start:end]
-    lead = _EDGE.match(segment)
-    if lead:
-        start += lead.end()
-        segment = text[start:end]
-    tail = _EDGE.search(segment)
-    if tail and tail.start() < len(segment):
-        end = start + tail.start()
-    return start, max(start, end)
-
-
-def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
-    """Lines of similar, long width that mostly end mid-sentence were wrapped by a tool."""
-    if len(lines) < 3:
-        return False
-    inner = lines[:-1]
-    lengths = [e - s for s, e in inner]
-    if min(lengths) < 35 or max(lengths) > 110:
-        return False
-    open_ended = sum(not text[s:e].rstrip().endswith(_TERMINAL) for s, e in inner)
-    return open_ended >= 0.6 * len(inner)
-
-
-def _is_breadcrumb(segment: str) -> bool:
-    parts = [p for p in _BREADCRUMB_SEP.split(segment) if p.strip()]
-    if len(parts) < 2 or len(segment) > 300:
-        return False
-    first = parts[0].strip()
-    if any(p.fullmatch(first) for p in _patterns()["home"]):
-        return True
-    return len(parts) >= 3 and all(len(p) <= 40 for p in parts[:-1]) and not segment.rstrip().endswith(_TERMINAL[:3])
-
-
-def _matches(kind: str, segment: str) -> bool:
-    return any(p.fullmatch(segment) for p in _patterns()[kind])
-
-
-def find_structure(text: str, *, known_title: str | None = None) -> Structure:
+def find_structure(text: str, *, known_title: str | None = None, labeller: LineLabeller | None = None) -> Structure:
     """Find the parts of a news text.
 
     Args:
         text: The decoded text.
         known_title: A title known from elsewhere (HTML metadata); the block equal to it is the title.
+        labeller: The line labeller to use (default: the shipped one; the rules when it is missing).
     """
-    spans = split_blocks(text)
-    spans = _split_inline_tails(text, spans)
-    roles = ["body"] * len(spans)
-    crumb_last: str | None = None
-    trailer_from = len(spans)
+    spans = page_spans(text)
+    model = labeller or default_labeller()
+    if model is None or _looks_clean(text, spans):
+        found = rule_structure(text, spans, known_title=known_title)
+        return replace(found, published=_published(text, found.blocks))
+    return label_structure(text, spans, model.predict(text, spans), known_title=known_title)
+
+
+def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
+    """A plain article: after a short head (title, byline, date) only paragraphs of text, and nothing
+    the maintained patterns call boilerplate. The rules read such a text exactly; no page furniture
+    is left for the labeller to find, and it must not drop a paragraph."""
+    if len(spans) < 2:
+        return True
     for i, (start, end) in enumerate(spans):
         segment = text[start:end]
-        if i > 0 and len(segment) <= 120 and _matches("trailer", segment):
-            trailer_from = i
-            break
-        if len(segment) <= 300 and (_matches("line", segment)):
-            roles[i] = "boilerplate"
-        elif _is_breadcrumb(segment):
-            roles[i] = "boilerplate"
-            crumb_last = _BREADCRUMB_SEP.split(segment)[-1].strip()
-    for i in range(trailer_from, len(spans)):
-        roles[i] = "boilerplate"
-    for i, (start, end) in enumerate(spans):
-        if roles[i] == "body" and _matches("inline_tail", text[start:end]):
-            roles[i] = "boilerplate"
+        han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+        if i >= _CLEAN_HEAD and end - start < 50 and han < 20:
+            return False
+    return all(block.role != "boilerplate" for block in rule_structure(text, spans).blocks)
 
-    title_index = _find_title(text, spans, roles, crumb_last or known_title)
+
+def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, *,
+                    known_title: str | None = None) -> Structure:
+    """Roles, title, author, dateline and date from the labeller's probabilities over ``spans``."""
+    roles = [LABELS[k] for k in probs.argmax(axis=1)] if len(spans) else []
+    lengths = [e - s for s, e in spans]
+    title_index = _title_index(text, spans, probs, known_title)
+    for i, role in enumerate(roles):
+        segment = text[spans[i][0]:spans[i][1]]
+        # A byline names someone and a date line holds a date; a longer line that does not is text.
+        unfounded = (role == "byline" and lengths[i] > 80 and author_span(segment) is None) or (
+            role == "date" and lengths[i] > 40 and find_date(segment) is None)
+        if role == "title" or unfounded or (role in ("byline", "date") and lengths[i] > _MAX_META_CHARS):
+            roles[i] = "body" if probs[i, _BODY] >= probs[i, _BOILER] else "boilerplate"
+    for i, (start, end) in enumerate(spans):
+        # An editor's note cut off a paragraph's end (page_spans) is page furniture by construction.
+        if roles[i] == "body" and lengths[i] <= 60 and _matches("inline_tail", text[start:end]):
+            roles[i] = "boilerplate"
+    if not any(role == "body" for i, role in enumerate(roles) if i != title_index):  # no body at all: long prose lines are still the article (a one-paragraph text)
+        for i, (start, end) in enumerate(spans):
+            if i != title_index and _is_prose(text[start:end]):
+                roles[i] = "body"
     title = author = dateline = None
     if title_index is not None:
         roles[title_index] = "title"
         title = spans[title_index]
-        # Everything before the title that is not body text is page furniture.
-        for i in range(title_index):
-            if roles[i] == "body" and spans[i][1] - spans[i][0] <= MAX_TITLE_CHARS:
-                roles[i] = "boilerplate"
-    first_body = (title_index + 1) if title_index is not None else 0
-    for i in range(first_body, min(first_body + 4, len(spans))):
-        if roles[i] != "body":
-            continue
-        start, end = spans[i]
-        segment = text[start:end]
-        found = _byline(segment)
-        if found and author is None and len(segment) <= 120:
-            roles[i] = "byline"
-            author = (start + found[0], start + found[1])
-            continue
-        if len(segment) <= 80 and _DATE_LINE.match(segment):
-            roles[i] = "date"
-            continue
-        break
-    for i in range(first_body, len(spans)):
-        if roles[i] == "body":
-            found_dl = _dateline(text[spans[i][0]:spans[i][1]])
-            if found_dl:
-                dateline = (spans[i][0] + found_dl[0], spans[i][0] + found_dl[1])
+        # "By Ann Lee" just under the headline is its byline, whatever the page around it looks like.
+        for i in range(title_index + 1, min(title_index + 4, len(spans))):
+            segment = text[spans[i][0]:spans[i][1]]
+            if roles[i] == "boilerplate" and lengths[i] <= 120 and (
+                    _BYLINE.match(segment) or _ZH_BYLINE.match(segment)):
+                roles[i] = "byline"
+    for i in _by_distance(roles, "byline", title_index):
+        found = author_span(text[spans[i][0]:spans[i][1]])
+        if found:
+            author = (spans[i][0] + found[0], spans[i][0] + found[1])
             break
+    if author is None:  # no byline: an editor's note (（责任编辑：…）) names who signed the page off
+        for i in range((title_index or 0) + 1, len(spans)):
+            segment = text[spans[i][0]:spans[i][1]]
+            if lengths[i] <= 60 and _EDITOR.search(segment):
+                found = author_span(segment)
+                if found:
+                    author = (spans[i][0] + found[0], spans[i][0] + found[1])
+                    break
+    body_lines = [i for i, role in enumerate(roles) if role == "body"]
+    # A Chinese article may name its reporter at its very end: "…（总台记者 张倩）". Footer lines may
+    # follow it, so earlier body lines count too when the credit says 记者/通讯员/报道.
+    for rank, i in enumerate(reversed(body_lines[-8:]) if author is None else ()):
+        start, end = spans[i]
+        found = closing_credit(text[start:end])
+        if found and (rank == 0 or _REPORTER.search(text[max(start, end - 40):end])):
+            author = (start + found[0], start + found[1])
+            break
+    first_body = next((i for i, role in enumerate(roles) if role == "body" and i > (title_index or -1)), None)
+    if first_body is not None:
+        found_dl = _dateline(text[spans[first_body][0]:spans[first_body][1]])
+        if found_dl:
+            dateline = (spans[first_body][0] + found_dl[0], spans[first_body][0] + found_dl[1])
     blocks = tuple(Block(s, e, r) for (s, e), r in zip(spans, roles))
-    return Structure(blocks, title, author, dateline)
+    return Structure(blocks, title, author, dateline, published=_published(text, blocks, title_index))
 
 
-def _split_inline_tails(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut editor notes such as （责任编辑：张三） off the end of a paragraph into their own span."""
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        segment = text[start:end]
-        cut = None
-        for pattern in _patterns()["inline_tail"]:
-            match = pattern.search(segment)
-            if match and match.start() > 0:
-                cut = match.start()
-                break
-        if cut is None:
-            out.append((start, end))
-            continue
-        body_end = _trim(text, start, start + cut)
-        if body_end[1] > body_end[0]:
-            out.append(body_end)
-        out.append(_trim(text, start + cut, end))
-    return out
+def _is_prose(segment: str) -> bool:
+    """A long line of sentences: 150+ characters (60+ Han characters) with clause punctuation."""
+    han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+    return (len(segment) >= 150 or han >= 60) and len(_CLAUSE_MARK.findall(segment)) >= 2
 
 
-def _find_title(text: str, spans: list[tuple[int, int]], roles: list[str], hint: str | None) -> int | None:
-    if hint:
-        wanted = hint.strip().lower()
-        for i, (s, e) in enumerate(spans[:8]):
-            if roles[i] == "body" and text[s:e].strip().lower() == wanted:
+def _title_index(text: str, spans: list[tuple[int, int]], probs: np.ndarray, known_title: str | None) -> int | None:
+    if known_title:
+        wanted = known_title.strip().lower()
+        for i, (s, e) in enumerate(spans):
+            if text[s:e].strip().lower() == wanted:
                 return i
-    for i, (s, e) in enumerate(spans):
-        if roles[i] != "body":
-            continue
-        segment = text[s:e]
-        if e - s > MAX_TITLE_CHARS or "\n" in segment or _byline(segment) or _DATE_LINE.match(segment):
-            return None
-        return i
-    return None
-
-
-def _byline(segment: str) -> tuple[int, int] | None:
-    match = _BYLINE.match(segment) or _ZH_BYLINE.match(segment)
-    if not match:
+    if not spans:
         return None
-    name_start, name_end = match.span("name")
-    name = segment[name_start:name_end]
-    stripped = re.sub(r"(?:\s+(?:and|&|de|van|von|da|der|bin|al|el))+$", "", name)
-    return name_start, name_start + len(stripped)
+    scores = np.where(np.array([e - s <= MAX_TITLE_CHARS for s, e in spans]), probs[:, _TITLE], -1.0)
+    best = int(scores.argmax())
+    return best if scores[best] >= 0.05 else None
 
 
-def _dateline(segment: str) -> tuple[int, int] | None:
-    match = _DATELINE.match(segment)
-    if match and len(match.group("dl")) <= 60:
-        dl = match.group("dl")
-        return match.start("dl"), match.start("dl") + len(dl.rstrip(" -–—:"))
-    match = _ZH_DATELINE.match(segment)
-    if match:
-        return match.span("dl")
+def _by_distance(roles: list[str], role: str, anchor: int | None) -> list[int]:
+    """Indices of lines with ``role``, nearest to the title first (lines after it win ties)."""
+    found = [i for i, r in enumerate(roles) if r == role]
+    base = anchor if anchor is not None else 0
+    return sorted(found, key=lambda i: (abs(i - base) + (0.5 if i < base else 0.0)))
+
+
+def _published(text: str, blocks: tuple[Block, ...], title_index: int | None = None) -> str | None:
+    """The publication date: from the date lines (nearest the title first), then the byline."""
+    for role in ("date", "byline"):
+        for i in _by_distance([b.role for b in blocks], role, title_index):
+            found = find_date(text[blocks[i].start:blocks[i].end])
+            if found:
+                return found[2]
     return None
+
+
+__all__ = ["Block", "LineLabeller", "Structure", "default_labeller", "find_structure", "label_structure", "split_blocks"]

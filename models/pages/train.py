@@ -1,0 +1,410 @@
+"""Recipe for the page line labeller (``models/pages/model``): real pages → labelled lines → two passes.
+
+    OMP_NUM_THREADS=1 python models/pages/train.py [--data ../shared/data/pages] [--out models/pages/model]
+        [--folds 5] [--report]
+
+1. Every page of ``train/`` is rendered to visible text with ``render_text`` of
+   ``../shared/eval/score_pages.py`` (imported by path: the renderer the checks use) and cut into
+   paragraphs with the project's own ``page_spans``.
+2. Each line gets a role by aligning it with the page's gold (:func:`label_lines`): body where most
+   of its words (Han characters) fall in 5-grams of the gold body; title where it equals the gold
+   title (the occurrence nearest the body); byline / date where a short non-body line holds the
+   gold author / date, or, on pages without that gold, matches the byline / date patterns just
+   around the title; everything else boilerplate.
+3. Clean copies of the pages (gold title, sometimes a byline and a date line, the gold body) are
+   added, so an article without furniture keeps every paragraph.
+4. First pass: multinomial logistic regression over each line's window of features (±2 lines).
+   Second pass: the same window plus the first pass's probabilities around the line (±3 lines and
+   wider means), trained on out-of-fold first-pass probabilities (folds by site).
+5. ``--folds``: cross-validation by site on train reports body F1 and title accuracy as the scorer
+   counts them, before (rules) and after (labeller). Nothing here reads ``dev/``.
+
+Output: ``model.npz`` (float32 arrays) + ``model.json`` (settings, feature names, metrics). No pickle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsnlp.preprocess.dates import find_date
+from newsnlp.preprocess.page_features import (
+    FEATURES,
+    LABELS,
+    context_features,
+    line_features,
+    title_candidates,
+    window_features,
+)
+from newsnlp.preprocess.page_rules import (
+    _BYLINE,
+    _ZH_BYLINE,
+    page_spans,
+    rule_structure,
+)
+from newsnlp.preprocess.structure import LineLabeller, label_structure
+
+WIDTH, CONTEXT, SHINGLE = 2, 3, 5
+RANKER_HIDDEN = 0  # a tanh layer (16) measured +1 pt title on held-out train sites but is overconfident: see README
+# Editor notes (责任编辑：…) are boilerplate here, though the Chinese dataset's gold counts the editor as
+# author: the structure finder reads a name from them only when the page has no byline.
+_EDITOR = re.compile(r"责任编辑|编辑|责编")
+VERSION = "1.0"
+
+
+def load_scorer(data: Path):
+    """``score_pages.py`` as a module (render_text, tokens, prf, fold), imported by path."""
+    path = data.parents[1] / "eval" / "score_pages.py"
+    spec = importlib.util.spec_from_file_location("score_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def load_pages(folder: Path, scorer) -> list[dict]:
+    pages = []
+    for line in (folder / "index.jsonl").read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        raw = (folder / record["file"]).read_bytes()
+        record["text"] = scorer.render_text(raw)
+        record["spans"] = page_spans(record["text"])
+        pages.append(record)
+    return pages
+
+
+def label_lines(page: dict, scorer) -> list[str]:
+    """Each span's role by alignment with the page's gold title, body, author and date."""
+    text, spans = page["text"], page["spans"]
+    segments = [text[s:e] for s, e in spans]
+    gold_tokens = scorer.tokens(page["body"])
+    shingles = {tuple(gold_tokens[i:i + SHINGLE]) for i in range(len(gold_tokens) - SHINGLE + 1)}
+    gold_joined = " " + " ".join(gold_tokens) + " "
+    line_tokens = [scorer.tokens(seg) for seg in segments]
+    coverage = []
+    for toks in line_tokens:
+        if len(toks) < SHINGLE:
+            coverage.append(None)
+            continue
+        covered = [False] * len(toks)
+        for i in range(len(toks) - SHINGLE + 1):
+            if tuple(toks[i:i + SHINGLE]) in shingles:
+                for k in range(i, i + SHINGLE):
+                    covered[k] = True
+        coverage.append(sum(covered) / len(toks))
+    labels = ["body" if c is not None and c >= 0.6 else "boilerplate" for c in coverage]
+    # Short lines: body when they occur in the gold body and sit between body lines.
+    for i, c in enumerate(coverage):
+        if c is None and line_tokens[i] and (" " + " ".join(line_tokens[i]) + " ") in gold_joined:
+            before = next((labels[j] for j in range(i - 1, -1, -1) if coverage[j] is not None), None)
+            after = next((labels[j] for j in range(i + 1, len(labels)) if coverage[j] is not None), None)
+            if before == "body" and after == "body":
+                labels[i] = "body"
+    body_lines = [i for i, lab in enumerate(labels) if lab == "body"]
+    first_body = body_lines[0] if body_lines else len(labels)
+    gold_title = scorer.fold(page["title"])
+    title_hits = [i for i, seg in enumerate(segments) if scorer.fold(seg) == gold_title]
+    title = None
+    if title_hits:
+        title = min(title_hits, key=lambda i: (first_body - i if i < first_body else 1000 + i - first_body))
+        labels[title] = "title"
+    anchor = title if title is not None else first_body
+    near = range(max(0, anchor - 4), min(len(labels), anchor + 8))
+    author, date = page.get("author"), page.get("date")
+    for i, seg in enumerate(segments):
+        if labels[i] != "boilerplate" or len(seg) > 150:
+            continue
+        if author and author.split(", ")[0] in seg and not _EDITOR.search(seg):
+            labels[i] = "byline"
+        elif date and (found := find_date(seg)) and found[2].startswith(date):
+            labels[i] = "date"
+        elif not author and i in near and len(seg) <= 120 and (_BYLINE.match(seg) or _ZH_BYLINE.match(seg)):
+            labels[i] = "byline"
+        elif not date and i in near and len(seg) <= 80 and (found := find_date(seg)) and found[0] <= 30:
+            labels[i] = "date"
+    return labels
+
+
+_TRAILERS = {
+    "en": ["Related Posts", "Related Articles", "Leave a Reply", "Check Also", "More Stories", "You may also like",
+           "Read more:", "Recommended", "Most Popular"],
+    "zh": ["相关新闻", "相关阅读", "推荐阅读", "延伸阅读", "热门推荐", "猜你喜欢", "相关报道"],
+}
+_SHARE = {"en": ["Share this:", "Share", "Facebook Twitter Email", "Print", "Comments"],
+          "zh": ["分享到：", "分享到：微博 微信", "打印", "关闭", "【我要纠错】"]}
+
+
+def clean_copy(page: dict, labels: list[str], titles: dict[str, list[str]], rng: random.Random) -> tuple[str, list[str]]:
+    """The page's article as a clean or lightly furnished text, with its roles.
+
+    Always: the gold title and body paragraphs (sometimes a byline and a date line). Sometimes a few
+    of the page's own boilerplate lines before it, a share line after it, or a trailer ("Related
+    Posts", "相关新闻") followed by other pages' titles: the short texts people paste.
+    """
+    lang = page["lang"] if page["lang"] in ("en", "zh") else "en"
+    parts: list[str] = []
+    roles: list[str] = []
+    furniture = [page["text"][s:e] for (s, e), lab in zip(page["spans"], labels) if lab == "boilerplate" and e - s <= 80]
+    if furniture and rng.random() < 0.4:
+        for line in rng.sample(furniture, min(len(furniture), rng.randint(1, 5))):
+            parts.append(line)
+            roles.append("boilerplate")
+    parts.append(page["title"])
+    roles.append("title")
+    if rng.random() < 0.3:
+        if page.get("author"):
+            name = page["author"].split(", ")[0]
+            parts.append(f"By {name}" if lang == "en" else f"记者 {name}")
+        else:
+            parts.append("By Staff Writer" if lang == "en" else "本报记者 王明")
+        roles.append("byline")
+    if rng.random() < 0.3:
+        parts.append(page.get("date") or ("March 4, 2024" if lang == "en" else "2024年3月4日 10:30"))
+        roles.append("date")
+    paragraphs = [p for p in page["body"].split("\n\n") if p.strip()]
+    if rng.random() < 0.1:  # texts pasted as one paragraph
+        paragraphs = [("" if lang == "zh" else " ").join(paragraphs)]
+    parts.extend(paragraphs)
+    roles.extend(["body"] * len(paragraphs))
+    if rng.random() < 0.3:
+        parts.append(rng.choice(_SHARE[lang]))
+        roles.append("boilerplate")
+    if rng.random() < 0.4:
+        parts.append(rng.choice(_TRAILERS[lang]))
+        roles.append("boilerplate")
+        for title in rng.sample(titles[lang], rng.randint(1, 4)):
+            parts.append(title)
+            roles.append("boilerplate")
+    return ("\n\n" if rng.random() < 0.7 else "\n").join(parts), roles
+
+
+def build_rows(pages: list[dict], scorer, clean: bool, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    items = []
+    titles = {lang: [p["title"] for p in pages if p["lang"] == lang] for lang in ("en", "zh")}
+    for page in pages:
+        labels = label_lines(page, scorer)
+        items.append({"site": page["site"], "text": page["text"], "spans": page["spans"], "labels": labels, "page": page})
+        if clean:
+            text, roles = clean_copy(page, labels, titles, rng)
+            spans = page_spans(text)
+            if len(spans) == len(roles):
+                items.append({"site": page["site"], "text": text, "spans": spans, "labels": roles, "page": None})
+    for item in items:
+        item["rows"] = line_features(item["text"], item["spans"])
+        item["y"] = np.array([LABELS.index(lab) for lab in item["labels"]])
+    return items
+
+
+def fit(features: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0) + 1e-6
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    model.fit((features - mean) / scale, y)
+    return mean.astype(np.float32), scale.astype(np.float32), model
+
+
+def train(items: list[dict], c1: float, c2: float, folds: int) -> LineLabeller:
+    """Both passes and the title ranker; later steps learn from earlier steps' out-of-fold output."""
+    sites = sorted({it["site"] for it in items})
+    fold_of = {site: i % folds for i, site in enumerate(random.Random(1).sample(sites, len(sites)))}
+    windows = [window_features(it["rows"], WIDTH) for it in items]
+    x1, y = np.vstack(windows), np.concatenate([it["y"] for it in items])
+    folds_of_items = [fold_of[it["site"]] for it in items]
+    first_probs: list[np.ndarray] = [np.empty(0)] * len(items)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(folds_of_items) if f != k]
+        mean, scale, model = fit(np.vstack([windows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c1)
+        for i, f in enumerate(folds_of_items):
+            if f == k:
+                first_probs[i] = _probs(model, (windows[i] - mean) / scale)
+    mean1, scale1, model1 = fit(x1, y, c1)
+    second_rows = [np.hstack([w, context_features(p, CONTEXT)]) for w, p in zip(windows, first_probs)]
+    mean2, scale2, model2 = fit(np.vstack(second_rows), y, c2)
+    second_probs: list[np.ndarray] = [np.empty(0)] * len(items)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(folds_of_items) if f != k]
+        mean, scale, model = fit(np.vstack([second_rows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c2)
+        for i, f in enumerate(folds_of_items):
+            if f == k:
+                second_probs[i] = _probs(model, (second_rows[i] - mean) / scale)
+    ranker = fit_title_ranker(items, second_probs)
+    return LineLabeller(mean1, scale1, *_weights(model1), mean2, scale2, *_weights(model2),
+                        **ranker, width=WIDTH, context=CONTEXT)
+
+
+def fit_title_ranker(items: list[dict], probs: list[np.ndarray], hidden: int = RANKER_HIDDEN,
+                     l2: float = 1.0) -> dict[str, np.ndarray]:
+    """Conditional logit over each page's title candidates (softmax over lines, gold title = target).
+
+    The score of a candidate is linear in its features plus a small tanh layer (``hidden`` units).
+    Returns the arrays of :class:`LineLabeller` (``title_weights`` with a last constant column, and
+    ``title_hidden_w/b/v``), standardisation folded in.
+    """
+    from scipy.optimize import minimize
+
+    groups, targets = [], []
+    title_label = LABELS.index("title")
+    for it, p in zip(items, probs):
+        gold = np.flatnonzero(it["y"] == title_label)
+        if len(gold) == 0:
+            continue
+        order, features = title_candidates(it["rows"], p)
+        hit = np.flatnonzero(order == gold[0])
+        if len(hit) and len(order) > 1:
+            groups.append(features.astype(np.float64))
+            targets.append(int(hit[0]))
+    stacked = np.vstack(groups)
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-6
+    scaled = [(g - mean) / scale for g in groups]
+    d, h = stacked.shape[1], hidden
+
+    def unpack(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return w[:d], w[d:d + h * d].reshape(h, d), w[d + h * d:d + h * d + h], w[d + h * d + h:]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        u, hw, hb, hv = unpack(w)
+        total, grad = 0.5 * l2 * w @ w, l2 * w.copy()
+        for g, t in zip(scaled, targets):
+            act = np.tanh(g @ hw.T + hb)
+            z = g @ u + act @ hv
+            z = z - z.max()
+            e = np.exp(z)
+            total -= z[t] - np.log(e.sum())
+            r = e / e.sum()
+            r[t] -= 1.0
+            grad[:d] += g.T @ r
+            grad[d + h * d + h:] += act.T @ r
+            back = np.outer(r, hv) * (1 - act * act)
+            grad[d:d + h * d] += (back.T @ g).ravel()
+            grad[d + h * d:d + h * d + h] += back.sum(axis=0)
+        return total, grad
+
+    start = np.concatenate([np.zeros(d), np.random.default_rng(0).normal(0, 0.1, h * d + 2 * h)])
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    u, hw, hb, hv = unpack(result.x)
+    accuracy = np.mean([int(np.argmax(g @ u + np.tanh(g @ hw.T + hb) @ hv)) == t for g, t in zip(scaled, targets)])
+    print(f"title ranker: {len(groups)} pages, train accuracy {accuracy:.3f}", flush=True)
+    shift = mean / scale
+    return {
+        "title_weights": np.append(u / scale, -shift @ u).astype(np.float32),
+        "title_hidden_w": (hw / scale).astype(np.float32),
+        "title_hidden_b": (hb - hw @ shift).astype(np.float32),
+        "title_hidden_v": hv.astype(np.float32),
+    }
+
+
+def _weights(model: LogisticRegression) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and bias in LABELS order, float32."""
+    order = [list(model.classes_).index(k) for k in range(len(LABELS))]
+    return model.coef_[order].T.astype(np.float32), model.intercept_[order].astype(np.float32)
+
+
+def _probs(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
+    full = np.zeros((len(x), len(LABELS)), dtype=np.float32)
+    full[:, model.classes_] = model.predict_proba(x)
+    return full
+
+
+def page_scores(items: list[dict], predict, scorer) -> dict[str, float]:
+    """Body P/R/F1 and title accuracy as ``score_pages.py`` counts them, plus author and date."""
+    sums, n, n_author, n_date = Counter(), 0, 0, 0
+    for it in items:
+        page = it["page"]
+        if page is None:
+            continue
+        structure = predict(it)
+        text = it["text"]
+        body = "\n".join(text[b.start:b.end] for b in structure.blocks if b.role == "body")
+        p, r, f = scorer.prf(scorer.tokens(body), scorer.tokens(page["body"]))
+        sums["body_p"] += p
+        sums["body_r"] += r
+        sums["body_f1"] += f
+        title = text[slice(*structure.title)] if structure.title else ""
+        sums["title_acc"] += scorer.fold(title) == scorer.fold(page["title"])
+        n += 1
+        if page.get("author"):
+            n_author += 1
+            author = text[slice(*structure.author)] if structure.author else ""
+            sums["author_acc"] += scorer.fold(page["author"]) in scorer.fold(author)
+        if page.get("date"):
+            n_date += 1
+            sums["date_acc"] += (structure.published or "").startswith(page["date"])
+    out = {k: round(sums[k] / max(1, n), 4) for k in ("body_p", "body_r", "body_f1", "title_acc")}
+    out["author_acc"] = round(sums["author_acc"] / max(1, n_author), 4)
+    out["date_acc"] = round(sums["date_acc"] / max(1, n_date), 4)
+    out["pages"] = n
+    return out
+
+
+def cross_validate(items: list[dict], scorer, folds: int, c1: float, c2: float) -> tuple[dict, dict]:
+    """Site-fold cross-validation on train: (rules, labeller) page scores over the held-out folds."""
+    sites = sorted({it["site"] for it in items})
+    fold_of = {site: i % folds for i, site in enumerate(random.Random(7).sample(sites, len(sites)))}
+    held: list[dict] = []
+    for k in range(folds):
+        inside = [it for it in items if fold_of[it["site"]] != k]
+        labeller = train(inside, c1, c2, folds=3)
+        for it in items:
+            if fold_of[it["site"]] == k and it["page"] is not None:
+                it["probs"] = labeller.predict(it["text"], it["spans"])
+                held.append(it)
+    rules = page_scores(held, lambda it: rule_structure(it["text"], it["spans"]), scorer)
+    learned = page_scores(held, lambda it: label_structure(it["text"], it["spans"], it["probs"]), scorer)
+    return rules, learned
+
+
+def save(labeller: LineLabeller, out: Path, metrics: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    arrays = {key: getattr(labeller, key) for key in
+              ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2", "weights2", "bias2", "title_weights",
+               "title_hidden_w", "title_hidden_b", "title_hidden_v")}
+    np.savez_compressed(out / "model.npz", **arrays)
+    config = {"version": VERSION, "labels": list(LABELS), "features": list(FEATURES), "width": labeller.width,
+              "context": labeller.context, "metrics": metrics}
+    (out / "model.json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "pages")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "model")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--c1", type=float, default=0.3)
+    ap.add_argument("--c2", type=float, default=0.3)
+    ap.add_argument("--no-save", action="store_true")
+    a = ap.parse_args()
+    started = time.time()
+    scorer = load_scorer(a.data)
+    pages = load_pages(a.data / "train", scorer)
+    items = build_rows(pages, scorer, clean=True)
+    counts = Counter(lab for it in items for lab in it["labels"])
+    print(f"{len(pages)} pages, {len(items)} items, lines by role {dict(counts)} ({time.time() - started:.0f}s)", flush=True)
+    metrics: dict = {"train_lines": dict(counts)}
+    if a.folds > 1:
+        rules, learned = cross_validate(items, scorer, a.folds, a.c1, a.c2)
+        print("cv rules  ", rules, flush=True)
+        print("cv learned", learned, flush=True)
+        metrics.update({"cv_rules": rules, "cv_labeller": learned})
+    labeller = train(items, a.c1, a.c2, folds=a.folds if a.folds > 1 else 5)
+    if not a.no_save:
+        save(labeller, a.out, metrics)
+        print("saved", a.out, f"({time.time() - started:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()

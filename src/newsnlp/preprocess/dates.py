@@ -1,0 +1,94 @@
+"""Publication dates in page text, English and Chinese, as ISO 8601.
+
+Understands the forms news pages print: "March 4, 2024", "4 Mar 2024", "Mon 4 Mar 2024 10:30 GMT",
+"Published: Mon 4 Mar 2024 10:30 GMT", "2024-03-04", "2024/3/4 10:30", "2024.03.04",
+"2024年3月4日 10:30", "2024-03-04T10:30:00+08:00". A time of day is kept when the text gives one
+right after the date (``2024-03-04T10:30``). A bare year ("© 2024") is never a date.
+
+Example:
+    >>> parse_date("Published: Mon 4 Mar 2024 10:30 GMT")
+    '2024-03-04T10:30'
+    >>> parse_date("2024年3月4日")
+    '2024-03-04'
+    >>> parse_date("Copyright 2024") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_TIME = r"(?:[\sT,|@-]*(?:at\s+)?(?P<hh>\d{1,2})[:：](?P<mm>\d{2})(?:[:：]\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+_PATTERNS = [
+    # 2024-03-04, 2024/3/4, 2024.03.04, 2024年3月4日 (with an optional time after it)
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?:日|号|(?!\d))" + _TIME,
+               re.IGNORECASE),
+    # March 4, 2024 / Mar. 4th 2024
+    re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE),
+    # 4 March 2024 / 1st January 2008 / 4-Mar-2024
+    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]+(?:of\s+)?" + _MONTH + r",?[\s-]+(?P<y>(?:19|20)\d{2})\b" + _TIME,
+               re.IGNORECASE),
+]
+# A time printed before the date ("9:22 PM EST, Mon November 6, 2023", "2:18pm Tuesday 1st January 2008").
+_TIME_FIRST = re.compile(r"(?<![\d:])(?P<hh>\d{1,2})[:：](?P<mm>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权", re.IGNORECASE)
+
+
+def find_date(text: str) -> tuple[int, int, str] | None:
+    """The first date in ``text``: its span and ISO value, or ``None``."""
+    if _COPYRIGHT.search(text) and not re.search(r"\d{1,2}\D{1,3}(?:19|20)\d{2}|(?:19|20)\d{2}\D{1,3}\d{1,2}", text):
+        return None
+    best: tuple[int, int, str] | None = None
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            iso = _iso(match, text)
+            if iso is not None:
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), match.end(), iso)
+                break
+    return best
+
+
+def parse_date(text: str) -> str | None:
+    """The ISO 8601 value of the first date in ``text`` (date, or date and time), or ``None``."""
+    found = find_date(text)
+    return found[2] if found else None
+
+
+def _iso(match: re.Match[str], text: str) -> str | None:
+    groups = match.groupdict()
+    year, day = int(groups["y"]), int(groups["d"])
+    month = _MONTHS[groups["mon"].lower()[:3]] if groups.get("mon") else int(groups["m"])
+    if not (1 <= month <= 12 and 1 <= day <= _days(year, month) and 1900 <= year <= 2100):
+        return None
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    hour, minute, ampm = groups.get("hh"), groups.get("mm"), groups.get("ampm")
+    if hour is None:
+        early = next(reversed(list(_TIME_FIRST.finditer(text[max(0, match.start() - 30):match.start()]))), None)
+        if early:
+            hour, minute, ampm = early.group("hh"), early.group("mm"), early.group("ampm")
+    if hour is None:
+        return date
+    h, m = int(hour), int(minute or 0)
+    if ampm:
+        pm = ampm.lower().startswith("p")
+        if not 1 <= h <= 12:
+            return date
+        h = (h % 12) + (12 if pm else 0)
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        return date
+    return f"{date}T{h:02d}:{m:02d}"
+
+
+def _days(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+__all__ = ["find_date", "parse_date"]

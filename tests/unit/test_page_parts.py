@@ -1,0 +1,187 @@
+"""Dates, bylines, page features and the labeller's decoding, on inputs written for these tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from newsnlp.preprocess.bylines import author_span
+from newsnlp.preprocess.dates import find_date, parse_date
+from newsnlp.preprocess.page_features import (
+    FEATURES,
+    LABELS,
+    context_features,
+    line_features,
+    window_features,
+)
+from newsnlp.preprocess.page_rules import page_spans
+from newsnlp.preprocess.structure import label_structure
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("March 4, 2024", "2024-03-04"),
+        ("Mar. 4th, 2024", "2024-03-04"),
+        ("4 March 2024", "2024-03-04"),
+        ("Published: Mon 4 Mar 2024 10:30 GMT", "2024-03-04T10:30"),
+        ("Updated 9:05 PM EST, Tue March 5, 2024", "2024-03-05T21:05"),
+        ("2024年3月4日 10:30", "2024-03-04T10:30"),
+        ("2024年03月04日", "2024-03-04"),
+        ("来源：新华网 2024-03-04 08:15:00", "2024-03-04T08:15"),
+        ("2024-03-04", "2024-03-04"),
+        ("2024/3/4", "2024-03-04"),
+        ("Posted on September 30, 2023 at 12:00 am", "2023-09-30T00:00"),
+    ],
+)
+def test_dates_in_both_languages(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["© 2024 Example News", "Copyright 2003-2024 Example", "2024年", "In 2024 the town grew.",
+                                  "2023-02-30", "Call 555-2024-12"])
+def test_no_date_from_a_year_or_an_impossible_day(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_date_span_points_at_the_date() -> None:
+    line = "Posted by Ann Lee on March 4, 2024"
+    start, end, iso = find_date(line)
+    assert line[start:end] == "March 4, 2024" and iso == "2024-03-04"
+
+
+@pytest.mark.parametrize(
+    "line, name",
+    [
+        ("By Ann Lee", "Ann Lee"),
+        ("BY ANN LEE", "ANN LEE"),
+        ("Analysis by Ben Ortiz, Senior Legal Analyst", "Ben Ortiz"),
+        ("By Ann Lee and Bo Chen", "Ann Lee and Bo Chen"),
+        ("By Carla de la Cruz | Staff Writer", "Carla de la Cruz"),
+        ("本报记者 王小明", "王小明"),
+        ("记者 李华 张伟 北京报道", "李华 张伟"),
+        ("（责任编辑：赵六）", "赵六"),
+        ("The council met on Monday.", None),
+    ],
+)
+def test_author_names_in_bylines(line: str, name: str | None) -> None:
+    found = author_span(line)
+    assert (line[found[0]:found[1]] if found else None) == name
+
+
+def test_features_have_one_row_per_paragraph() -> None:
+    text = "Menu\n\nHome | World | Sport\n\nA Headline Here\n\nBy Ann Lee\n\n" + "The council met and voted on the plan. " * 6
+    spans = page_spans(text)
+    rows = line_features(text, spans)
+    assert rows.shape == (5, len(FEATURES))
+    column = FEATURES.index
+    assert rows[1, column("separators")] > 0 and rows[3, column("byline")] == 1
+    assert rows[4, column("long")] == 1 and rows[:4, column("before_first_long")].all()
+
+
+def test_windows_and_context_line_up() -> None:
+    rows = np.arange(6, dtype=np.float32).reshape(3, 2)
+    windows = window_features(rows, 1)
+    assert windows.tolist()[0] == [0, 0, 0, 1, 2, 3]  # nothing before the first line
+    probs = np.full((4, len(LABELS)), 0.2, dtype=np.float32)
+    assert context_features(probs, 1).shape[0] == 4
+
+
+def _probs(rows: list[str]) -> np.ndarray:
+    out = np.full((len(rows), len(LABELS)), 0.01, dtype=np.float32)
+    for i, role in enumerate(rows):
+        out[i, LABELS.index(role)] = 0.96
+    return out
+
+
+def test_decoding_gives_title_author_date_and_body() -> None:
+    text = "Sport | News\n\nTeam Wins Final\n\nBy Ann Lee\n\nMarch 4, 2024\n\nLONDON - The team won.\n\nShare this"
+    spans = page_spans(text)
+    found = label_structure(text, spans, _probs(["boilerplate", "title", "byline", "date", "body", "boilerplate"]))
+    assert text[slice(*found.title)] == "Team Wins Final"
+    assert text[slice(*found.author)] == "Ann Lee"
+    assert text[slice(*found.dateline)] == "LONDON"
+    assert found.published == "2024-03-04"
+    assert [b.role for b in found.blocks] == ["boilerplate", "title", "byline", "date", "body", "boilerplate"]
+
+
+def test_decoding_keeps_one_title_and_reads_long_meta_lines_as_text() -> None:
+    long_line = "By the time the vote came, " + "the members had talked for hours. " * 8
+    text = f"First Headline\n\nSecond Headline\n\n{long_line}"
+    probs = _probs(["title", "title", "byline"])
+    probs[0, 0] = 0.9
+    probs[2, LABELS.index("body")] = 0.5
+    found = label_structure(text, page_spans(text), probs)
+    assert text[slice(*found.title)] == "Second Headline"  # the higher title probability wins
+    assert [b.role for b in found.blocks] == ["body", "title", "body"] or found.blocks[0].role == "boilerplate"
+    assert found.blocks[2].role == "body" and found.author is None
+
+
+def test_known_title_wins() -> None:
+    text = "Teaser Line\n\nReal Title\n\nThe body text of the story."
+    found = label_structure(text, page_spans(text), _probs(["title", "boilerplate", "body"]), known_title="Real Title")
+    assert text[slice(*found.title)] == "Real Title"
+
+
+# -- the shipped labeller on pages written for these tests ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
+    from newsnlp.preprocess.structure import default_labeller, find_structure
+
+    if default_labeller() is None:
+        pytest.skip("models/pages/model is not installed")
+    menu = ["Home", "World", "Business", "Sport", "Weather", "Sign in", "Subscribe"]
+    body = [
+        ("HALIFAX - The harbour authority said on Tuesday that it would build a second container terminal on the "
+         "eastern shore, doubling the port's capacity by the end of the decade."),
+        ("The plan, which still needs approval from the province, would cost about $900 million and create some "
+         "1,200 construction jobs, the authority's chief executive, Dana Price, told reporters."),
+        ("Shipping lines have complained for years that ships wait too long to unload at the existing terminal, "
+         "which was built in the 1970s and has been extended twice since then."),
+        ("Residents of the eastern shore said they had not been consulted and worried about traffic on the "
+         "narrow roads that lead to the site, which is now mostly woodland."),
+    ]
+    tail = ["Share this article", "Facebook Twitter Email", "Related Stories", "Ferry fares to rise in spring",
+            "New bridge opens to traffic", "© 2024 Harbour News Ltd. All rights reserved."]
+    lines = menu + ["Port to Double in Size With New Terminal", "By Sam Okoro", "Published: Tue 5 Mar 2024 10:30 GMT"] + body + tail
+    text = "\n\n".join(lines)
+    found = find_structure(text)
+    assert text[slice(*found.title)] == "Port to Double in Size With New Terminal"
+    assert text[slice(*found.author)] == "Sam Okoro"
+    assert found.published == "2024-03-05T10:30"
+    assert text[slice(*found.dateline)] == "HALIFAX"
+    got_body = [text[b.start:b.end] for b in found.blocks if b.role == "body"]
+    assert got_body == body
+
+
+@pytest.mark.slow
+def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
+    from newsnlp.preprocess.structure import default_labeller, find_structure
+
+    if default_labeller() is None:
+        pytest.skip("models/pages/model is not installed")
+    body = [
+        "新华社北京3月4日电 记者从交通运输部获悉，今年一季度全国港口货物吞吐量同比增长百分之五，其中集装箱吞吐量增长较快。",
+        "交通运输部有关负责人表示，下一步将继续推进港口基础设施建设，提升港口服务水平，保障产业链供应链稳定。",
+        "业内人士认为，随着外贸形势逐步好转，港口行业有望保持平稳增长。",
+    ]
+    text = "\n\n".join(["一季度全国港口货物吞吐量同比增长", "2024年3月4日 10:30"] + body)
+    found = find_structure(text)
+    assert text[slice(*found.title)] == "一季度全国港口货物吞吐量同比增长"
+    assert found.published == "2024-03-04T10:30"
+    assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
+    assert text[slice(*found.dateline)] == "新华社北京3月4日电"
+
+
+def test_a_labeller_of_other_features_is_refused(tmp_path) -> None:
+    import json
+
+    from newsnlp.errors import ModelFormatError
+    from newsnlp.preprocess.structure import LineLabeller
+
+    (tmp_path / "model.json").write_text(json.dumps({"features": ["length"], "labels": list(LABELS)}), "utf-8")
+    np.savez(tmp_path / "model.npz", mean1=np.zeros(1))
+    with pytest.raises(ModelFormatError, match="retrain"):
+        LineLabeller.load(tmp_path)
