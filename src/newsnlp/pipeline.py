@@ -32,7 +32,7 @@ from newsnlp._version import __version__
 from newsnlp.errors import (
     EmptyInputError, InputError, ModelFormatError, ModelNotFoundError, NewsNLPError, StageError,
 )
-from newsnlp.io.record_dates import parse_date
+from newsnlp.preprocess.record_dates import parse_date
 from newsnlp.model import Article, Paragraph, Sentence, Token
 from newsnlp.preprocess.decode import check_text_size, decode_bytes, normalize_newlines
 from newsnlp.preprocess.html import extract_page, looks_like_html

@@ -93,7 +93,7 @@ def to_record(item: RecordLike, *, text_key: str = "text", id_key: str = "id", d
         text_key: Field holding the text of a mapping.
         id_key: Field holding its id (``position``, or ``source``, when missing or empty).
         date_key: Field holding its publication date (any common format; see
-            :func:`newsnlp.io.record_dates.parse_date`).
+            :func:`newsnlp.preprocess.record_dates.parse_date`).
         position: Place of the item in its stream, the id of last resort.
         source: Where the item comes from (``FILE:LINE``), kept in ``Article.meta``.
 

@@ -1,4 +1,4 @@
-"""Record dates in every common format → ISO 8601 (newsnlp.io.record_dates)."""
+"""Record dates in every common format → ISO 8601 (newsnlp.preprocess.record_dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from newsnlp.io.record_dates import parse_date
+from newsnlp.preprocess.record_dates import parse_date
 
 
 @pytest.mark.parametrize("value, expected", [
