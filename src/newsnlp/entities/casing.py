@@ -66,6 +66,10 @@ def title_case(text: str, keep_minor: bool = False) -> str:
 HEADLINE_SHARE = 0.6
 HEADLINE_MIN_WORDS = 3
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+# Words that Title Case styles (Chicago, AP) may leave in lower case; any other lower-case word of
+# four letters or more ("minister", "reporters") marks running text, however many names it holds.
+_TITLE_CASE_LOWER = frozenset({"with", "from", "into", "onto", "over", "upon", "about", "after", "than", "that",
+                               "amid", "near", "under", "versus"})
 
 
 def is_headline_case(text: str) -> bool:
@@ -74,10 +78,14 @@ def is_headline_case(text: str) -> bool:
     Example:
         >>> is_headline_case("Ted Cruz Refuses To Back Trump"), is_headline_case("Ted Cruz refused to back him.")
         (True, False)
+        >>> is_headline_case("Canadian minister Daniel Okafor met Japan's Kenji Watanabe in Ottawa on Monday.")
+        False
     """
     if is_all_caps(text):
         return True
     words = _LONG_WORD.findall(text)
+    if any(w[0].islower() and w not in _TITLE_CASE_LOWER for w in words):
+        return False  # a sentence dense with names ("… met Japan's Kenji Watanabe in Ottawa") is no headline
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= HEADLINE_MIN_WORDS and capitalised >= HEADLINE_SHARE * len(words)
 
