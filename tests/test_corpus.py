@@ -196,3 +196,19 @@ def test_dataframe_records_keep_json_safe_fields_and_dates(preprocessor) -> None
     assert [o["published"] for o in out] == ["2024-03-04T10:30:00+00:00", None]
     assert out[1]["meta"]["record"] == {"id": "b", "date": None, "views": None}
     json.dumps(out)  # nothing pandas or numpy left in the Article dicts
+
+
+def test_the_progress_total_counts_jsonl_records_and_files(tmp_path) -> None:
+    from newsnlp.io.readers import count_documents
+
+    records = tmp_path / "in.jsonl"
+    records.write_text('{"id": 1, "text": "a\\u2028b"}\n\n{"id": 2, "text": "c"}\n{"id": 3, "text": "d"}', "utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", ".hidden.txt"):
+        (folder / name).write_text("text", "utf-8")
+    table = tmp_path / "in.csv"
+    table.write_text("id,text\n1,a\n", "utf-8")
+    assert count_documents([str(records)]) == 3
+    assert count_documents([str(records), str(folder)]) == 5
+    assert count_documents([str(table)]) is None and count_documents(["-"]) is None

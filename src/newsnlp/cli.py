@@ -105,10 +105,10 @@ def annotate(
     missing = missing_inputs(inputs)
     if missing:
         typer.echo(f"newsnlp: error: no such file or folder: {', '.join(missing)}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     if lang not in (None, "en", "zh"):
         typer.echo("newsnlp: error: --lang must be en or zh", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     from newsnlp.config import Settings
     from newsnlp.errors import NewsNLPError
 
@@ -116,17 +116,17 @@ def annotate(
 
     if engine not in ("local", "dask"):
         typer.echo("newsnlp: error: --engine must be local or dask", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     if engine == "dask":
         import importlib.util
 
         if importlib.util.find_spec("distributed") is None:
             typer.echo('newsnlp: error: --engine dask needs the dask extra: pip install "newsnlp[dask]"', err=True)
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
     fmt = output_format(output, out_format)
     if fmt not in FORMATS or (output == "-" and (fmt != "jsonl" or resume)):
         typer.echo(f"newsnlp: error: --format must be one of {', '.join(FORMATS)} (stdout takes jsonl, no --resume)", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     stage_names = tuple(s.strip() for s in stages.split(",") if s.strip()) if stages is not None else None
     if stage_names:
         from newsnlp.registry import plan
@@ -135,16 +135,16 @@ def annotate(
             plan(stage_names)  # unknown stages and missing dependencies are usage errors
         except NewsNLPError as error:
             typer.echo(f"newsnlp: error: --stages: {error}", err=True)
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
     if topic_model and not Path(topic_model).is_dir():
         typer.echo(f"newsnlp: error: --topic-model {topic_model} is not a folder", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     try:
         settings = Settings.from_env(batch_size=batch_size, stages=stage_names, english_model=en_model,
                                      topic_model=topic_model, max_bytes=max_bytes, profile=profile)
     except NewsNLPError as error:
         typer.echo(f"newsnlp: error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     started = time.perf_counter()
     try:
         ok, failed = _run(iter_inputs(inputs, text_key=text_key, id_key=id_key, date_key=date_key), output,
@@ -152,10 +152,10 @@ def annotate(
                           count_documents(inputs), engine, scheduler)
     except NewsNLPError as error:
         typer.echo(f"newsnlp: error: {error}", err=True)
-        raise typer.Exit(EXIT_ALL_FAILED)
+        raise typer.Exit(EXIT_ALL_FAILED) from None
     if ok + failed == 0 and not resume:
         typer.echo("newsnlp: error: the inputs hold no records", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     if not quiet or failed:
         where = f" (see {_errors_path(output, errors)})" if failed else ""
         typer.echo(f"newsnlp: {ok} annotated, {failed} failed in {time.perf_counter() - started:.1f} s{where}", err=True)
@@ -261,7 +261,7 @@ def train_topics(
                                               lang_key=lang_key)))
     except (TopicModelError, NewsNLPError) as error:
         typer.echo(f"newsnlp: error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()
@@ -309,7 +309,7 @@ def info(
     for key, value in rows:
         typer.echo(f"{key:<{width}}  {value}")
     if broken:
-        raise typer.Exit(EXIT_ALL_FAILED)
+        raise typer.Exit(EXIT_ALL_FAILED) from None
 
 
 def _version(package: str) -> str:

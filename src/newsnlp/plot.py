@@ -149,7 +149,7 @@ def top_entities(corpus: Corpus, *, labels: Sequence[str] | None = None, n: int 
     top = grouped.sort_values("value", ascending=False).head(n).iloc[::-1]
     ax = _axes(ax, (7, 0.8 + 0.32 * max(len(top), 1)))
     ax.barh(range(len(top)), top["value"], color=[LABEL_COLOURS.get(label, "#999") for label in top["label"]])
-    ax.set_yticks(range(len(top)), [display_name(s, l) for s, l in zip(top["shown"], top["label"])], **_font())
+    ax.set_yticks(range(len(top)), [display_name(s, lab) for s, lab in zip(top["shown"], top["label"])], **_font())
     ax.set_xlabel("articles mentioning" if by == "articles" else "mentions")
     ax.set_title("Top entities" + (f" ({', '.join(labels)})" if labels else ""))
     _legend(ax, sorted(set(top["label"])), LABEL_COLOURS)
@@ -332,10 +332,10 @@ def cooccurrence_network(corpus: Corpus, *, labels: Sequence[str] = ("PERSON", "
                            alpha=0.35, edge_color="#555")
     most = max(a for _, a in graph.nodes(data="articles"))
     nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=[80 + 900 * a / most for _, a in graph.nodes(data="articles")],
-                           node_color=[LABEL_COLOURS.get(l, "#999") for _, l in graph.nodes(data="label")])
+                           node_color=[LABEL_COLOURS.get(lab, "#999") for _, lab in graph.nodes(data="label")])
     for node, (x, y) in pos.items():
         ax.text(x, y, display_name(graph.nodes[node]["name"], graph.nodes[node]["label"]), fontsize=8, ha="center", va="center", **_font())
-    _legend(ax, sorted({l for _, l in graph.nodes(data="label")}), LABEL_COLOURS)
+    _legend(ax, sorted({lab for _, lab in graph.nodes(data="label")}), LABEL_COLOURS)
     return ax
 
 
@@ -343,5 +343,5 @@ def _legend(ax: "Axes", labels: Sequence[str], colours: Mapping[str, str]) -> No
     from matplotlib.patches import Patch
 
     if labels:
-        ax.legend(handles=[Patch(color=colours.get(l, "#999"), label=l) for l in labels],
+        ax.legend(handles=[Patch(color=colours.get(lab, "#999"), label=lab) for lab in labels],
                   frameon=False, loc="lower right", fontsize="small")

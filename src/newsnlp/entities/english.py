@@ -219,7 +219,7 @@ class EnglishMentions:
     # -- article-wide consistency ------------------------------------------------------------
     def _consistency(self, doc: Any, spans: list[tuple]) -> list[tuple]:
         votes: dict[str, Counter] = defaultdict(Counter)
-        for s, e, label, form, iso, prio in spans:
+        for s, e, label, _form, _iso, _prio in spans:
             if label in ("PERSON", "ORG", "LOCATION"):
                 votes[doc[s:e].text][label] += e - s  # longer spans are surer
         person_parts: set[str] = set()
@@ -230,7 +230,7 @@ class EnglishMentions:
                 person_parts.update(w for w in words if len(w) >= 3 and w[0].isupper())
         # "Kenji Watanabe" tagged ORG while "Watanabe" alone is a PERSON: the full name is the person.
         person_singletons = {t for t, c in votes.items() if " " not in t and c.most_common(1)[0][0] == "PERSON"}
-        for s, e, label, form, iso, prio in spans:
+        for s, e, label, _form, _iso, _prio in spans:
             if label in ("ORG", "LOCATION") and 2 <= e - s <= 3 and doc[e - 1].text in person_singletons and all(
                     t.pos_ == "PROPN" and t.is_title for t in doc[s:e]):
                 votes[doc[s:e].text]["PERSON"] += 10
@@ -249,7 +249,7 @@ class EnglishMentions:
             fixed.append((s, e, label, form, iso, prio))
         # Further occurrences of known names that NER missed.
         known: dict[tuple[str, ...], str] = {}
-        for s, e, label, form, iso, prio in fixed:
+        for s, e, label, _form, _iso, _prio in fixed:
             if label in ("PERSON", "ORG") and doc[s].text[:1].isupper():
                 known.setdefault(tuple(t.text for t in doc[s:e]), label)
         for part in person_parts:

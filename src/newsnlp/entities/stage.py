@@ -68,7 +68,7 @@ class EntityStage:
                 if not any(c.start < end and start < c.end for c in candidates):
                     candidates.append(Candidate(start, end, work.text[start:end], "PERSON"))
             name_lang = "zh" if work.lang == "zh" else "en"
-            work.entities = group_entities(candidates, gazetteer_name=lambda iso: gazetteer.common_name(iso, name_lang))
+            work.entities = group_entities(candidates, gazetteer_name=lambda iso, lang=name_lang: gazetteer.common_name(iso, lang))
 
 
 def _settle_shared_short_forms(candidates: list[Candidate], gazetteer: Any) -> list[Candidate]:

@@ -58,8 +58,9 @@ def iter_inputs(inputs: list[str], *, text_key: str = "text", id_key: str = "id"
 
 
 def count_documents(inputs: list[str]) -> int | None:
-    """How many documents the inputs hold, when that is cheap to know (files and folders of
-    documents); ``None`` when record files or stdin are among them (the progress bar then has no ETA)."""
+    """How many documents the inputs hold, for the progress bar's total: files of a folder, and the
+    non-blank lines of a JSONL file (one streaming pass over the bytes, no JSON parsed); ``None``
+    when stdin or a CSV/TSV file (whose rows may span lines) is among them."""
     total = 0
     for name in inputs:
         if name == "-":
@@ -67,11 +68,25 @@ def count_documents(inputs: list[str]) -> int | None:
         path = Path(name)
         files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
         for file in files:
-            if file.suffix.lower() in RECORD_SUFFIXES:
-                return None
-            if not any(part.startswith(".") for part in file.relative_to(path).parts) or not path.is_dir():
+            if path.is_dir() and any(part.startswith(".") for part in file.relative_to(path).parts):
+                continue
+            kind = RECORD_SUFFIXES.get(file.suffix.lower())
+            if kind is None:
                 total += 1
+            elif kind == "jsonl":
+                total += _count_lines(file)
+            else:
+                return None
     return total
+
+
+def _count_lines(path: Path) -> int:
+    """Non-blank lines of a file, read in binary, line by line (records end only at ``\n``)."""
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 0
 
 
 def missing_inputs(inputs: list[str]) -> list[str]:
