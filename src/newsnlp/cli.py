@@ -209,6 +209,7 @@ def _run(items: Iterator[Any], output: str, errors_path: Path, settings: Any, wo
                 if journal is not None:
                     journal.write(good)
                 else:
+                    assert out is not None  # stdout is the output when there is no journal
                     for result in good:
                         out.write(result)
                 ok += len(good)

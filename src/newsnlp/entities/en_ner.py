@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
@@ -51,7 +52,9 @@ def default_en_ner_path() -> Path:
 
 
 def _same_weights(a: Language, b: Language) -> bool:
-    return a.get_pipe(TOK2VEC).model.to_bytes() == b.get_pipe(TOK2VEC).model.to_bytes()
+    ours: Any = a.get_pipe(TOK2VEC)  # a spaCy Tok2Vec (get_pipe is typed as a plain callable)
+    theirs: Any = b.get_pipe(TOK2VEC)
+    return bool(ours.model.to_bytes() == theirs.model.to_bytes())
 
 
 def install_newsnlp_ner(nlp: Language, model_dir: Path | None = None) -> Language:
@@ -90,7 +93,8 @@ def install_newsnlp_ner(nlp: Language, model_dir: Path | None = None) -> Languag
     if nlp.lang != source.lang:
         raise ValueError(f"cannot install a {source.lang!r} NER into a {nlp.lang!r} pipeline")
 
-    listens = TOK2VEC in source.pipe_names and NER in source.get_pipe(TOK2VEC).listening_components
+    tok2vec: Any = source.get_pipe(TOK2VEC) if TOK2VEC in source.pipe_names else None
+    listens = tok2vec is not None and NER in tok2vec.listening_components
     shared = listens and TOK2VEC in nlp.pipe_names and _same_weights(nlp, source)
     if listens and not shared:
         # Another pipeline: give the ner its own copy of the tok2vec it was trained with.
@@ -121,6 +125,7 @@ def install_newsnlp_ner(nlp: Language, model_dir: Path | None = None) -> Languag
         "headline_ner": HEADLINE_NER in nlp.component_names,
     }
     if shared:
-        assert NER in nlp.get_pipe(TOK2VEC).listening_components, "NER not linked to the tok2vec"
+        own: Any = nlp.get_pipe(TOK2VEC)
+        assert NER in own.listening_components, "NER not linked to the tok2vec"
     logger.info("English NER: installed %s (%s tok2vec)", folder, "shared" if shared else "own")
     return nlp

@@ -224,10 +224,10 @@ class EnglishMentions:
                 votes[doc[s:e].text][label] += e - s  # longer spans are surer
         person_parts: set[str] = set()
         for text, counter in votes.items():
-            words = text.split()
-            if counter.most_common(1)[0][0] == "PERSON" and len(words) >= 2:
+            parts = text.split()
+            if counter.most_common(1)[0][0] == "PERSON" and len(parts) >= 2:
                 # Every capitalised part: "Lula" of "Luiz Inacio Lula da Silva" too, not the particles.
-                person_parts.update(w for w in words if len(w) >= 3 and w[0].isupper())
+                person_parts.update(w for w in parts if len(w) >= 3 and w[0].isupper())
         # "Kenji Watanabe" tagged ORG while "Watanabe" alone is a PERSON: the full name is the person.
         person_singletons = {t for t, c in votes.items() if " " not in t and c.most_common(1)[0][0] == "PERSON"}
         for s, e, label, _form, _iso, _prio in spans:
@@ -254,7 +254,7 @@ class EnglishMentions:
                 known.setdefault(tuple(t.text for t in doc[s:e]), label)
         for part in person_parts:
             known.setdefault((part,), "PERSON")
-        taken = set()
+        taken: set[int] = set()
         for s, e, *_ in fixed:
             taken.update(range(s, e))
         by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)

@@ -183,7 +183,7 @@ def set_char_features(doc: Doc, text: str, words: Optional[Iterable[str]] = None
     values[:, 2] = numpy.fromiter(map(get, lex), dtype=numpy.uint64, count=n)
     if len(doc) != n:  # whitespace runs are one token: each token takes its first character's
         values = values[doc.to_array(IDX).astype(numpy.intp)]
-    doc.from_array([NORM, LEMMA, TAG], values)
+    doc.from_array([NORM, LEMMA, TAG], values)  # type: ignore[arg-type]  # uint64 hashes, as spaCy stores them
     return doc
 
 

@@ -50,7 +50,8 @@ def _country_bodies(work: Work, text: str, found: Found) -> Found:
     make one ORG, as when the model finds it whole: 爱沙尼亚 + 外交部 → 爱沙尼亚外交部, and the
     ministry of a minister, 委内瑞拉能矿部(长)."""
     ends = {s: (e, label) for s, e, label, _ in found}
-    out, skip = [], set()
+    out: Found = []
+    skip: set[tuple[int, int]] = set()
     for start, end, label, iso in found:
         if (start, end) in skip:
             continue
@@ -94,7 +95,7 @@ def _person_shapes(text: str, found: Found) -> Found:
 def _country_places(text: str, found: Found) -> Found:
     """A country word that opens a place's name is part of it (中国美术馆, 朝鲜半岛: one LOCATION),
     not a mention of the country."""
-    out = []
+    out: Found = []
     for start, end, label, iso in found:
         if label == "COUNTRY" and end - start >= 2:
             place = _PLACE_NAME.match(text, end)

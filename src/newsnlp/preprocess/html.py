@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsnlp.preprocess.page_rules import Block, Structure
 
@@ -104,7 +105,7 @@ def extract_page(html: str) -> Page | None:
     """
     import trafilatura
 
-    document = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(  # a Document (trafilatura >= 2): attributes, not keys
         html, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )
     if document is None or not (document.text or "").strip():
@@ -206,8 +207,8 @@ def _page_metadata(html: str) -> dict[str, str]:
     structure = label_structure(text, spans, probs, known_title=found.get("title"))
     if structure.author:
         found["author"] = text[slice(*structure.author)]
-        line = next(b for b in structure.blocks if b.start <= structure.author[0] < b.end)
-        found["byline"] = text[line.start:line.end]
+        block = next(b for b in structure.blocks if b.start <= structure.author[0] < b.end)
+        found["byline"] = text[block.start:block.end]
     elif meta_author and author_span(meta_author) is not None:
         found["author"] = meta_author
     if structure.published:

@@ -222,7 +222,7 @@ def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDA
         before_main = start - i
         # A headline is followed (rarely preceded) by its byline and date, then the text.
         extra.append([
-            rank / k, float(rank == 0), title[i] - best, float(strong and i == strong[0]),
+            rank / k, float(rank == 0), title[i] - best, float(bool(strong) and i == strong[0]),
             math.copysign(math.log1p(abs(before_main)), before_main), float(0 < before_main <= 3),
             float(i > end), sum(1 for j in order.tolist() if i < j < start) / k,
             float(meta[i + 1:i + 5].max(initial=0.0)), float(meta[max(0, i - 3):i].max(initial=0.0)),

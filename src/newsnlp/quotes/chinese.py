@@ -350,8 +350,9 @@ class ChineseQuotes:
                 adjacent = not first.weak and first.start - a <= 12
                 same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
                     last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
-                for k in pending if same and (len(pending) == 1 or first.kind != "direct") else []:
-                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
+                if same and chain is not None and (len(pending) == 1 or first.kind != "direct"):
+                    for k in pending:
+                        self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
                 pending = []
                 chain = last if last.end >= b - 2 and last.speaker is not None and not last.weak else None
                 continue

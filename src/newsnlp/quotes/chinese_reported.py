@@ -35,14 +35,14 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
     text, lex = p.text, zh_lexicon()
     out: list[Item] = []
     taken = [(i.start, i.end) for i in items if not i.weak]
-    colon = _colon_frame(owner, p, a, b, title)
+    turn = _colon_frame(owner, p, a, b, title)
     outer: list[Item] = [i for i in items if not i.weak and i.kind != "direct"]
-    if colon is not None:
-        if any(s <= colon.start < e for s, e in taken):
+    if turn is not None:
+        if any(s <= turn.start < e for s, e in taken):
             return []
-        out.append(colon)  # an interview turn; attributions inside it are nested (调查显示……)
-        outer.append(colon)
-        taken.append((colon.start, colon.end))
+        out.append(turn)  # an interview turn; attributions inside it are nested (调查显示……)
+        outer.append(turn)
+        taken.append((turn.start, turn.end))
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
         content = _content(p, (document.start(), document.end() - 1), b)
@@ -178,8 +178,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     for other in p.cue_like if stop_at_sources else ():  # A说，……，B也说……: the content ends before
         if start + 4 <= other[0] < end:  # a clause with its own source (据X报道 reports such clauses)
             clause = p.clause_start(other[0], start)
-            inner = p.span(clause, other[0])
-            if clause > start + 6 and inner is not None and text[inner[0]:inner[1]] not in _SAME_SOURCE:
+            source = p.span(clause, other[0])
+            if clause > start + 6 and source is not None and text[source[0]:source[1]] not in _SAME_SOURCE:
                 end = clause - 1
                 break
     while end > start and text[end - 1] in " ,，;；":

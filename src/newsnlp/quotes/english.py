@@ -89,9 +89,10 @@ class EnglishQuotes(EnglishCues):
             if text[max(0, q_start - 1):q_start] == "=":
                 continue  # 'tweet-author="…"': a markup attribute left in the text, not a quotation
             found = None
-            continues = self._continues(text, previous, q_start)
+            continues = previous is not None and self._continues(text, previous, q_start)
             governing = self._governing_cue(span, set(range(span.start, span.end))) if continues else None
-            if continues and (governing is None or (previous.cue is not None and governing.idx == previous.cue[0])):
+            if continues and previous is not None and (
+                    governing is None or (previous.cue is not None and governing.idx == previous.cue[0])):
                 # '“…,” Grayson said. “…”': a quote right after an attributed one, with no verb of its own.
                 found = RawQuote(q_start, q_end, "direct", previous.cue, previous.speaker, previous.speaker_head)
                 source = according_source(doc, previous.end, q_start)
@@ -178,6 +179,8 @@ class EnglishQuotes(EnglishCues):
 
     # -- direct and mixed ------------------------------------------------------------------
     def _direct(self, doc: Any, span: Any, q_start: int, q_end: int, short: bool = False) -> RawQuote | None:
+        c_start: int | None
+        c_end: int | None
         inside = set(range(span.start, span.end))
         line_start = self._text.rfind("\n", 0, q_start) + 1
         digest = _DIGEST_SOURCE.search(self._text, max(line_start, q_start - 80), q_start)
@@ -345,6 +348,7 @@ class EnglishQuotes(EnglishCues):
         def free(start: int, end: int) -> bool:
             return all(end <= s or start >= e for s, e in spans)
 
+        found: RawQuote | None
         for found in headline_claims(doc):
             if free(found.start, found.end):
                 out.append(found)

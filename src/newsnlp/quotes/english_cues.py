@@ -75,7 +75,7 @@ class EnglishCues:
         """'“…,” Hannity pressed.' and '“…,” opined the Plain Dealer': the attribution right after
         the closing mark wins over any cue before the quote, whatever its verb."""
         closing = span.text.rstrip("".join(QUOTE_CHARS) + " ")[-1:]
-        tail = []
+        tail: list[Any] = []
         for token in doc[span.end:min(len(doc), span.end + 30)]:
             if "\n" in token.text or token.text in QUOTE_CHARS or token.i in self._quoted_tokens:
                 break

@@ -337,7 +337,7 @@ def save_encoder(encoder: TextEncoder, folder: str | os.PathLike[str], metadata:
     """Write ``encoder.json`` (parameters, metadata, sha256 of the arrays) and ``encoder.npz``."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / ENCODER_ARRAYS, **encoder.to_arrays(""))
+    np.savez(out / ENCODER_ARRAYS, **encoder.to_arrays(""))  # type: ignore[arg-type]  # numpy stubs: **arrays vs allow_pickle
     digest = hashlib.sha256((out / ENCODER_ARRAYS).read_bytes()).hexdigest()
     params = encoder.params()
     doc = {"format": "newsnlp-topic-encoder", "params": params, "label_map": encoder.label_map.tolist(),

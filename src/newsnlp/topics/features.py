@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -126,6 +126,8 @@ class AnalyzerSpec:
             self._counter = dict(zip(self.vocabulary, range(len(self.vocabulary)))).get
         lookup = self._counter
         lo, hi = self.ngram_range
+        split: Callable[[str], Any]
+        join: Callable[[Iterable[str]], str]
         if self.kind == "word":
             split, join = _WORD_TOKENS.findall, " ".join
         else:  # char: n-grams run over the whole text, whitespace runs folded to one space

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -158,9 +158,12 @@ class LangModel:
             return probs
         n_labels = len(self.labels)
         # Each short-text part is mixed, in this order, into what the previous ones left.
-        parts = ((self.fine, lambda rows: self.fine.proba(x[rows], n_labels)),
-                 (self.neural, lambda rows: self.neural.proba(x[rows], n_labels)),
-                 (self.encoder, lambda rows: self.encoder.proba([texts[i] for i in np.flatnonzero(rows)], n_labels)))
+        fine, neural, encoder = self.fine, self.neural, self.encoder
+        parts: tuple[tuple[Any, Callable[[Any], Any]], ...] = (
+            (fine, lambda rows: fine.proba(x[rows], n_labels) if fine is not None else None),
+            (neural, lambda rows: neural.proba(x[rows], n_labels) if neural is not None else None),
+            (encoder, lambda rows: encoder.proba([texts[int(i)] for i in np.flatnonzero(rows)], n_labels)
+             if encoder is not None else None))
         for part, part_proba in parts:
             if part is None or part.weight <= 0:
                 continue
@@ -196,6 +199,7 @@ class LangModel:
         if final_encoder is not None and (encoder is None or list(final_encoder.fine_labels) != list(encoder.fine_labels)):
             raise ValueError("a final encoder needs an encoder with the same fine labels to fit its blend")
         if use_neural or use_fine:
+            assert fine_labels is not None  # the fine-label parts are only asked for with fine labels
             fine_names, fine_map, fine_idx = fine_label_index(labels, fine_labels)
         head_t, head_w, fine_t, fine_w, enc_t, enc_w = 1.0, 0.0, 1.0, 0.0, 1.0, 0.0
         classes = sorted(set(labels))

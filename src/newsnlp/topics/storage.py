@@ -228,7 +228,7 @@ def _short_part(lang: str, params: Any, arrays: dict[str, np.ndarray], n_feat: i
             raise TopicModelError(f"arrays.npz: {prefix}* arrays for {lang!r} but no {entry!r} entry in model.json")
         return None
     try:
-        part = {"fine_labels": [str(f) for f in params["fine_labels"]], "temperature": float(params["temperature"]),
+        part: dict[str, Any] = {"fine_labels": [str(f) for f in params["fine_labels"]], "temperature": float(params["temperature"]),
                 "weight": float(params["weight"]), "max_chars": int(params["max_chars"])}
         part.update({name: int(params[name]) for name in extra})
     except (KeyError, TypeError, ValueError) as exc:
