@@ -17,14 +17,7 @@ import json
 import time
 from pathlib import Path
 
-
-def best_of(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from bench_spine import best_of  # the benchmarks folder is the script's own
 
 
 def rendered_pages(shared: Path, limit: int) -> list[str]:
