@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -28,11 +27,10 @@ def model() -> TopicModel:
     return TopicModel.load(path)
 
 
-def test_loads_fast_with_full_taxonomy(model: TopicModel) -> None:
-    t0 = time.perf_counter()
-    TopicModel.load(default_model_path())
-    assert time.perf_counter() - t0 < 3.0  # target 1 s; slack for a busy CI machine
-    assert model.labels == TAXONOMY
+def test_loads_with_full_taxonomy(model: TopicModel) -> None:
+    # Load time is measured by benchmarks/bench_topics.py and stated in the card, not asserted here.
+    again = TopicModel.load(default_model_path())
+    assert again.labels == model.labels == TAXONOMY
     assert model.metadata["metrics"]["en"]["dev_accuracy"] > 0.5
 
 
