@@ -210,6 +210,19 @@ def build_rows(pages: list[dict], scorer, clean: bool, seed: int = 0) -> list[di
     return items
 
 
+def out_of_fold(rows: list[np.ndarray], labels: list[np.ndarray], fold_of_item: list[int], folds: int,
+                c: float) -> list[np.ndarray]:
+    """Each page's line probabilities from a model fitted on the other folds' sites (cross-fitting)."""
+    probs: list[np.ndarray] = [np.empty(0)] * len(rows)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(fold_of_item) if f != k]
+        mean, scale, model = fit(np.vstack([rows[i] for i in inside]), np.concatenate([labels[i] for i in inside]), c)
+        for i, f in enumerate(fold_of_item):
+            if f == k:
+                probs[i] = _probs(model, (rows[i] - mean) / scale)
+    return probs
+
+
 def fit(features: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
     mean = features.mean(axis=0)
     scale = features.std(axis=0) + 1e-6
@@ -225,23 +238,11 @@ def train(items: list[dict], c1: float, c2: float, folds: int) -> LineLabeller:
     windows = [window_features(it["rows"], WIDTH) for it in items]
     x1, y = np.vstack(windows), np.concatenate([it["y"] for it in items])
     folds_of_items = [fold_of[it["site"]] for it in items]
-    first_probs: list[np.ndarray] = [np.empty(0)] * len(items)
-    for k in range(folds):
-        inside = [i for i, f in enumerate(folds_of_items) if f != k]
-        mean, scale, model = fit(np.vstack([windows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c1)
-        for i, f in enumerate(folds_of_items):
-            if f == k:
-                first_probs[i] = _probs(model, (windows[i] - mean) / scale)
+    first_probs = out_of_fold(windows, [it["y"] for it in items], folds_of_items, folds, c1)
     mean1, scale1, model1 = fit(x1, y, c1)
     second_rows = [np.hstack([w, context_features(p, CONTEXT)]) for w, p in zip(windows, first_probs)]
     mean2, scale2, model2 = fit(np.vstack(second_rows), y, c2)
-    second_probs: list[np.ndarray] = [np.empty(0)] * len(items)
-    for k in range(folds):
-        inside = [i for i, f in enumerate(folds_of_items) if f != k]
-        mean, scale, model = fit(np.vstack([second_rows[i] for i in inside]), np.concatenate([items[i]["y"] for i in inside]), c2)
-        for i, f in enumerate(folds_of_items):
-            if f == k:
-                second_probs[i] = _probs(model, (second_rows[i] - mean) / scale)
+    second_probs = out_of_fold(second_rows, [it["y"] for it in items], folds_of_items, folds, c2)
     ranker = fit_title_ranker(items, second_probs)
     return LineLabeller(mean1, scale1, *_weights(model1), mean2, scale2, *_weights(model2),
                         **ranker, width=WIDTH, context=CONTEXT)
