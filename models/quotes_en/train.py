@@ -34,10 +34,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import parse_cache
+import parse_cache  # noqa: E402  (the recipe folder is not a package)
 
 STRIP = set(" \t\r\n\u00a0,.;:!?\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb")
-VERSION = "1.0"
+VERSION = "1.1"
 
 
 def _norm(span: tuple[int, int], text: str) -> tuple[int, int]:
@@ -54,18 +54,27 @@ def _ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / max(a[1] - a[0], b[1] - b[0], 1) if inter > 0 else 0.0
 
 
-def labelled_candidates(cache: Path, gold_path: Path) -> tuple[list[list[str]], list[int], list[str]]:
-    """Features, labels and article ids of every candidate in the cached articles."""
+def labelled_candidates(cache: Path, gold_path: Path, fragments: bool = False) -> tuple[list[list[str]], list[int], list[str]]:
+    """Features, labels and article ids of every candidate in the cached articles: indirect
+    candidates (any gold kind is a positive), or with ``fragments`` the clauses around quoted
+    fragments (only a gold mixed quote is a positive)."""
     from newsnlp.quotes.english import EnglishQuotes
+    from newsnlp.quotes.english_fragments import fragment_candidates
     from newsnlp.quotes.english_model import candidates
 
     class Recorder(EnglishQuotes):
         learned = False
         captured: ClassVar[list[Any]] = []
 
+        def _extents(self, doc: Any, quotes: list[Any], quoted: list[tuple[int, int]]) -> list[Any]:
+            if fragments:
+                self.captured = fragment_candidates(self, doc, quotes, quoted)
+            return quotes
+
         def _reported(self, doc: Any, quotes: list[Any]) -> list[Any]:
             proposed = self._indirect(doc, quotes)
-            self.captured = candidates(self, doc, quotes, proposed)
+            if not fragments:
+                self.captured = candidates(self, doc, quotes, proposed)
             return proposed
 
     gold = {row["id"]: row for row in map(json.loads, gold_path.read_text("utf-8").splitlines())}
@@ -74,9 +83,11 @@ def labelled_candidates(cache: Path, gold_path: Path) -> tuple[list[list[str]], 
     for work in parse_cache.load(cache):
         if work.en_doc is None:
             continue
+        recorder.captured = []
         recorder(work.en_doc)
         text, view = work.text, work.en_view
-        golds = [(_norm(tuple(q["quote"]), text), q["speaker"]) for q in gold[work.id]["quotes"]]
+        golds = [(_norm(tuple(q["quote"]), text), q["speaker"]) for q in gold[work.id]["quotes"]
+                 if not fragments or q["kind"] == "mixed"]
         for cand in recorder.captured:
             quote = cand.quote
             span = _norm(view.to_source(quote.start, quote.end), text)
@@ -102,11 +113,12 @@ def _matrix(features: list[list[str]], vocabulary: dict[str, int]) -> Any:
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(vocabulary)))
 
 
-def fit(cache: Path, out: Path, c: float, min_count: int) -> None:
+def fit(cache: Path, out: Path, c: float, min_count: int, fragments: bool = False) -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_score
 
-    features, labels, ids = labelled_candidates(cache, HERE.parents[1].parent / "shared" / "data" / "quotes" / "train.jsonl")
+    train = HERE.parents[1].parent / "shared" / "data" / "quotes" / "train.jsonl"
+    features, labels, ids = labelled_candidates(cache, train, fragments)
     counts = Counter(f for feats in features for f in set(feats))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count and f != "bias"))}
     x, y = _matrix(features, vocabulary), np.array(labels)
@@ -124,11 +136,11 @@ def fit(cache: Path, out: Path, c: float, min_count: int) -> None:
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
 
 
-def sweep(cache: Path, folder: Path, thresholds: list[float]) -> None:
-    """Score the dev cache at each threshold on both parts; the best tuning-part ``all`` F1 is kept."""
+def sweep(cache: Path, folder: Path, thresholds: list[float], metric: str = "all_e2e_f1") -> None:
+    """Score the dev cache at each threshold on both parts; the best tuning-part ``metric`` is kept."""
     from dev_split import score
 
-    from newsnlp.quotes.english_model import shipped_model
+    from newsnlp.quotes.english_model import shipped_fragment_model, shipped_model
 
     path = folder / "config.json"
     config = json.loads(path.read_text("utf-8"))
@@ -137,12 +149,13 @@ def sweep(cache: Path, folder: Path, thresholds: list[float]) -> None:
         config["threshold"] = threshold
         path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
         shipped_model.cache_clear()
+        shipped_fragment_model.cache_clear()
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.jsonl"
             parse_cache.quotes(cache, out)
             results[threshold] = score(out)
         print(threshold, json.dumps(results[threshold]), flush=True)
-    config["threshold"] = max(results, key=lambda t: results[t]["tuning"]["all_e2e_f1"])
+    config["threshold"] = max(results, key=lambda t: results[t]["tuning"][metric])
     config["dev"] = results[config["threshold"]]
     path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
     print("chosen", config["threshold"], file=sys.stderr)
@@ -150,14 +163,19 @@ def sweep(cache: Path, folder: Path, thresholds: list[float]) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=("fit", "threshold"))
+    parser.add_argument("command", choices=("fit", "threshold", "fit-fragments", "threshold-fragments"))
     parser.add_argument("cache", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--thresholds", default="0.35,0.4,0.45,0.5,0.55,0.6")
     args = parser.parse_args()
+    thresholds = [float(t) for t in args.thresholds.split(",")]
     if args.command == "fit":
         fit(args.cache, args.model, args.c, args.min_count)
+    elif args.command == "fit-fragments":
+        fit(args.cache, args.model / "fragments", args.c, args.min_count, fragments=True)
+    elif args.command == "threshold":
+        sweep(args.cache, args.model, thresholds)
     else:
-        sweep(args.cache, args.model, [float(t) for t in args.thresholds.split(",")])
+        sweep(args.cache, args.model / "fragments", thresholds, "direct_mixed_e2e_f1")

@@ -35,7 +35,8 @@ from newsnlp.quotes.english_mixed import (
     object_tail,
     surface_name,
 )
-from newsnlp.quotes.english_model import after_dateline, candidates, shipped_model
+from newsnlp.quotes.english_fragments import expand, fragment_candidates
+from newsnlp.quotes.english_model import after_dateline, candidates, shipped_fragment_model, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (
     according,
@@ -123,6 +124,7 @@ class EnglishQuotes(EnglishCues):
                 continue
             quotes.append(found)
             previous = found
+        quotes = self._extents(doc, quotes, quoted)
         for found in self._reported(doc, quotes):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
@@ -136,6 +138,13 @@ class EnglishQuotes(EnglishCues):
         if model is None:
             return [after_dateline(doc, q, self._dateline_tokens) for q in proposed]
         return model.select(candidates(self, doc, quotes, proposed), [(q.start, q.end) for q in quotes])
+
+    def _extents(self, doc: Any, quotes: list[RawQuote], quoted: list[tuple[int, int]]) -> list[RawQuote]:
+        """Fragments the learned extent model reads as part of a mixed quote become that quote."""
+        model = shipped_fragment_model() if self.learned else None
+        if model is None:
+            return quotes
+        return expand(model, fragment_candidates(self, doc, quotes, quoted), quotes)
 
     def _term(self, doc: Any, span: Any) -> bool:
         """'the “dishonest media”', 'known as “chick lit”', 'Tea Party “super PACs”': a short verbless

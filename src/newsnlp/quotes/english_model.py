@@ -199,6 +199,18 @@ def shipped_model() -> AttributionModel | None:
     return AttributionModel.load(folder)
 
 
+@lru_cache(maxsize=1)
+def shipped_fragment_model() -> AttributionModel | None:
+    """The fragment-extent scorer (``model/fragments``), loaded once; ``None`` without it (the rules'
+    extent stands)."""
+    from newsnlp.shipped import model_dir
+
+    folder = model_dir("quotes_en") / "fragments"
+    if not (folder / "weights.npz").is_file():
+        return None
+    return AttributionModel.load(folder)
+
+
 def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQuote]) -> list[Candidate]:
     """Every verb's possible contents plus the rules' ``proposed`` indirect quotes, with features.
 
@@ -265,4 +277,4 @@ def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQ
     return list(by_span.values())
 
 
-__all__ = ["AttributionModel", "Candidate", "after_dateline", "candidates", "shipped_model"]
+__all__ = ["AttributionModel", "Candidate", "after_dateline", "candidates", "shipped_fragment_model", "shipped_model"]
