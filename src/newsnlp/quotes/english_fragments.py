@@ -111,13 +111,14 @@ def _around(rules: Any, doc: Any, verb: Any, depth: int, span: Any, status: str,
     """``verb``'s readings that hold the quotation ``span`` and more, as candidates."""
     q_start, q_end = span.start_char, span.end_char
     lemma = verb.lemma_.lower()
-    listed = "cue" if rules.is_cue(verb) else "att" if rules._attitude(verb) else "-"
+    listed = ("cue" if rules.is_cue(verb) else "frag" if lemma in rules.fragment_lemmas
+              else "att" if lemma in rules.attitude_lemmas else "vol" if lemma in rules.volitional else "-")
     speaker, head = rules._speaker(verb)
     who = _speaker_features(doc, head)
     out = []
     seen = set()
     for kind, (start, end) in _readings(rules, doc, verb, span):
-        if (start, end) in seen:
+        if (start, end) in seen or replaces is not None and (start, end) == (replaces.start, replaces.end):
             continue
         seen.add((start, end))
         if not (start <= q_start + 1 and q_end - 1 <= end) or (end - start) - (q_end - q_start) < 4:
@@ -156,7 +157,8 @@ def expand(model: AttributionModel, candidates: list[FragmentCandidate], quotes:
         if candidate.fragment in done:
             continue
         new = candidate.quote
-        swallowed = [q for q in kept if new.start <= q.start and q.end <= new.end and q.kind == "direct"]
+        swallowed = [q for q in kept if q is candidate.replaces
+                     or new.start <= q.start and q.end <= new.end and q.kind == "direct"]
         if any(q.start < new.end and new.start < q.end for q in kept if q not in swallowed):
             continue
         kept = [q for q in kept if q not in swallowed] + [new]
