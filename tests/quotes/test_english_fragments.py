@@ -77,3 +77,12 @@ def test_the_best_clause_above_the_threshold_replaces_the_fragment_and_never_cut
         _clause(190, 230, (200, 220), "poor"),  # σ(-3): below the threshold, the fragment stays
     ], [fragment, other, lone])
     assert [(q.start, q.end, q.kind) for q in kept] == [(5, 60, "mixed"), (100, 160, "direct"), (200, 220, "direct")]
+
+
+def test_the_shipped_fragment_model_is_consistent() -> None:
+    from newsnlp.quotes.english_model import shipped_fragment_model
+
+    model = shipped_fragment_model()
+    assert model is not None and model is shipped_fragment_model()  # loaded once per process
+    assert model.weights.shape == (len(model.vocabulary),)
+    assert 0.0 < model.threshold < 1.0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from newsnlp.errors import ModelFormatError
-from newsnlp.quotes.english_model import AttributionModel, Candidate, shipped_model
+from newsnlp.quotes.english_model import AttributionModel, Candidate, headline_case, shipped_model
 from newsnlp.quotes.spans import RawQuote
 from newsnlp.shipped import SHIPPED_MODELS, model_dir
 
@@ -63,6 +63,22 @@ def test_a_plain_headline_is_not_a_quote(full_analyzer) -> None:
                 and q.speaker.text == "officials in both capitals")
     assert said.text.startswith("Canada and Japan agreed on Tuesday")
     assert any(q.kind == "direct" and q.speaker and q.speaker.text == "Watanabe" for q in article.quotes)
+
+
+@pytest.mark.slow
+def test_a_scraped_headline_line_is_not_a_quote(full_analyzer) -> None:
+    text = (SAMPLES / "scraped_page.txt").read_text("utf-8")
+    article = full_analyzer.analyze(text)
+    assert not any("Bike Lanes" in q.text or (q.cue and q.cue.text == "Approves") for q in article.quotes)
+    assert any(q.speaker and q.speaker.text == "Mayor Linda Park" for q in article.quotes)
+
+
+def test_headline_case_lines() -> None:
+    assert headline_case("City Council Approves New Bike Lanes")
+    assert headline_case("Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ Clinton Camp.")
+    assert not headline_case("The Springfield City Council voted 7-2 on Monday night to build bike lanes.")
+    assert not headline_case("Obama to frame election as ‘commander-in-chief’ test.")
+    assert not headline_case("Yes, Mr. Trump")  # too short to tell
 
 
 @pytest.mark.slow
