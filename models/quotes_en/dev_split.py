@@ -58,12 +58,19 @@ def score(articles: Path) -> dict[str, dict[str, float]]:
     return results
 
 
+def run() -> dict[str, dict[str, float]]:
+    """Annotate the whole dev gold with ``newsnlp annotate`` (through ``evaluate.py``) and score both parts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, str(EVALUATE), "quotes", "--keep", tmp], capture_output=True, text=True, check=True)
+        return score(Path(tmp) / "output.jsonl")
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:] or ["help"]
     if command == "write":
         print(write_parts(Path(args[0])))
-    elif command == "score":
-        for part, metrics in score(Path(args[0])).items():
+    elif command in ("score", "run"):
+        for part, metrics in (score(Path(args[0])) if command == "score" else run()).items():
             print(part, " ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
     else:
         raise SystemExit(__doc__)
