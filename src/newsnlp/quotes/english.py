@@ -49,7 +49,7 @@ from newsnlp.quotes.patterns import (
     parenthetical,
     source_phrase,
 )
-from newsnlp.quotes.spans import RawQuote, span_of, subtree_span
+from newsnlp.quotes.spans import RawQuote, doc_text, span_of, subtree_span
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 # 'WASHINGTON (AP) —', 'OTTAWA (Newsnlp Wire) -': a place, an agency in brackets and a dash open the story.
@@ -72,7 +72,7 @@ class EnglishQuotes(EnglishCues):
     learned = True  # False: the rules alone choose indirect quotes (the model's training reads their proposals)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
-        text = self._text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        text = self._text = doc_text(doc)  # Doc.text rebuilds the string on every access: read it once
         paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
         quotes: list[RawQuote] = []
         previous: RawQuote | None = None

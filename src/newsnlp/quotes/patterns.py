@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsnlp.quotes.spans import RawQuote, subtree_span
+from newsnlp.quotes.spans import RawQuote, doc_text, subtree_span
 
 _QUOTE_CHARS = set("“”\"‘’'「」『』«»„")
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -16,7 +16,7 @@ _NOT_SPEAKERS = frozenset({"note", "update", "correction", "photo", "video", "wa
 
 def colon_speaker(doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | None:
     """'Rep. Trey Gowdy (R-S.C.): "…"' — a name and a colon before the quote, no verb."""
-    text = doc.text
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, q_start) + 1
     lead = text[line_start:q_start].rstrip()
     if not lead.endswith(":") or not (2 <= len(lead) <= 120):
@@ -31,7 +31,7 @@ def colon_speaker(doc: Any, span: Any, q_start: int, q_end: int) -> RawQuote | N
 
 def dash_speaker(doc: Any, q_start: int, q_end: int) -> RawQuote | None:
     """'“…” ― Edwin G. Monroy': a dash and a name right after the quote."""
-    text = doc.text
+    text = doc_text(doc)
     match = re.match(r"[ \t]*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})", text[q_end:q_end + 70])
     # '“…”¶¶- Sanders.': the fact-check convention puts the name on a line of its own.
     match = match or re.match(r"[ \t]*\n\s*([―—–-]{1,2})[ \t]*([^\n,;.]{2,60})\.?[ \t]*(?:\n|$)", text[q_end:q_end + 75])
@@ -49,7 +49,7 @@ def headline_claims(doc: Any) -> list[RawQuote]:
     """'Trump: Cruz Has a Long Way to Go': a short verbless name or noun phrase, a colon, and a
     claim, opening a line (the headline convention)."""
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for match in _PARAGRAPH.finditer(text):
         line_start, line_end = match.span()
         colon = text.find(": ", line_start, min(line_end, line_start + 60))
@@ -76,7 +76,7 @@ def parenthetical(doc: Any, token: Any) -> list[tuple[int, int]]:
     head = token.head
     h_start, h_end = subtree_span(head)
     t_start, t_end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
-    text = doc.text
+    text = doc_text(doc)
     parts = []
     for start, end in ((h_start, t_start), (t_end, h_end)):
         while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
@@ -152,7 +152,7 @@ def _rest_of_sentence(doc: Any, token: Any, obj: Any) -> RawQuote | None:
     s_start, s_end = subtree_span(obj)
     sent = token.sent
     phrase_start, phrase_end = token.idx, s_end
-    text = doc.text
+    text = doc_text(doc)
     # The content is the rest of the sentence on the longer side of the phrase.
     left = (sent.start_char, phrase_start)
     right = (phrase_end, sent.end_char)

@@ -29,6 +29,23 @@ class RawQuote:
     speaker_head: int | None = None
 
 
+_LAST_TEXT: tuple[Any, str] | None = None
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, read once per document: spaCy rebuilds the string from the tokens on every
+    access, and the quote patterns ask for it once per candidate. One entry (the last document,
+    held by reference, so its identity cannot be reused) is enough: the quote stage reads one
+    document at a time."""
+    global _LAST_TEXT
+    last = _LAST_TEXT  # one read: another thread may replace the entry meanwhile
+    if last is not None and last[0] is doc:
+        return last[1]
+    text = doc.text
+    _LAST_TEXT = (doc, text)
+    return text
+
+
 def span_of(doc: Any, start_token: int, end_token: int) -> tuple[int, int]:
     first, last = doc[start_token], doc[end_token - 1]
     return first.idx, last.idx + len(last.text)
