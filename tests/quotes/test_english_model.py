@@ -87,3 +87,16 @@ def test_reported_speech_without_quotation_marks(full_analyzer) -> None:
     (quote,) = article.quotes
     assert (quote.kind, quote.text, quote.speaker.text, quote.cue.text) == (
         "indirect", "that the tariffs will bring factories back", "Many economists", "doubt")
+
+
+def test_doc_text_is_read_once_per_document_and_never_mixed_up() -> None:
+    import spacy
+
+    from newsnlp.quotes.spans import doc_text
+
+    nlp = spacy.blank("en")
+    first, second = nlp("Alice said yes."), nlp("Bob said no.")
+    assert doc_text(first) == "Alice said yes."
+    assert doc_text(first) is doc_text(first)  # the cached string, not a rebuilt one
+    assert doc_text(second) == "Bob said no."
+    assert doc_text(first) == "Alice said yes."
