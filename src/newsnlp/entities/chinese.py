@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ContextManager, Iterable
 
+from newsnlp.chars import HAN_BASIC, nfkc_same_length
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
@@ -41,11 +42,11 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫"
 _SPACE = re.compile(r"\s")
 _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 # 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
-_BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
+_BYLINE_PAPER = re.compile(rf"((?<!本)[{HAN_BASIC}]{{2}}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
                            r"|新京报)讯")
 _PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
 # Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
-_FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
+_FUND_TAIL = re.compile(rf"[{HAN_BASIC}]{{0,3}}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
 _CONTEXT_ABBREVIATIONS = (
     (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
     (re.compile(r"菲(?=籍|方)"), "PH"),
@@ -179,11 +180,11 @@ class ChineseMentions:
 
     def _featured(self, para: ZhParagraph) -> Any:
         """The paragraph's Doc with the model's character features, as its feature pipe writes them."""
-        from newsnlp.entities.zh_features import fold_text, set_char_features
+        from newsnlp.entities.zh_features import set_char_features
         from newsnlp.preprocess.jieba_path import plain_words
 
         text = para.view.text
-        folded = fold_text(text)  # the view is folded already: this is the same text but for rare marks
+        folded = nfkc_same_length(text)  # the view is folded already: this is the same text but for rare marks
         words = plain_words(para.dag_path) if para.dag_path is not None and folded == text else None
         return set_char_features(self._char_doc(text), folded, words)
 

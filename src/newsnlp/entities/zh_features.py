@@ -48,6 +48,8 @@ from spacy.attrs import IDX, LEMMA, NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsnlp.chars import nfkc_same_length
+
 FACTORY_NAME = "newsnlp_zh_features"
 
 _LOCK = threading.Lock()
@@ -89,29 +91,6 @@ def _load_jieba():
                         pos[parts[0]] = parts[2]
             _JIEBA, _POS = tok, pos
     return _JIEBA, _POS
-
-
-@lru_cache(maxsize=65536)
-def fold_char(c: str) -> str:
-    """Per-character NFKC fold (kept only when it yields exactly one char)."""
-    n = unicodedata.normalize("NFKC", c)
-    return n if len(n) == 1 else c
-
-
-class _FoldTable(Dict[int, str]):
-    """``str.translate`` table of :func:`fold_char`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_char(chr(code))
-        return folded
-
-
-_FOLDS = _FoldTable()
-
-
-def fold_text(text: str) -> str:
-    """:func:`fold_char` over every character (same length; one C-level pass once warm)."""
-    return text.translate(_FOLDS)
 
 
 def _word_tag(word: str, pos: Dict[str, str]) -> str:
@@ -197,7 +176,7 @@ class ZhCharFeatures:
         # features are computed per character of the (folded) doc text, then each
         # token takes the features of its first character (tokens are single
         # characters, except whitespace runs the tokenizer keeps as one token)
-        return set_char_features(doc, fold_text(doc.text))
+        return set_char_features(doc, nfkc_same_length(doc.text))
 
     # no state to serialise: the jieba dictionary comes from the installed jieba
     def to_disk(self, path, *, exclude=tuple()):

@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from newsnlp.chars import is_han_basic
 from newsnlp.model import Entity, Speaker
 
 PRONOUNS = {"他": "m", "她": "f"}
@@ -134,7 +135,7 @@ def _join_split_names(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int
     for token in tokens:
         word = token[2]
         tag = tag_of(word) or "n"
-        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(_FUNCTION_TAGS):
+        if len(word) == 1 and is_han_basic(word) and not tag.startswith(_FUNCTION_TAGS):
             run.append(token)
         else:
             flush()

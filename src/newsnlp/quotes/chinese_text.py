@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsnlp.chars import is_han_basic
 from newsnlp.document import ZhParagraph
 from newsnlp.model import Speaker
 from newsnlp.quotes.chinese_speakers import causative, subject_span, tag_of, zh_lexicon
@@ -226,7 +227,7 @@ class Paragraph:
             return False
         s, _ = self.para.view.to_source(i, i + 1)
         around = self.source[s - 1:s] + self.source[s + 1:s + 2]
-        return self.source[s] == "?" and len(around) == 2 and all("\u4e00" <= c <= "\u9fff" for c in around)
+        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around)
 
     def clause_start(self, position: int, floor: int) -> int:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""
