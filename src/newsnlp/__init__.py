@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from newsnlp import display as _display  # noqa: F401  (gives Article its Jupyter view; light)
 from newsnlp._version import __version__
 
 _LAZY = {

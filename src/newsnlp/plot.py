@@ -86,7 +86,7 @@ def display_name(name: str, label: str | None = None) -> str:
     """
     if not has_han(name) or cjk_font():
         return name
-    from newsnlp.entities.chinese import pinyin_name
+    from newsnlp.entities.zh_names import pinyin_name
 
     if label == "PERSON":
         return pinyin_name(name)

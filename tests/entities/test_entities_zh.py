@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from newsnlp.entities.chinese import default_zh_ner_path, pinyin_name
+from newsnlp.entities.chinese import default_zh_ner_path
+from newsnlp.entities.zh_names import pinyin_name
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 needs_model = pytest.mark.skipif(not (default_zh_ner_path() / "meta.json").is_file(), reason="no Chinese NER model")

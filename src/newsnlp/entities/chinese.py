@@ -30,7 +30,7 @@ from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
 from newsnlp.errors import ModelNotFoundError
 from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
-from newsnlp.entities.zh_names import split_name_run
+from newsnlp.entities.zh_names import pinyin_name, split_name_run
 from newsnlp.entities.zh_rules import FACILITY, GOV_BODY, apply_rules, named_alone
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
 # Only the bodies the entity guidelines split off (中国外交部 → 中国 + 外交部); 委内瑞拉能矿部 stays whole.
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
-_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _SPACE = re.compile(r"\s")
 _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 # 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
@@ -102,18 +101,6 @@ def _one_blas_thread() -> ContextManager[Any]:
         return _blas_controller().limit(limits=1, user_api="blas")
     except ImportError:  # threadpoolctl comes with scikit-learn; without it BLAS keeps its default
         return nullcontext()
-
-
-def pinyin_name(name: str) -> str:
-    """The pinyin of a Chinese person name, surname first: 习近平 → "Xi Jinping"."""
-    from pypinyin import lazy_pinyin
-
-    split = 2 if name[:2] in _COMPOUND_SURNAMES else 1
-    surname, given = name[:split], name[split:]
-    parts = ["".join(lazy_pinyin(surname)).capitalize()]
-    if given:
-        parts.append("".join(lazy_pinyin(given)).capitalize())
-    return " ".join(parts)
 
 
 @lru_cache(maxsize=1)

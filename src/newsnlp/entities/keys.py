@@ -43,6 +43,7 @@ from functools import lru_cache
 from importlib import resources
 
 from newsnlp.chars import HAN_RE
+from newsnlp.entities.zh_names import pinyin_name
 
 _DROP = re.compile(r"[.'’‘`´\"“”()\[\]{},;:!?]")
 _SPACES = re.compile(r"[\s\-‐‑–—_/·•・]+")
@@ -116,8 +117,6 @@ def _simplified(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _pinyin_person(name: str) -> str:
     """习近平 → ``xi jinping``: surname, then the given name in one word (how English news spells them)."""
-    from newsnlp.entities.chinese import pinyin_name
-
     bare = _SPACES.sub("", name)
     if not bare or not all(HAN_RE.match(c) for c in bare):
         return normalise_name(name)

@@ -33,6 +33,18 @@ KNOWN_NAME_BONUS = 3.0
 MIN_RUN = 4  # a single name is at most 4 characters without a separator (欧阳修文)
 
 
+def pinyin_name(name: str) -> str:
+    """The pinyin of a Chinese person name, surname first: 习近平 → "Xi Jinping"."""
+    from pypinyin import lazy_pinyin
+
+    split = 2 if name[:2] in COMPOUND_SURNAMES else 1
+    surname, given = name[:split], name[split:]
+    parts = ["".join(lazy_pinyin(surname)).capitalize()]
+    if given:
+        parts.append("".join(lazy_pinyin(given)).capitalize())
+    return " ".join(parts)
+
+
 @lru_cache(maxsize=1)
 def _name_model() -> tuple[dict[str, float], dict[int, float], frozenset[str], frozenset[str]]:
     """(log P(surname), log P(given-name length), names jieba knows, transliteration characters).
