@@ -1,5 +1,6 @@
 """Settings: one object for every option, with environment overrides.
 
+This module is the only place that reads the environment; everything else takes a ``Settings``.
 Environment variables (read when :meth:`Settings.from_env` is called):
 
 * ``NEWSNLP_EN_MODEL``: spaCy pipeline for English (a package name or a path). Default: the first
@@ -78,10 +79,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
         """Settings from the environment, then ``overrides`` (``None`` values are ignored)."""
-        base = cls(
-            english_model=os.environ.get("NEWSNLP_EN_MODEL") or None,
-            topic_model=os.environ.get("NEWSNLP_TOPIC_MODEL") or None,
-            zh_ner_model=os.environ.get("NEWSNLP_ZH_NER_MODEL") or None,
-            en_ner_model=os.environ.get("NEWSNLP_EN_NER_MODEL") or None,
-        )
+        from newsnlp.shipped import OVERRIDES
+
+        models: dict[str, Any] = {setting: os.environ.get(variable) or None for setting, variable in OVERRIDES.values()}
+        base = replace(cls(english_model=os.environ.get("NEWSNLP_EN_MODEL") or None), **models)
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -55,11 +55,7 @@ _CONTEXT_ABBREVIATIONS = (
 
 
 def default_zh_ner_path() -> Path:
-    """The shipped Chinese NER pipeline: ``$NEWSNLP_ZH_NER_MODEL`` or ``<repo>/models/zh_ner/model``."""
-    import os
-
-    if os.environ.get("NEWSNLP_ZH_NER_MODEL"):
-        return Path(os.environ["NEWSNLP_ZH_NER_MODEL"])
+    """The shipped Chinese NER pipeline (``Settings.zh_ner_model`` or ``$NEWSNLP_ZH_NER_MODEL`` replace it)."""
     from newsnlp.shipped import model_dir
 
     return model_dir("zh_ner")

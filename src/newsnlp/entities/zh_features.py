@@ -20,7 +20,7 @@ forms -> ASCII), the same fold the library applies before calling the model,
 so they are stable whether or not the caller folded already.
 
 jieba: a private ``jieba.Tokenizer`` (never the global ``jieba.dt``), HMM off,
-its prefix-dict cache in ``~/.cache/newsnlp/`` (or ``$NEWSNLP_CACHE_DIR``);
+its prefix-dict cache in ``config.default_cache_dir()`` (``~/.cache/newsnlp/``);
 built lazily on first use (about 1 s, 0.2 s from cache).
 
 The features are written as hashes in one ``Doc.from_array`` (:func:`set_char_features`).
@@ -34,7 +34,6 @@ entry point) before ``spacy.load`` of the model.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import unicodedata
@@ -49,6 +48,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsnlp.chars import nfkc_same_length
+from newsnlp.config import default_cache_dir
 
 FACTORY_NAME = "newsnlp_zh_features"
 
@@ -58,8 +58,7 @@ _POS: Optional[Dict[str, str]] = None
 
 
 def _cache_dir() -> Path:
-    d = os.environ.get("NEWSNLP_CACHE_DIR")
-    path = Path(d) if d else Path.home() / ".cache" / "newsnlp"
+    path = default_cache_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
