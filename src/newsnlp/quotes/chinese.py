@@ -42,7 +42,8 @@ _BEFORE_QUOTE = "”」』 (（)）】—…"
 
 
 class ChineseQuotes:
-    """Finds quotes in the Chinese paragraphs of an article."""
+    """Finds quotes in the Chinese paragraphs of one article (a reader per article: it keeps the
+    article's state, such as salience and the last speaker, on itself)."""
 
     def __call__(self, work: Work, linker: SpeakerLinker) -> list[Quote]:
         self.work, self.linker = work, linker
