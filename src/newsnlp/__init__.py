@@ -25,6 +25,7 @@ _LAZY = {
     "Settings": "newsnlp.config",
     "annotate_partition": "newsnlp.partition",
     "to_frames": "newsnlp.frames",
+    "read_articles": "newsnlp.io.annotated",
     "render": "newsnlp.display",
     "Article": "newsnlp.model",
     "Entity": "newsnlp.model",
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.config import Settings
     from newsnlp.display import render
     from newsnlp.frames import to_frames
+    from newsnlp.io.annotated import read_articles
     from newsnlp.errors import NewsNLPError
     from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic
     from newsnlp.partition import annotate_partition

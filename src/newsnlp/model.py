@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 SCHEMA_VERSION = "1.2"  # 1.1 adds Article.published, 1.2 Entity.key
 
@@ -413,18 +413,7 @@ def register_html_view(view: Callable[[Article], str]) -> None:
     _HTML_VIEW[:] = [view]
 
 
-def articles_from_jsonl(lines: Iterable[str]) -> Iterator[Article]:
-    """Read Articles from JSONL lines (blank lines and error records are skipped)."""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        data = json.loads(line)
-        if "text" in data:
-            yield Article.from_dict(data)
-
-
 __all__ = [
     "ROLES", "SCHEMA_VERSION", "Article", "Entity", "Mention", "Paragraph", "Quote", "Sentence",
-    "Span", "Speaker", "Token", "Topic", "articles_from_jsonl",
+    "Span", "Speaker", "Token", "Topic", "register_html_view",
 ]
