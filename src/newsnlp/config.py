@@ -40,7 +40,8 @@ class Settings:
     """Every option of an :class:`~newsnlp.pipeline.Analyzer`.
 
     Attributes:
-        english_model: spaCy pipeline name or path for English; ``None`` picks the installed default.
+        english_model: spaCy pipeline name or path for English; ``None`` picks the installed default;
+            ``"blank"`` uses spaCy's rule-based tokenizer and sentencizer only (no tags, parse or entities).
         stages: Names of analysis stages to run, in order; ``None`` runs every registered default stage.
         batch_size: Documents per ``nlp.pipe`` batch.
         max_bytes: Inputs larger than this are refused (bytes; ``None`` for no limit).
