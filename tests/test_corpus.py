@@ -146,7 +146,7 @@ def test_a_failed_batch_is_retried_from_fresh_work(blank_preprocessor, monkeypat
     """The retry must not reuse a Work the failed batch already filled (tokens twice)."""
     expected = blank_preprocessor.analyze("Alpha beta.\n\nGamma delta.", id="a")
     calls = {"n": 0}
-    original = blank_preprocessor._tokenize_chinese
+    original = blank_preprocessor.preprocessor.tokenize_chinese
 
     def fail_once(works):  # runs after the English tokens are in: the Work is half done
         calls["n"] += 1
@@ -154,16 +154,15 @@ def test_a_failed_batch_is_retried_from_fresh_work(blank_preprocessor, monkeypat
             raise RuntimeError("transient")
         return original(works)
 
-    monkeypatch.setattr(blank_preprocessor, "_tokenize_chinese", fail_once)
+    monkeypatch.setattr(blank_preprocessor.preprocessor, "tokenize_chinese", fail_once)
     got = list(blank_preprocessor.pipe([Record("Alpha beta.\n\nGamma delta.", id="a"), Record("Other.", id="b")]))
     assert got[0] == expected and len(got[0].tokens) == len(expected.tokens)
 
 
-@pytest.mark.slow
 def test_str_obeys_the_size_limit() -> None:
     from newsnlp.pipeline import Analyzer
 
-    small = Analyzer(stages=(), max_bytes=100)
+    small = Analyzer(stages=(), max_bytes=100, english_model="blank")
     with pytest.raises(InputTooLargeError):
         small.analyze("é" * 60)  # 60 characters, 120 bytes in UTF-8
     assert small.analyze("e" * 60).text == "e" * 60

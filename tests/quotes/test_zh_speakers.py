@@ -71,7 +71,7 @@ def quotes(preprocessor):
     """Quotes of a text after preprocessing only; ``names`` become PERSON entities."""
 
     def run(text: str, names: tuple[str, ...] = ()) -> list[tuple[str, str, str | None, str | None]]:
-        work = preprocessor.preprocess_text(text, lang="zh")
+        work = preprocessor.preprocessor.prepare_text(text, lang="zh")
         entities = []
         for k, name in enumerate(names):
             mentions = []
