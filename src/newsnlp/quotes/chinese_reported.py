@@ -25,8 +25,10 @@ from newsnlp.quotes.chinese_text import CLAUSE, OPEN, SEP, Item, Paragraph
 
 _SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 只要自己觉得舒服: still the speaker's words
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
-_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
+_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))(?:显示|表明|指出)?[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
+_DATA_CUES = ("显示", "表明")
+_STUDIES = ("调查", "研究", "统计", "分析", "数据", "统计数据", "调查结果", "研究结果")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
 
 
@@ -99,6 +101,8 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             span = p.subject(clause, cue[0], a)
             if span is None and not causative(text, p.words, clause, cue[0]):
                 span = p.noun_before(clause, cue[0])  # ……就业教育部有关负责人说: a glued heading before it
+            if span is None and word in _DATA_CUES:
+                span = _study_before(p, clause, cue[0])  # 调查显示, 天相投顾的统计显示: the study is the source
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
             span, null_ok = None, True  # 有传言宣称: a rumour has no source
         if span is None and word in ("统计", "调查"):
@@ -129,6 +133,20 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             out.append(Item(quote[0], quote[1], "direct", speaker, cue, group))
         taken.append((cue[0], quote[1] if quote else c_end))
     return out
+
+
+def _study_before(p: Paragraph, clause: int, cue: int) -> tuple[int, int] | None:
+    """The clause before a data cue when it names a study (调查, 研究, 统计, 分析, a verb after 的)."""
+    words = [(s, e) for s, e in p.words if clause <= s and e <= cue]
+    while words and not p.text[words[0][0]:words[0][1]].strip(" \u3000"):
+        words = words[1:]
+    if not words or len(words) > 8 or cue - words[0][0] > 20 or any(p.text[s:e] in CLAUSE for s, e in words):
+        return None
+    last = p.text[words[-1][0]:words[-1][1]]
+    after_de = len(words) > 1 and p.text[words[-2][0]:words[-2][1]] == "的"
+    if last in _STUDIES or (after_de and tag_of(last) in ("v", "vn")):
+        return words[0][0], cue
+    return None
 
 
 def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> bool:

@@ -205,6 +205,12 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
+    # A verb right after 的 is a noun there (晨星的统计, 专家的分析): the head of the phrase.
+    after_de = {j for j in range(first + 1, len(tokens)) if tokens[j - 1][2] == "的" and tag_of(tokens[j][2]) in ("v", "vn")}
+
+    def nominal_at(j: int) -> bool:
+        return j in after_de or _nominal(tokens[j][2])
+
     seen_noun = seen_name = False
     stop = len(tokens)
     for j in range(first, len(tokens)):
@@ -217,20 +223,28 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         if seen_name and (tag in _STOP_TAGS or manner):
             stop = j  # a name ends its noun phrase (局长马文): what follows is the predicate (放下电话)
             break
-        if seen_noun and (tag in _STOP_TAGS or manner):
+        if seen_noun and (tag in _STOP_TAGS or manner) and j not in after_de:
             rest = [w for _, _, w in tokens[j + 1:]]
             relative = "的" in rest and _nominal(rest[-1])  # 心情仍未平复的她: a relative clause before the head
             modifier = relative or (tag in _MODIFIER_TAGS and not manner and _runs_to_noun(rest))
             if not modifier:  # 相关负责人, 胖大姐, 穿套头衫的: a modifier inside the noun phrase goes on
                 stop = j
                 break
-        if _nominal(word) and not manner:
+        if nominal_at(j) and not manner:
             seen_noun = True
             seen_name = word.startswith("\u0000") or word in PRONOUNS or word in PLURAL_PRONOUNS
-    chosen = tokens[first:stop]
-    while chosen and not _nominal(chosen[-1][2]):
+    chosen = list(range(first, stop))
+    while chosen and not nominal_at(chosen[-1]):
         chosen.pop()
-    if not chosen or not any(_nominal(w) for _, _, w in chosen):
+    if not chosen or not any(nominal_at(j) for j in chosen):
+        return None
+    chosen_tokens = [tokens[j] for j in chosen]
+    return _checked(chosen_tokens)
+
+
+def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The span of a subject's tokens, unless it is a bare demonstrative or a run of text."""
+    if not chosen:
         return None
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker

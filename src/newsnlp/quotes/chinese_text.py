@@ -116,10 +116,13 @@ class Paragraph:
         self.quoted = _split_stray(self.text, _close_open_quotes(self.text, find_quoted(self.text)), self.names)
         self._q_starts = [s for s, _ in self.quoted]
         cues: list[tuple[int, int]] = []
+        # 说/道/称 glue to the cue before them (回答说); a verb after a noun cue is a cue of its own
+        # (统计显示: the statistics show), whose subject holds the noun (晨星的统计).
+        glue = set(zh_lexicon()["glue_ok"])
         for m in _cue_pattern().finditer(self.text):
             if not self._is_cue(*m.span()):
                 continue
-            if cues and cues[-1][1] == m.start():  # 回答说, 解释说: one cue
+            if cues and cues[-1][1] == m.start() and m.group() in glue:  # 回答说, 解释说: one cue
                 cues[-1] = (cues[-1][0], m.end())
             else:
                 cues.append(m.span())
