@@ -160,3 +160,18 @@ def test_headlines(quotes) -> None:
     assert ("indirect", "明年一定夺冠", "马林", "：") in found
     found = quotes("周峰批裁判判罚不公\n\n周峰在赛后很生气。")
     assert ("indirect", "裁判判罚不公", "周峰", "批") in found
+
+
+def test_studies_and_data_speak_through_data_cues(quotes) -> None:
+    found = quotes("标题\n\n根据海通证券的统计显示，上周共有十二只基金下跌。调查显示环保已经成为最主要的因素。"
+                   "分析师的研究表明，成交量还会放大。")
+    assert ("indirect", "上周共有十二只基金下跌", "海通证券的统计", "根据") in found
+    assert ("indirect", "环保已经成为最主要的因素", "调查", "显示") in found
+    assert ("indirect", "成交量还会放大", "分析师的研究", "表明") in found
+
+
+def test_reporters_questions_have_no_source(quotes) -> None:
+    found = quotes("标题\n\n孙立表示新片里有很多飞车戏，他还要拍打戏，问他是否想转型做动作明星？孙立说不会。",
+                   names=("孙立",))
+    assert ("indirect", "新片里有很多飞车戏，他还要拍打戏", "孙立", "表示") in found  # the question is not his
+    assert ("indirect", "他是否想转型做动作明星", None, "问") in found

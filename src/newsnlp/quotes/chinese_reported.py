@@ -27,6 +27,7 @@ _SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
 _DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))(?:显示|表明|指出)?[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
+_QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?=[他她其])")
 _DATA_CUES = ("显示", "表明")
 _STUDIES = ("调查", "研究", "统计", "分析", "数据", "统计数据", "调查结果", "研究结果")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
@@ -45,6 +46,11 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         out.append(turn)  # an interview turn; attributions inside it are nested (调查显示……)
         outer.append(turn)
         taken.append((turn.start, turn.end))
+    question = _question(p, a, b)
+    if question is not None and not any(s <= question.start < e for s, e in taken):
+        out.append(Item(question.start, question.end, question.kind, None, question.cue, owner.new_group()))
+        taken.append((question.cue[0], b))
+        used.update(c for c in cues if question.cue[0] <= c[0] < b)
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
         content = _content(p, (document.start(), document.end() - 1), b)
@@ -132,7 +138,29 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         if quote is not None:
             out.append(Item(quote[0], quote[1], "direct", speaker, cue, group))
         taken.append((cue[0], quote[1] if quote else c_end))
+    if question is not None:  # 古仔表示……，问他是否想转型做打星？: the question is not 古仔's words
+        q_clause = question.cue[0]
+        while q_clause > a and text[q_clause - 1] in SEP + " ":
+            q_clause -= 1
+        out = [i if not (i.start < q_clause < i.end) or i.kind == "direct" else
+               Item(i.start, q_clause, i.kind, i.speaker, i.cue, i.group, i.weak, i.turn) for i in out]
     return out
+
+
+def _question(p: Paragraph, a: int, b: int) -> Item | None:
+    """问他可有受伤？ / 问到他有增加保险吗？: a clause that opens with 问 and ends the sentence with a
+    question mark reports the (unnamed) reporters' question; its source is null, as for 被问道."""
+    if p.text[b:b + 1] not in ("？", "?"):  # sentences end before their final mark
+        return None
+    clause = p.clause_start(b, a)
+    while True:  # the first clause of the question: 问他是否想转型，还是……？
+        m = _QUESTION.match(p.text, clause)
+        if m is not None or clause <= a:
+            break
+        clause = p.clause_start(clause - 1, a)
+    if m is None or b - m.end() < 3 or any(clause <= q[0] < b for q in p.quoted):
+        return None
+    return Item(m.end(), b, "indirect", None, (m.start("cue"), m.end("cue")), 0)
 
 
 def _study_before(p: Paragraph, clause: int, cue: int) -> tuple[int, int] | None:
