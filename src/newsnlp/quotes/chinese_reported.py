@@ -28,6 +28,9 @@ _ACCORDING = re.compile(r"(?<![数依根证占])据")
 _DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))(?:显示|表明|指出)?[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
 _QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?=[他她其])")
+# 只要自己觉得舒服: a thought of the same person stays inside the content; 他解释……，他透露……: a new
+# speech act is an attribution of its own.
+_THOUGHT = ("觉得", "认为", "以为", "相信", "感觉", "感到", "希望", "担心")
 _DATA_CUES = ("显示", "表明")
 _STUDIES = ("调查", "研究", "统计", "分析", "数据", "统计数据", "调查结果", "研究结果")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
@@ -225,7 +228,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
         if start + 4 <= other[0] < end:  # a clause with its own source (据X报道 reports such clauses)
             clause = p.clause_start(other[0], start)
             source = p.span(clause, other[0])
-            if clause > start + 6 and source is not None and text[source[0]:source[1]] not in _SAME_SOURCE:
+            same = source is not None and text[source[0]:source[1]] in _SAME_SOURCE and text[other[0]:other[1]] in _THOUGHT
+            if clause > start + 6 and source is not None and not same:
                 end = clause - 1
                 break
     while end > start and text[end - 1] in " ,，;；":
