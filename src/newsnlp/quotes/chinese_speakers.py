@@ -171,6 +171,8 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     return i
 
 
+_MARKS = {"，", ",", "；", ";", "：", ":", "。"}
+_CLITICS = "会都也还就又才要能"  # adverbs and modals that jieba glues to the noun before them (人会, 丽都)
 _DEMONSTRATIVES = {"这", "那", "此", "其", "它", "这些", "那些", "这里", "那里", "大家", "人们"}
 _MODIFIER_TAGS = {"v", "vn", "vg", "a", "ag", "m", "q", "mq", "zg", "b"}
 
@@ -246,6 +248,11 @@ def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     """The span of a subject's tokens, unless it is a bare demonstrative or a run of text."""
     if not chosen:
         return None
+    if any(word in _MARKS for _, _, word in chosen):
+        return None  # 开始新能源产业的研发、合作，: a clause run, not a mention
+    start, end, last = chosen[-1]
+    if tag_of(last) is None and len(last) >= 2 and last[-1] in _CLITICS and tag_of(last[:-1]) is not None:
+        chosen = chosen[:-1] + [(start, end - 1, last[:-1])]  # 很多人|会说 segmented 很多|人会: the modal is no part of it
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
     if chosen[-1][1] - chosen[0][0] > 30:
