@@ -175,3 +175,9 @@ def test_reporters_questions_have_no_source(quotes) -> None:
                    names=("孙立",))
     assert ("indirect", "新片里有很多飞车戏，他还要拍打戏", "孙立", "表示") in found  # the question is not his
     assert ("indirect", "他是否想转型做动作明星", None, "问") in found
+
+
+def test_a_sentence_in_marks_after_a_glued_heading_is_speech(quotes) -> None:
+    found = quotes("标题\n\n换个活法“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”对于这样的选择，侨胞许丽丽觉得很知足。",
+                   names=("许丽丽",))
+    assert ("direct", "“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”", "许丽丽", None) in found

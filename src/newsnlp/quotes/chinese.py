@@ -151,7 +151,9 @@ class ChineseQuotes:
                         item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
             if item == "defer":
                 deferred.add((q_start, q_end))
-            elif item is None and not embedded:
+            elif item is None and (not embedded or self._speech_like(p, q_start, q_end)):
+                # 努力“琪琪不到10岁就来到这里，……工作。”: a heading glued to the quotation does not make a
+                # whole sentence in marks a term
                 item = self._no_frame(p, q_start, q_end, a, b, previous, following)
             if isinstance(item, Item):
                 items.append(item)
@@ -239,6 +241,13 @@ class ChineseQuotes:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
 
+    @staticmethod
+    def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:
+        """Sentences in marks (a clause mark inside, a sentence end before the closing mark): speech,
+        never a term, title or scare quote."""
+        inner = p.text[q_start + 1:q_end - 1]
+        return len(inner) >= 15 and inner[-1:] in END and any(c in inner[:-1] for c in CLAUSE)
+
     def _no_frame(self, p, q_start, q_end, a, b, previous, following):  # type: ignore[no-untyped-def]
         """A quotation with no cue: a saying, or the words of the person the context is about."""
         text = p.text
@@ -268,6 +277,11 @@ class ChineseQuotes:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
+        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1:
+            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about
+            mention = self._person_in(p, following[0], min(following[1], following[0] + 30))
+            if mention is not None:
+                return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         if previous is not None:  # the person the previous sentence is about
             mention = self._person_in(p, *previous)
             if mention is not None:
