@@ -30,6 +30,7 @@ _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
 _QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?=[他她其])")
 # 只要自己觉得舒服: a thought of the same person stays inside the content; 他解释……，他透露……: a new
 # speech act is an attribution of its own.
+_OWN_SIDE = re.compile(r"^[中英美俄日法德韩朝我]方$")
 _THOUGHT = ("觉得", "认为", "以为", "相信", "感觉", "感到", "希望", "担心")
 _DATA_CUES = ("显示", "表明")
 _STUDIES = ("调查", "研究", "统计", "分析", "数据", "统计数据", "调查结果", "研究结果")
@@ -187,8 +188,8 @@ def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> boo
     if span is None:
         return False
     mention = p.text[span[0]:span[1]]
-    if mention in ("他", "她", "他们", "她们", "我", "我们", "自己"):
-        return False
+    if mention in ("他", "她", "他们", "她们", "我", "我们", "自己") or _OWN_SIDE.match(mention):
+        return False  # 中方相信……: an official speaking for their side is the same source (GUIDELINES_zh.md (a))
     return outer.speaker is None or mention not in outer.speaker.text and outer.speaker.text not in mention
 
 

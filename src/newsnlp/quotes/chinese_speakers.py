@@ -171,6 +171,7 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     return i
 
 
+_PERSONAL = {"他", "她", "他们", "她们", "我", "我们"}
 _MARKS = {"，", ",", "；", ";", "：", ":", "。"}
 _CLITICS = "会都也还就又才要能"  # adverbs and modals that jieba glues to the noun before them (人会, 丽都)
 _DEMONSTRATIVES = {"这", "那", "此", "其", "它", "这些", "那些", "这里", "那里", "大家", "人们"}
@@ -253,6 +254,8 @@ def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     start, end, last = chosen[-1]
     if tag_of(last) is None and len(last) >= 2 and last[-1] in _CLITICS and tag_of(last[:-1]) is not None:
         chosen = chosen[:-1] + [(start, end - 1, last[:-1])]  # 很多人|会说 segmented 很多|人会: the modal is no part of it
+    if len(chosen) > 1 and chosen[-1][2] in _PERSONAL and chosen[-2][2] != "的":
+        chosen = chosen[-1:]  # 演完之后她: a pronoun takes no modifier but a relative clause (心情未平的她)
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
     if chosen[-1][1] - chosen[0][0] > 30:
