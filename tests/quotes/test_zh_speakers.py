@@ -181,3 +181,8 @@ def test_a_sentence_in_marks_after_a_glued_heading_is_speech(quotes) -> None:
     found = quotes("标题\n\n换个活法“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”对于这样的选择，侨胞许丽丽觉得很知足。",
                    names=("许丽丽",))
     assert ("direct", "“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”", "许丽丽", None) in found
+
+
+def test_a_quoted_section_heading_is_the_words_of_the_person_named_next(quotes) -> None:
+    found = quotes("标题\n\n造型由专人设计。形象：“我自己都笑死了”许丽丽对这个造型非常喜欢。", names=("许丽丽",))
+    assert ("direct", "“我自己都笑死了”", "许丽丽", None) in found  # 形象 is a label, not a source

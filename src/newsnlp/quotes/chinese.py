@@ -37,6 +37,7 @@ _ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]
 _NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
@@ -149,6 +150,8 @@ class ChineseQuotes:
                     item = self._after_frame(p, q_start, q_end, b, cues, used, items)
                     if item is None:
                         item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
+            if item == "heading":  # a quoted section heading: the words of the person the context names
+                item = self._no_frame(p, q_start, q_end, a, b, previous, following, heading=True)
             if item == "defer":
                 deferred.add((q_start, q_end))
             elif item is None and (not embedded or self._speech_like(p, q_start, q_end)):
@@ -237,6 +240,9 @@ class ChineseQuotes:
             noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
             span = p.noun_before(clause, noun.start()) if noun else None
             span = span or p.subject(clause, colon, a)
+            label_only = span is not None and not noun and colon - clause <= 5
+            if label_only and not self._source(p, span):
+                return "heading"  # 形象：“我自己都笑死了”: a section heading's label, not a source
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
@@ -248,21 +254,21 @@ class ChineseQuotes:
         inner = p.text[q_start + 1:q_end - 1]
         return len(inner) >= 15 and inner[-1:] in END and any(c in inner[:-1] for c in CLAUSE)
 
-    def _no_frame(self, p, q_start, q_end, a, b, previous, following):  # type: ignore[no-untyped-def]
+    def _no_frame(self, p, q_start, q_end, a, b, previous, following, heading=False):  # type: ignore[no-untyped-def]
         """A quotation with no cue: a saying, or the words of the person the context is about."""
         text = p.text
         inner = text[q_start + 1:q_end - 1]
-        if len(inner) <= 12 and not any(c in inner for c in ",，。!?！？"):
+        if not heading and len(inner) <= 12 and not any(c in inner for c in ",，。!?！？"):
             return None
-        if not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
+        if not heading and not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
             return None  # “金无足赤, 人无完人”, 四级也有缺点: a saying, not a quotation
         group = self.new_group()
-        if q_start > a:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
+        if q_start > a and not heading:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
-        if q_start == a and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
+        if (q_start == a or heading) and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
@@ -287,6 +293,11 @@ class ChineseQuotes:
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
+
+    def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""
+        s, e = p.para.view.to_source(*span)
+        return bool(self.linker._inside(s, e)) or self._personal(p, span) or p.text[span[1] - 1:span[1]] in _PERSON_END
 
     def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
         """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
