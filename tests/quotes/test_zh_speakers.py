@@ -186,3 +186,8 @@ def test_a_sentence_in_marks_after_a_glued_heading_is_speech(quotes) -> None:
 def test_a_quoted_section_heading_is_the_words_of_the_person_named_next(quotes) -> None:
     found = quotes("标题\n\n造型由专人设计。形象：“我自己都笑死了”许丽丽对这个造型非常喜欢。", names=("许丽丽",))
     assert ("direct", "“我自己都笑死了”", "许丽丽", None) in found  # 形象 is a label, not a source
+
+
+def test_a_published_statement_reports_its_content(quotes) -> None:
+    found = quotes("标题\n\n华南基金周一发布公告，旗下债券基金的募集截止日提前到3月6日。")
+    assert ("indirect", "旗下债券基金的募集截止日提前到3月6日", "华南基金", "公告") in found

@@ -30,6 +30,7 @@ _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
 _QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?=[他她其])")
 # 只要自己觉得舒服: a thought of the same person stays inside the content; 他解释……，他透露……: a new
 # speech act is an attribution of its own.
+_STATEMENT = re.compile(r"(?:发布|发表|发出|发)了?(?:一份|一则|一项|一纸)?(?P<cue>公告|声明|通告|通报|公报)(?=[,，:：])")
 _OWN_SIDE = re.compile(r"^[中英美俄日法德韩朝我]方$")
 _THOUGHT = ("觉得", "认为", "以为", "相信", "感觉", "感到", "希望", "担心")
 _DATA_CUES = ("显示", "表明")
@@ -55,6 +56,15 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         out.append(Item(question.start, question.end, question.kind, None, question.cue, owner.new_group()))
         taken.append((question.cue[0], b))
         used.update(c for c in cues if question.cue[0] <= c[0] < b)
+    statement = _STATEMENT.search(text, a, b)
+    if statement is not None and not any(s <= statement.start() < e for s, e in taken):
+        clause = p.clause_start(statement.start(), a)
+        span = p.subject(clause, statement.start(), a)
+        content = _content(p, statement.span("cue"), b) if span is not None else None
+        if span is not None and content is not None:  # 国泰基金周一发布公告，……: the statement's content
+            group = owner.new_group()
+            out.append(Item(content[0], content[1], content[2], owner.speaker(p, span), statement.span("cue"), group))
+            taken.append((statement.start(), content[1]))
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
         content = _content(p, (document.start(), document.end() - 1), b)
