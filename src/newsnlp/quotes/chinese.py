@@ -220,6 +220,8 @@ class ChineseQuotes:
     def _before_frame(self, p, q_start, q_end, floor, a, cues, used):  # type: ignore[no-untyped-def]
         """X说：“……” / X表示，……，“……” (deferred to reported speech) / a colon or answer frame."""
         text = p.text
+        if q_end - q_start <= 4:
+            return None  # 允许女儿说“不”: a word or two in marks is a term, not a quotation
         split = getattr(self, "_split", None)
         if split is not None and split[0][1] <= q_start and not text[split[0][1]:q_start].strip(" ,，:："):
             cue, first = split  # “……，”X说，“……”: the second part of a split quotation

@@ -31,6 +31,7 @@ _QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?
 # 只要自己觉得舒服: a thought of the same person stays inside the content; 他解释……，他透露……: a new
 # speech act is an attribution of its own.
 _STATEMENT = re.compile(r"(?:发布|发表|发出|发)了?(?:一份|一则|一项|一纸)?(?P<cue>公告|声明|通告|通报|公报)(?=[,，:：])")
+_NUMBERED = re.compile(r"[一二三四五六七八九十\d]$")  # 看点一：, 问题2：: a numbered section label, no source
 _OWN_SIDE = re.compile(r"^[中英美俄日法德韩朝我]方$")
 _THOUGHT = ("觉得", "认为", "以为", "相信", "感觉", "感到", "希望", "担心")
 _DATA_CUES = ("显示", "表明")
@@ -182,6 +183,9 @@ def _study_before(p: Paragraph, clause: int, cue: int) -> tuple[int, int] | None
     words = [(s, e) for s, e in p.words if clause <= s and e <= cue]
     while words and not p.text[words[0][0]:words[0][1]].strip(" \u3000"):
         words = words[1:]
+    while len(words) > 1 and p.text[words[-1][0]:words[-1][1]] in ("还", "也", "又", "则", "更", "均", "都"):
+        words = words[:-1]  # 调查还显示
+        cue = words[-1][1]
     if not words or len(words) > 8 or cue - words[0][0] > 20 or any(p.text[s:e] in CLAUSE for s, e in words):
         return None
     last = p.text[words[-1][0]:words[-1][1]]
@@ -248,8 +252,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     if end - start < 3:
         return None
     inside = [q for q in p.quoted if start <= q[0] < end]
-    if inside and inside[0][0] == start:
-        return None  # X说：“……”: the quotation's own frame has it
+    if inside and inside[0][0] == start and not _term(text, inside[0], end):
+        return None  # X说：“……”: the quotation's own frame has it (not 认为，“放养”“圈养”均有……, a term)
     inner = [c for c in sorted(set(p.cue_like) | set(p.cues)) if inside and start <= c[0] < inside[-1][0]
              and not text[c[1]:inside[-1][0]].strip(" ,，:：") and p.span(p.clause_start(c[0], start), c[0]) is None]
     if inside and inner and inside[-1][1] >= end - 1:  # 她坦言……，并称：“……”: the quotation is the inner cue's
@@ -264,6 +268,12 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _term(text: str, quoted: tuple[int, int], end: int) -> bool:
+    """A short quoted term (no clause or sentence mark inside) that the content goes on after."""
+    inner = text[quoted[0] + 1:quoted[1] - 1]
+    return len(inner) <= 8 and not any(c in inner for c in CLAUSE) and end - quoted[1] > 4
 
 
 def _source_phrase(p: Paragraph, start: int, end: int) -> tuple[int, int] | None:
@@ -315,7 +325,7 @@ def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item 
     if not m or text[a + m.end():a + m.end() + 1] in OPEN:
         return None
     label = m.group(1).strip()
-    if label.startswith("第") or any(label.endswith(x) for x in lex["labels"]) or any(
+    if label.startswith("第") or _NUMBERED.search(label) or any(label.endswith(x) for x in lex["labels"]) or any(
             a <= c[0] < a + m.end(1) for c in p.cues):
         return None
     span = p.span(a + lead, a + m.end(1))

@@ -158,6 +158,8 @@ class Paragraph:
         if self.in_quote(start):
             return False
         nxt, prev = text[end:end + 1], text[start - 1:start]
+        if nxt and nxt in "和与及":
+            return False  # 研究分析和前瞻性建议: a noun in a coordination, not a speech verb
         if nxt and nxt in lex["not_cue_next"].get(cue, ""):
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
