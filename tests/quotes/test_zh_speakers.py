@@ -197,5 +197,5 @@ def test_terms_and_numbered_labels_are_not_quotes(quotes) -> None:
     found = quotes("标题\n\n看点一：重塑聊斋故事，原作不过数百字。专家王海认为，“放养”“圈养”均有一定的可取之处。"
                    "他们允许女儿说“不”。", names=("王海",))
     assert not any(q[2] == "看点" for q in found)  # 看点一： is a section label, not an interview turn
-    assert ("mixed", "“放养”“圈养”均有一定的可取之处", "王海", "认为") in found  # terms open the content
+    assert ("mixed", "“放养”“圈养”均有一定的可取之处", "专家王海", "认为") in found  # terms open the content
     assert not any(q[1] == "“不”" for q in found)  # a word in marks is no quotation
