@@ -199,3 +199,10 @@ def test_terms_and_numbered_labels_are_not_quotes(quotes) -> None:
     assert not any(q[2] == "看点" for q in found)  # 看点一： is a section label, not an interview turn
     assert ("mixed", "“放养”“圈养”均有一定的可取之处", "专家王海", "认为") in found  # terms open the content
     assert not any(q[1] == "“不”" for q in found)  # a word in marks is no quotation
+
+
+def test_manner_de_and_example_markers(quotes) -> None:
+    found = quotes("标题\n\n王丽感慨的说，自己也想给孩子一个美好的童年。"
+                   "如一封来自名人的推荐信写道：“该生思想积极要求进步，学习刻苦努力。”", names=("王丽",))
+    assert ("indirect", "自己也想给孩子一个美好的童年", "王丽", "说") in found  # 感慨的说: 的 for 地
+    assert ("direct", "“该生思想积极要求进步，学习刻苦努力。”", "一封来自名人的推荐信", "写道") in found

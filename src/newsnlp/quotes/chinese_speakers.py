@@ -152,7 +152,7 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
         tag = tag_of(word)
         if after_phrase and word in ("有", "是"):
             return len(tokens)  # 还跟李心洁有感情戏: after a prepositional phrase, 有 is the verb
-        if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：":
+        if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：" or word in _EXAMPLE_MARKERS:
             i += 1
             continue
         if tag == "p":  # 向记者, 对此, 在数千听众面前: skip the preposition and its object
@@ -171,6 +171,7 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     return i
 
 
+_EXAMPLE_MARKERS = {"如", "比如", "例如", "譬如"}  # 如一封来自名人的推荐信写道: a discourse marker, not the subject
 _PERSONAL = {"他", "她", "他们", "她们", "我", "我们"}
 _MARKS = {"，", ",", "；", ";", "：", ":", "。"}
 _CLITICS = "会都也还就又才要能"  # adverbs and modals that jieba glues to the noun before them (人会, 丽都)

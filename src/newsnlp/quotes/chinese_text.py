@@ -166,7 +166,8 @@ class Paragraph:
             return False
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
-        if prev in ("的", "、", "项", "份", "篇", "述", "种", "些") or nxt == "、" or (
+        manner = prev == "的" and cue in ("说", "道") and nxt in SEP  # 感慨的说，: 的 for 地, a manner
+        if (prev in ("的", "、", "项", "份", "篇", "述", "种", "些") and not manner) or nxt == "、" or (
                 nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
             return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
         before = self._word_before(start)
