@@ -39,6 +39,7 @@ def ids(path: Path) -> list[str]:
     return [json.loads(line)["id"] for line in path.read_text("utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_bad_files_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
     n_bad = make_corpus(tmp_path / "in", 12)
     out = tmp_path / "out.jsonl"
@@ -50,6 +51,7 @@ def test_bad_files_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
     assert {e["error"]["type"] for e in errors} >= {"EmptyInputError", "BinaryInputError", "InputTooLargeError"}
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_gives_each_article_once(tmp_path: Path) -> None:
     make_corpus(tmp_path / "in", 120)
     out = tmp_path / "out.jsonl"
@@ -71,6 +73,7 @@ def test_kill_9_then_resume_gives_each_article_once(tmp_path: Path) -> None:
     assert not partial.exists()
 
 
+@pytest.mark.slow
 def test_csv_and_parquet_tables(tmp_path: Path) -> None:
     for fmt in ("csv", "parquet"):
         out = tmp_path / f"corpus.{fmt}"
@@ -87,6 +90,7 @@ def test_csv_and_parquet_tables(tmp_path: Path) -> None:
         assert (tmp_path / "corpus.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_dask_engine_matches_the_local_run(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     records = tmp_path / "records.jsonl"
@@ -101,6 +105,7 @@ def test_dask_engine_matches_the_local_run(tmp_path: Path) -> None:
     assert local.read_text("utf-8") == distributed.read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_dask_bag_and_dataframe_api() -> None:
     pytest.importorskip("distributed")
     import dask

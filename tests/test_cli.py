@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
@@ -17,6 +19,7 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(l) for l in path.read_text("utf-8").splitlines() if l.strip()]
 
 
+@pytest.mark.slow
 def test_annotate_folder_ok(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     result = run("annotate", str(SAMPLES), "-o", str(out), "--stages", "", "-q")
@@ -27,6 +30,7 @@ def test_annotate_folder_ok(tmp_path: Path) -> None:
     assert not (tmp_path / "out.errors.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_some_failed_exit_1_with_errors_file(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -43,6 +47,7 @@ def test_some_failed_exit_1_with_errors_file(tmp_path: Path) -> None:
     assert b"Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_all_failed_exit_3(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02" * 100)
@@ -50,12 +55,14 @@ def test_all_failed_exit_3(tmp_path: Path) -> None:
     assert result.returncode == 3 and b"Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("annotate", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o.jsonl")).returncode == 2
     assert run("annotate", str(SAMPLES), "-o", str(tmp_path / "o.jsonl"), "--batch-size", "0").returncode == 2
     assert run("annotate").returncode == 2
 
 
+@pytest.mark.slow
 def test_jsonl_records_with_keys_and_bad_lines(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(
@@ -74,6 +81,7 @@ def test_jsonl_records_with_keys_and_bad_lines(tmp_path: Path) -> None:
     assert "invalid JSON" in errors[0]["error"]["message"]
 
 
+@pytest.mark.slow
 def test_csv_and_stdin(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text('id,text\n1,"A story, with a comma."\n2,"另一条新闻。"\n', "utf-8")
@@ -85,12 +93,14 @@ def test_csv_and_stdin(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["title"]["text"] == "Headline"
 
 
+@pytest.mark.slow
 def test_info_lists_versions_and_models() -> None:
     result = run("info")
     assert result.returncode == 0
     assert b"spacy" in result.stdout and b"english pipeline" in result.stdout
 
 
+@pytest.mark.slow
 def test_help_is_plain_text_with_defaults_and_metavars() -> None:
     result = run("annotate", "--help")
     text = result.stdout.decode()
@@ -99,6 +109,7 @@ def test_help_is_plain_text_with_defaults_and_metavars() -> None:
     assert "<bool>" not in text and "--max-bytes N" in text and "-o, --output OUT" in text
 
 
+@pytest.mark.slow
 def test_version_and_info_list_the_models_with_their_terms() -> None:
     import newsnlp
     from newsnlp.shipped import SHIPPED_MODELS, model_info
@@ -113,6 +124,7 @@ def test_version_and_info_list_the_models_with_their_terms() -> None:
         assert f"model {name}" in text and model.sha256[:16] in text and model.terms in text
 
 
+@pytest.mark.slow
 def test_summary_line_and_max_bytes(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -61,6 +61,7 @@ def _summary(doc) -> str:  # type: ignore[no-untyped-def]
     ), ensure_ascii=False)
 
 
+@pytest.mark.slow
 def test_components_in_a_user_pipeline_survive_n_process_and_docbin(user_pipeline) -> None:  # type: ignore[no-untyped-def]
     nlp = user_pipeline
     texts = [(SAMPLES / name).read_text("utf-8") for name in
@@ -88,6 +89,7 @@ def test_components_in_a_user_pipeline_survive_n_process_and_docbin(user_pipelin
     assert [_summary(doc) for doc in restored] == two
 
 
+@pytest.mark.slow
 def test_a_blank_chinese_pipeline_gets_chinese_entities_and_quotes() -> None:
     nlp = spacy.blank("zh")
     nlp.add_pipe("newsnlp_entities")

@@ -40,11 +40,11 @@ def write_csv(path: Path, records: list[dict]) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
-def test_record_fields_reach_the_articles_and_every_table(tmp_path: Path, preprocessor, kind: str) -> None:
+def test_record_fields_reach_the_articles_and_every_table(tmp_path: Path, blank_preprocessor, kind: str) -> None:
     source = (write_jsonl if kind == "jsonl" else write_csv)(tmp_path / f"in.{kind}", RECORDS)
     items = list(iter_inputs([str(source)]))
     assert all(isinstance(item, Record) for item in items)
-    articles = list(preprocessor.pipe(items))
+    articles = list(blank_preprocessor.pipe(items))
     for article, record in zip(articles, RECORDS):
         assert dict(article.meta["record"]) == {k: record[k] for k in FIELDS}
         assert article.id == record["id"]
@@ -60,6 +60,7 @@ def test_record_fields_reach_the_articles_and_every_table(tmp_path: Path, prepro
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_cli_keeps_record_fields_in_jsonl_csv_and_parquet(tmp_path: Path, kind: str) -> None:
     import pandas as pd
 
@@ -116,16 +117,16 @@ def test_csv_is_streamed_not_read_whole(tmp_path: Path, monkeypatch: pytest.Monk
     assert [item.id for item in iter_inputs([str(path)])] == ["a1", "a2"]  # type: ignore[union-attr]
 
 
-def test_skip_goes_past_every_kind_of_bad_record(preprocessor, caplog: pytest.LogCaptureFixture) -> None:
+def test_skip_goes_past_every_kind_of_bad_record(blank_preprocessor, caplog: pytest.LogCaptureFixture) -> None:
     bad = [{"id": "n", "text": None}, {"id": "i", "text": 7}, None, 12, {"id": "e", "text": "  "}, {"id": "x"}]
     good = [{"id": "g1", "text": "One."}, {"id": "g2", "text": "Two."}]
     stream = [good[0], *bad, good[1]]
     with caplog.at_level("WARNING"):
-        articles = list(preprocessor.pipe(stream, errors="skip"))
+        articles = list(blank_preprocessor.pipe(stream, errors="skip"))
     assert [a.id for a in articles] == ["g1", "g2"]
     assert sum("skipped" in r.message for r in caplog.records) == len(bad)
     with pytest.raises(RecordError):
-        list(preprocessor.pipe(stream))
+        list(blank_preprocessor.pipe(stream))
 
 
 def test_typed_errors_survive_error_records() -> None:
@@ -135,17 +136,17 @@ def test_typed_errors_survive_error_records() -> None:
     assert type(error_from_dict({"type": "ValueError", "message": "boom"})) is NewsNLPError
 
 
-def test_partition_results_carry_the_error_type(preprocessor) -> None:
+def test_partition_results_carry_the_error_type(blank_preprocessor) -> None:
     results = annotate_partition([{"id": "e", "text": ""}, {"id": "ok", "text": "Fine."}, None],
-                                 preprocessor.settings)
+                                 blank_preprocessor.settings)
     assert [r.get("error", {}).get("type") for r in results] == ["EmptyInputError", None, "RecordError"]
 
 
-def test_a_failed_batch_is_retried_from_fresh_work(preprocessor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_batch_is_retried_from_fresh_work(blank_preprocessor, monkeypatch: pytest.MonkeyPatch) -> None:
     """The retry must not reuse a Work the failed batch already filled (tokens twice)."""
-    expected = preprocessor.analyze("Alpha beta.\n\nGamma delta.", id="a")
+    expected = blank_preprocessor.analyze("Alpha beta.\n\nGamma delta.", id="a")
     calls = {"n": 0}
-    original = preprocessor._tokenize_chinese
+    original = blank_preprocessor.preprocessor.tokenize_chinese
 
     def fail_once(works):  # runs after the English tokens are in: the Work is half done
         calls["n"] += 1
@@ -153,28 +154,29 @@ def test_a_failed_batch_is_retried_from_fresh_work(preprocessor, monkeypatch: py
             raise RuntimeError("transient")
         return original(works)
 
-    monkeypatch.setattr(preprocessor, "_tokenize_chinese", fail_once)
-    got = list(preprocessor.pipe([Record("Alpha beta.\n\nGamma delta.", id="a"), Record("Other.", id="b")]))
+    monkeypatch.setattr(blank_preprocessor.preprocessor, "tokenize_chinese", fail_once)
+    got = list(blank_preprocessor.pipe([Record("Alpha beta.\n\nGamma delta.", id="a"), Record("Other.", id="b")]))
     assert got[0] == expected and len(got[0].tokens) == len(expected.tokens)
 
 
 def test_str_obeys_the_size_limit() -> None:
     from newsnlp.pipeline import Analyzer
 
-    small = Analyzer(stages=(), max_bytes=100)
+    small = Analyzer(stages=(), max_bytes=100, english_model="blank")
     with pytest.raises(InputTooLargeError):
         small.analyze("é" * 60)  # 60 characters, 120 bytes in UTF-8
     assert small.analyze("e" * 60).text == "e" * 60
 
 
-def test_utf16le_without_bom_is_decoded(preprocessor) -> None:
+def test_utf16le_without_bom_is_decoded(blank_preprocessor) -> None:
     text = "Talks end\n\nThe talks ended on Friday, negotiators said."
-    article = preprocessor.analyze(text.encode("utf-16-le"))
+    article = blank_preprocessor.analyze(text.encode("utf-16-le"))
     assert article.text == text and article.meta["encoding"] == "utf-16-le"
     chinese = "会谈结束\n\n双方在北京举行会谈，发言人表示。"
-    assert preprocessor.analyze(chinese.encode("utf-16-le")).text == chinese
+    assert blank_preprocessor.analyze(chinese.encode("utf-16-le")).text == chinese
 
 
+@pytest.mark.slow
 def test_empty_input_is_the_same_error_from_the_cli(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n", "utf-8")
     write_jsonl(tmp_path / "r.jsonl", [{"id": "e", "text": "  "}])
@@ -187,12 +189,12 @@ def test_empty_input_is_the_same_error_from_the_cli(tmp_path: Path) -> None:
     assert [e["error"]["type"] for e in errors] == ["EmptyInputError", "EmptyInputError"]
 
 
-def test_dataframe_records_keep_json_safe_fields_and_dates(preprocessor) -> None:
+def test_dataframe_records_keep_json_safe_fields_and_dates(blank_preprocessor) -> None:
     import pandas as pd
 
     frame = pd.DataFrame({"id": ["a", "b"], "text": ["Hello there.", "Second one."],
                           "date": [pd.Timestamp("2024-03-04 10:30", tz="UTC"), pd.NaT], "views": [3, float("nan")]})
-    out = annotate_partition(frame, preprocessor.settings)
+    out = annotate_partition(frame, blank_preprocessor.settings)
     assert [o["published"] for o in out] == ["2024-03-04T10:30:00+00:00", None]
     assert out[1]["meta"]["record"] == {"id": "b", "date": None, "views": None}
     json.dumps(out)  # nothing pandas or numpy left in the Article dicts

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import SAMPLES
 
 import newsnlp
 from newsnlp.model import Article, Entity, Mention, Paragraph, Quote, Span, Speaker
-from tests.conftest import SAMPLES
 
 _BADGE = re.compile(r'<span class="nn-(?:label|qno)[^"]*">[^<]*</span>')
 
@@ -52,6 +53,7 @@ def _marked(html: str, attribute: str) -> list[str]:
     return re.findall(rf'{attribute}="([^"]+)"', html)
 
 
+@pytest.mark.slow
 def test_seed_page_marks_entities_quotes_and_speakers(full_analyzer, shared) -> None:  # type: ignore[no-untyped-def]
     article = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
     html = newsnlp.render(article)
@@ -71,6 +73,7 @@ def test_seed_page_marks_entities_quotes_and_speakers(full_analyzer, shared) -> 
     assert 'class="nn-boilerplate"' in html
 
 
+@pytest.mark.slow
 def test_chinese_article_renders_with_speakers(full_analyzer) -> None:  # type: ignore[no-untyped-def]
     article = full_analyzer.analyze((SAMPLES / "zh_science.txt").read_bytes())
     html = newsnlp.render(article, boilerplate=False)

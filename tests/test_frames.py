@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import newsnlp
 from newsnlp.frames import COLUMNS
@@ -18,6 +19,7 @@ def test_empty_corpus_keeps_columns_and_dtypes() -> None:
         assert [str(t) for t in frames[name].dtypes] == list(columns.values())
 
 
+@pytest.mark.slow
 def test_row_counts_agree_with_the_articles(full_analyzer) -> None:
     articles = [full_analyzer.analyze(p.read_bytes(), id=p.name) for p in sorted(SAMPLES.iterdir())]
     frames = newsnlp.to_frames(articles)

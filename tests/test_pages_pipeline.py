@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 ARTICLE = (
     "<!DOCTYPE html><html><head><title>Rates rise again | Example News</title>"
     "<meta property='og:title' content='Rates rise again'>"
@@ -17,8 +19,8 @@ ARTICLE = (
 )
 
 
-def test_html_article_has_title_author_and_date(preprocessor) -> None:
-    article = preprocessor.analyze(ARTICLE.encode("utf-8"))
+def test_html_article_has_title_author_and_date(blank_preprocessor) -> None:
+    article = blank_preprocessor.analyze(ARTICLE.encode("utf-8"))
     assert article.meta["source_format"] == "html"
     assert article.title.text == "Rates rise again"
     assert article.author is not None and article.author.text == "Ann Lee"
@@ -27,18 +29,18 @@ def test_html_article_has_title_author_and_date(preprocessor) -> None:
     assert article.invalid_spans() == []
 
 
-def test_html_page_without_article_gives_an_empty_article_with_a_warning(preprocessor) -> None:
+def test_html_page_without_article_gives_an_empty_article_with_a_warning(blank_preprocessor) -> None:
     page = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body><nav><a href='/'>Home</a></nav>"
             "<form><input name='user'><input type='password'></form></body></html>")
-    article = preprocessor.analyze(page.encode("utf-8"))
+    article = blank_preprocessor.analyze(page.encode("utf-8"))
     assert article.body == () and article.meta["warnings"]
     assert article.meta["source_format"] == "html"
 
 
-def test_text_listing_gives_no_body_and_a_warning(preprocessor) -> None:
+def test_text_listing_gives_no_body_and_a_warning(blank_preprocessor) -> None:
     menu = ["Home", "World", "Business", "Latest news", "Storm hits coast", "Markets fall", "Election date set",
             "Sign in", "Subscribe"]
     listing = "\n\n".join(menu)
-    article = preprocessor.analyze(listing)
+    article = blank_preprocessor.analyze(listing)
     assert article.body == ()
     assert any("body is empty" in w for w in article.meta["warnings"])

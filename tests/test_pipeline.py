@@ -14,6 +14,7 @@ def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_english_sample(preprocessor) -> None:
     a = preprocessor.analyze(sample("en_trade_talks.txt"), id="en")
     assert a.lang == "en" and a.title.text == "Canada and Japan Agree to Resume Trade Talks"
@@ -35,8 +36,8 @@ def test_chinese_sample(preprocessor) -> None:
     assert any(s.text.startswith("“我们在六千米") and s.text.endswith("他说。") for s in a.sentences)
 
 
-def test_mixed_sample_routes_each_paragraph(preprocessor) -> None:
-    a = preprocessor.analyze(sample("mixed_summit.txt"))
+def test_mixed_sample_routes_each_paragraph(blank_preprocessor) -> None:
+    a = blank_preprocessor.analyze(sample("mixed_summit.txt"))
     assert a.lang == "mixed"
     langs = [p.lang for p in a.body]
     assert langs == ["en", "zh", "en", "zh"]
@@ -52,14 +53,14 @@ def test_traditional_gives_same_tokens_as_simplified(preprocessor) -> None:
     assert [(t.start, t.end) for t in trad.tokens] == [(t.start, t.end) for t in simp.tokens]
 
 
-def test_boilerplate_is_kept_but_not_analysed(preprocessor) -> None:
-    a = preprocessor.analyze(sample("scraped_page.txt"))
+def test_boilerplate_is_kept_but_not_analysed(blank_preprocessor) -> None:
+    a = blank_preprocessor.analyze(sample("scraped_page.txt"))
     assert any("Leave a Reply" in p.text for p in a.boilerplate)
     assert not any("Leave a Reply" in s.text for s in a.sentences)
     assert "Leave a Reply" in a.text
 
 
-def test_html_page(preprocessor) -> None:
+def test_html_page(blank_preprocessor) -> None:
     page = (
         "<!DOCTYPE html><html><head><title>Rates rise</title></head><body>"
         "<nav><a href='/'>Home</a> | <a href='/b'>Business</a></nav><div class='ad'>Buy now!</div>"
@@ -68,7 +69,7 @@ def test_html_page(preprocessor) -> None:
         "<p>Economists had expected the move after prices rose faster than forecast in the spring.</p>"
         "</article><footer>© 2024 Example News</footer><script>track()</script></body></html>"
     )
-    a = preprocessor.analyze(page.encode("utf-8"))
+    a = blank_preprocessor.analyze(page.encode("utf-8"))
     assert a.meta["source_format"] == "html" and a.title.text == "Rates rise"
     assert "Buy now" not in a.text and "track()" not in a.text and "central bank" in a.text
 
@@ -79,6 +80,7 @@ def test_empty_input_is_the_same_typed_error_from_str_and_bytes(preprocessor, co
         preprocessor.analyze(content)
 
 
+@pytest.mark.slow
 def test_import_loads_no_model() -> None:
     import subprocess
     import sys
@@ -88,12 +90,14 @@ def test_import_loads_no_model() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_analyze_many_batches_and_keeps_order() -> None:
     texts = [f"Story {i}\n\nThe council met on day {i} and voted." for i in range(7)]
     articles = list(newsnlp.analyze_many(texts, batch_size=3, stages=()))
     assert [a.title.text for a in articles] == [f"Story {i}" for i in range(7)]
 
 
+@pytest.mark.slow
 def test_analyze_many_errors_raise_or_skip() -> None:
     records = [{"id": "a", "text": "Fine text here."}, {"id": "b", "text": ""}, {"id": "c", "text": "More text."}]
     with pytest.raises(NewsNLPError, match="b"):
@@ -101,6 +105,7 @@ def test_analyze_many_errors_raise_or_skip() -> None:
     assert [a.id for a in newsnlp.analyze_many(records, errors="skip", stages=())] == ["a", "c"]
 
 
+@pytest.mark.slow
 def test_analyze_many_two_processes_match_one() -> None:
     texts = [(SAMPLES / n).read_text("utf-8") for n in sorted(p.name for p in SAMPLES.iterdir())]
     one = list(newsnlp.analyze_many(texts, batch_size=2, stages=()))
@@ -124,6 +129,7 @@ def test_partition_accepts_a_dataframe() -> None:
     assert out[0]["id"] == "x" and out[1]["error"]["type"] == "EmptyInputError"
 
 
+@pytest.mark.slow
 def test_all_stages_in_two_processes_match_one_process() -> None:
     texts = [(SAMPLES / n).read_text("utf-8") for n in sorted(p.name for p in SAMPLES.iterdir())]
     one = list(newsnlp.analyze_many(texts, batch_size=2))

@@ -59,6 +59,7 @@ def _saved(ax, path: Path) -> None:  # type: ignore[no-untyped-def]
     assert path.stat().st_size > 5000 and pixels.std() > 0.05, f"{path.name} looks empty"
 
 
+@pytest.mark.slow
 def test_every_plot_of_the_samples_is_a_real_png(full_analyzer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     articles = [full_analyzer.analyze(path.read_bytes(), id=path.stem) for path in sorted(SAMPLES.glob("*.txt"))]
     drawings = {

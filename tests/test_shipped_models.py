@@ -83,6 +83,7 @@ def test_degrading_is_an_explicit_choice_recorded_in_meta(tmp_path: Path) -> Non
     assert any(e.name == "Canada" for e in article.entities)
 
 
+@pytest.mark.slow
 def test_articles_record_the_version_and_models(preprocessor) -> None:
     import newsnlp
 

@@ -43,7 +43,7 @@ def build(gold: Path, cache: Path) -> None:
             prepare = getattr(stage, "prepare", None)
             if prepare is not None:
                 prepare([work])
-        analyzer._tokenize_english([work])
+        analyzer.preprocessor.tokenize_english([work])
         for stage in analyzer.stages:
             stage([work])
         bin_.add(work.en_doc if work.en_doc is not None else analyzer.english.make_doc(""))

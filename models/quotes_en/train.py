@@ -68,13 +68,13 @@ def labelled_candidates(cache: Path, gold_path: Path, fragments: bool = False) -
 
         def _extents(self, doc: Any, quotes: list[Any], quoted: list[tuple[int, int]]) -> list[Any]:
             if fragments:
-                self.captured = fragment_candidates(self, doc, quotes, quoted)
+                self.captured.extend(fragment_candidates(self, doc, quotes, quoted))
             return quotes
 
         def _reported(self, doc: Any, quotes: list[Any]) -> list[Any]:
             proposed = self._indirect(doc, quotes)
             if not fragments:
-                self.captured = candidates(self, doc, quotes, proposed)
+                self.captured.extend(candidates(self, doc, quotes, proposed))
             return proposed
 
     gold = {row["id"]: row for row in map(json.loads, gold_path.read_text("utf-8").splitlines())}
@@ -83,7 +83,7 @@ def labelled_candidates(cache: Path, gold_path: Path, fragments: bool = False) -
     for work in parse_cache.load(cache):
         if work.en_doc is None:
             continue
-        recorder.captured = []
+        recorder.captured = []  # the finder works on a copy of itself per document: it fills this same list
         recorder(work.en_doc)
         text, view = work.text, work.en_view
         golds = [(_norm(tuple(q["quote"]), text), q["speaker"]) for q in gold[work.id]["quotes"]

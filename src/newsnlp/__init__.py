@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from newsnlp import display as _display  # noqa: F401  (gives Article its Jupyter view; light)
 from newsnlp._version import __version__
 
 _LAZY = {
@@ -24,6 +25,7 @@ _LAZY = {
     "Settings": "newsnlp.config",
     "annotate_partition": "newsnlp.partition",
     "to_frames": "newsnlp.frames",
+    "read_articles": "newsnlp.io.annotated",
     "render": "newsnlp.display",
     "Article": "newsnlp.model",
     "Entity": "newsnlp.model",
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from newsnlp.config import Settings
     from newsnlp.display import render
     from newsnlp.frames import to_frames
+    from newsnlp.io.annotated import read_articles
     from newsnlp.errors import NewsNLPError
     from newsnlp.model import SCHEMA_VERSION, Article, Entity, Mention, Quote, Span, Topic
     from newsnlp.partition import annotate_partition

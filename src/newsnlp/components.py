@@ -121,7 +121,7 @@ class _Component:
     def _work(self, doc: Doc) -> Work:
         base = _PREPROCESSED.get(doc)
         if base is None:
-            base = _PREPROCESSED[doc] = self.analyzer.preprocess_text(
+            base = _PREPROCESSED[doc] = self.analyzer.preprocessor.prepare_text(
                 doc.text, doc.lang_ if doc.lang_ in ("en", "zh") else None)
         work = replace(base, entities=[], topics=[], quotes=[])  # each stage fills its own lists
         if doc.lang_ != "zh":  # English (or any Latin-script pipeline): the Doc is the parse

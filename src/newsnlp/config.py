@@ -1,5 +1,6 @@
 """Settings: one object for every option, with environment overrides.
 
+This module is the only place that reads the environment; everything else takes a ``Settings``.
 Environment variables (read when :meth:`Settings.from_env` is called):
 
 * ``NEWSNLP_EN_MODEL``: spaCy pipeline for English (a package name or a path). Default: the first
@@ -39,7 +40,8 @@ class Settings:
     """Every option of an :class:`~newsnlp.pipeline.Analyzer`.
 
     Attributes:
-        english_model: spaCy pipeline name or path for English; ``None`` picks the installed default.
+        english_model: spaCy pipeline name or path for English; ``None`` picks the installed default;
+            ``"blank"`` uses spaCy's rule-based tokenizer and sentencizer only (no tags, parse or entities).
         stages: Names of analysis stages to run, in order; ``None`` runs every registered default stage.
         batch_size: Documents per ``nlp.pipe`` batch.
         max_bytes: Inputs larger than this are refused (bytes; ``None`` for no limit).
@@ -78,10 +80,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
         """Settings from the environment, then ``overrides`` (``None`` values are ignored)."""
-        base = cls(
-            english_model=os.environ.get("NEWSNLP_EN_MODEL") or None,
-            topic_model=os.environ.get("NEWSNLP_TOPIC_MODEL") or None,
-            zh_ner_model=os.environ.get("NEWSNLP_ZH_NER_MODEL") or None,
-            en_ner_model=os.environ.get("NEWSNLP_EN_NER_MODEL") or None,
-        )
+        from newsnlp.shipped import OVERRIDES
+
+        models: dict[str, Any] = {setting: os.environ.get(variable) or None for setting, variable in OVERRIDES.values()}
+        base = replace(cls(english_model=os.environ.get("NEWSNLP_EN_MODEL") or None), **models)
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -34,7 +34,8 @@ import re
 from collections import Counter, defaultdict
 from typing import Any, Mapping
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from newsnlp.chars import has_han
+
 
 CORPUS_COLUMNS = ("key", "label", "name", "n_articles", "n_mentions", "languages", "merged")
 
@@ -58,7 +59,7 @@ def corpus_keys(frames: Mapping[str, Any]) -> dict[str, str]:
     """Which entity keys merge into which (short key → full key), for the corpus of ``frames``."""
     entities = frames["entities"].dropna(subset=["key"])
     reach = entities.groupby("key")["article_id"].nunique().to_dict()
-    han_keys = {key for key, name in zip(entities["key"], entities["name"]) if _HAN.search(str(name))}
+    han_keys = {key for key, name in zip(entities["key"], entities["name"]) if has_han(str(name))}
     merges: dict[str, str] = {}
     people = [k for k in reach if k.startswith("PERSON:")]
     by_word: dict[str, set[str]] = defaultdict(set)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Iterable
 
-from newsnlp.model import Article, Paragraph, Quote
+from newsnlp.model import Article, Paragraph, Quote, register_html_view
 
 LABEL_COLOURS = {
     "PERSON": "#aa9cfc", "ORG": "#7aecec", "COUNTRY": "#feca74", "LOCATION": "#ff9561",
@@ -224,3 +224,6 @@ def _quote_rows(quotes: Iterable[Quote]) -> list[str]:
                     f"<td>{escape(quote.cue.text if quote.cue else '')}</td><td>{escape(quote.kind)}</td>"
                     f"<td>{escape(text)}</td></tr>")
     return rows
+
+
+register_html_view(render)

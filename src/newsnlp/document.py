@@ -68,11 +68,6 @@ class Work:
             self._starts = [p.start for p in self.paragraphs]
         return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
-    @property
-    def analysed_text(self) -> str:
-        """Title and body paragraphs joined by blank lines (what topic models read)."""
-        return "\n\n".join(p.text for p in self.paragraphs if p.analysed)
-
     def to_article(self) -> Article:
         """Freeze into an immutable :class:`Article`."""
         return Article(

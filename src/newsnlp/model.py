@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 SCHEMA_VERSION = "1.2"  # 1.1 adds Article.published, 1.2 Entity.key
 
@@ -398,25 +398,22 @@ class Article:
             f"entities={len(self.entities)}, topics={len(self.topics)}, quotes={len(self.quotes)})"
         )
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         """Jupyter's view: the text with entities and quotes marked (:func:`newsnlp.render`)."""
-        from newsnlp.display import render
-
-        return render(self)
+        return _HTML_VIEW[0](self) if _HTML_VIEW else None
 
 
-def articles_from_jsonl(lines: Iterable[str]) -> Iterator[Article]:
-    """Read Articles from JSONL lines (blank lines and error records are skipped)."""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        data = json.loads(line)
-        if "text" in data:
-            yield Article.from_dict(data)
+# Set by newsnlp.display when the package is imported: the model sits below the display layer, so
+# it is handed its HTML view instead of importing it.
+_HTML_VIEW: list[Callable[[Article], str]] = []
+
+
+def register_html_view(view: Callable[[Article], str]) -> None:
+    """Render Articles with ``view`` in Jupyter (``Article._repr_html_``)."""
+    _HTML_VIEW[:] = [view]
 
 
 __all__ = [
     "ROLES", "SCHEMA_VERSION", "Article", "Entity", "Mention", "Paragraph", "Quote", "Sentence",
-    "Span", "Speaker", "Token", "Topic", "articles_from_jsonl",
+    "Span", "Speaker", "Token", "Topic", "register_html_view",
 ]

@@ -27,12 +27,12 @@ Example:
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from newsnlp.chars import has_han
 from newsnlp.model import Article
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +45,6 @@ Corpus = Iterable[Article] | Mapping[str, pd.DataFrame]
 LABEL_COLOURS = {"PERSON": "#7b6cd9", "ORG": "#2bb3b3", "COUNTRY": "#e8a21a", "LOCATION": "#e8602c",
                  "NORP": "#a45fd6", "MISC": "#999999"}
 KIND_COLOURS = {"direct": "#d62728", "mixed": "#ff7f0e", "indirect": "#1f77b4"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it", "我", "我们", "你", "他", "她", "他们", "她们"})
 _CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                  "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
@@ -85,9 +84,9 @@ def display_name(name: str, label: str | None = None) -> str:
     A person's name is romanised as a name (``习近平`` → ``Xi Jinping``), others as one word
     (``北京`` → ``Beijing``).
     """
-    if not _CJK.search(name) or cjk_font():
+    if not has_han(name) or cjk_font():
         return name
-    from newsnlp.entities.chinese import pinyin_name
+    from newsnlp.entities.zh_names import pinyin_name
 
     if label == "PERSON":
         return pinyin_name(name)

@@ -105,7 +105,8 @@ def test_all_shared_articles(shared: Path, tmp_path: Path) -> None:
         assert article.invalid_spans() == []
         assert article.title is not None and article.title.text == article.text.split("\n", 1)[0].strip()
         assert article.lang == langs[article.id]
-        assert {"entities", "topics", "quotes"} <= set(article.to_dict())
+        assert article.topics, article.id  # every stage ran: a news article always gets topic scores
+    assert sum(bool(a.entities) for a in articles) >= 290 and sum(bool(a.quotes) for a in articles) >= 100
     # The researchers' tables of the same 300 articles: one row per article, entity, mention, quote.
     frames = newsnlp.to_frames(articles)
     assert len(frames["articles"]) == 300 and frames["articles"]["article_id"].is_unique

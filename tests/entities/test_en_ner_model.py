@@ -57,10 +57,13 @@ def _ents(doc) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- no model needed
 
 def test_default_path_and_env(monkeypatch, tmp_path):
-    monkeypatch.delenv("NEWSNLP_EN_NER_MODEL", raising=False)
-    assert default_en_ner_path() == MODEL_DIR
+    from newsnlp.config import Settings
+
     monkeypatch.setenv("NEWSNLP_EN_NER_MODEL", str(tmp_path))
-    assert default_en_ner_path() == tmp_path
+    assert default_en_ner_path() == MODEL_DIR  # the environment is read by Settings only
+    assert Settings.from_env().en_ner_model == str(tmp_path)
+    monkeypatch.delenv("NEWSNLP_EN_NER_MODEL")
+    assert Settings.from_env().en_ner_model is None
 
 
 def test_missing_model_raises(tmp_path):

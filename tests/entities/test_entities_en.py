@@ -11,6 +11,7 @@ def by_name(article):
     return {e.name: e for e in article.entities}
 
 
+@pytest.mark.slow
 def test_sample_entities(full_analyzer) -> None:
     a = full_analyzer.analyze((SAMPLES / "en_trade_talks.txt").read_bytes())
     e = by_name(a)
@@ -23,6 +24,7 @@ def test_sample_entities(full_analyzer) -> None:
     assert a.invalid_spans() == []
 
 
+@pytest.mark.slow
 def test_seed_page_entities(shared, full_analyzer) -> None:
     a = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
     e = by_name(a)
@@ -40,6 +42,7 @@ def test_seed_page_entities(shared, full_analyzer) -> None:
     assert all(not any(m.text == "Zelenskyy" for m in ent.mentions) for ent in a.entities if ent.label != "PERSON")
 
 
+@pytest.mark.slow
 def test_a_middle_name_alone_is_the_same_person(full_analyzer) -> None:
     a = full_analyzer.analyze((SAMPLES / "mixed_summit.txt").read_bytes())
     lula = by_name(a)["Luiz Inacio Lula da Silva"]

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from newsnlp.entities.chinese import default_zh_ner_path, pinyin_name
+from newsnlp.entities.chinese import default_zh_ner_path
+from newsnlp.entities.zh_names import pinyin_name
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 needs_model = pytest.mark.skipif(not (default_zh_ner_path() / "meta.json").is_file(), reason="no Chinese NER model")
@@ -20,6 +21,7 @@ def test_pinyin_names() -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_countries_abbreviations_and_titles(full_analyzer) -> None:
     a = full_analyzer.analyze("国务院总理温家宝昨天在北京会见美国国务卿。温总理表示，中美关系十分重要。中方愿同美方加强合作。")
     e = names(a)
@@ -31,6 +33,7 @@ def test_countries_abbreviations_and_titles(full_analyzer) -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_traditional_gives_the_same_entities(full_analyzer) -> None:
     simplified = full_analyzer.analyze("国务院总理温家宝昨天在北京会见了美国国务卿和日本外相。")
     traditional = full_analyzer.analyze("國務院總理溫家寶昨天在北京會見了美國國務卿和日本外相。")
@@ -38,6 +41,7 @@ def test_traditional_gives_the_same_entities(full_analyzer) -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_mixed_article_links_across_languages(full_analyzer) -> None:
     a = full_analyzer.analyze((SAMPLES / "mixed_summit.txt").read_bytes())
     e = names(a)
@@ -49,6 +53,7 @@ def test_mixed_article_links_across_languages(full_analyzer) -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_messy_traditional_files_match_their_simplified_entities(shared, full_analyzer) -> None:
     from newsnlp.preprocess.normalize import to_simplified
 
@@ -58,6 +63,7 @@ def test_messy_traditional_files_match_their_simplified_entities(shared, full_an
         assert {(e.label, e.name) for e in article.entities} == {(e.label, e.name) for e in simplified.entities}, name
 
 
+@pytest.mark.slow
 def test_public_bodies_and_bare_colleges(full_analyzer) -> None:
     a = full_analyzer.analyze("地政总署发言人表示，消防处和卫生防护中心正在调查。化工学院的学生参加了活动。", lang="zh")
     orgs = {e.name for e in a.entities if e.label == "ORG"}
@@ -65,6 +71,7 @@ def test_public_bodies_and_bare_colleges(full_analyzer) -> None:
     assert "化工学院" not in orgs  # a sub-college named without its university
 
 
+@pytest.mark.slow
 def test_a_shared_short_form_goes_to_the_country_the_article_names(full_analyzer) -> None:
     brazil = full_analyzer.analyze("巴西总统卢拉访问北京。巴方表示愿意加强合作。", lang="zh")
     pakistan = full_analyzer.analyze("巴基斯坦总理访问北京。巴方表示愿意加强合作。", lang="zh")
@@ -73,6 +80,7 @@ def test_a_shared_short_form_goes_to_the_country_the_article_names(full_analyzer
         assert country.iso == iso
 
 
+@pytest.mark.slow
 def test_bylines_facilities_funds_and_names_running_into_places(full_analyzer) -> None:
     text = ("华西都市报讯 (记者 王小明) 昨日，嘉实主题、金鹰优选等基金小幅下跌。\n\n"
             "新华社记者李斌岳麓山下报道，车辆在博爱交汇处发生事故。")
@@ -84,6 +92,7 @@ def test_bylines_facilities_funds_and_names_running_into_places(full_analyzer) -
     assert not any(label == "PERSON" and name.startswith("李斌岳") for label, name in by_label)
 
 
+@pytest.mark.slow
 def test_country_words_in_bodies_and_places(full_analyzer) -> None:
     # The body is named alone too: the country is a modifier (美国 + 国务院, apart from China's 国务院).
     a = full_analyzer.analyze("美国国务院发表声明。国务院总理李强当天会见了来宾。", lang="zh")
@@ -95,6 +104,7 @@ def test_country_words_in_bodies_and_places(full_analyzer) -> None:
     assert not any(label == "COUNTRY" for label, _ in found), found
 
 
+@pytest.mark.slow
 def test_person_name_shapes(full_analyzer) -> None:
     text = "热火队的勒布朗-詹姆斯得到30分。记者任茜茜 魏梅竹报道，车队沿格林伍德路前往罗纳德·里根大厦。"
     found = {(e.label, e.name) for e in full_analyzer.analyze(text, lang="zh").entities}

@@ -21,6 +21,7 @@ def test_accurate_and_unknown_profiles_are_typed_errors(profile: str, message: s
         Settings(profile=profile)
 
 
+@pytest.mark.slow
 def test_cli_profile(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "1", "text": "Angela Merkel visited Paris on Monday."}) + "\n", "utf-8")

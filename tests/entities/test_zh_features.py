@@ -6,7 +6,8 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from newsnlp.entities.zh_features import ZhCharFeatures, char_features, fold_char, fold_text, set_char_features  # noqa: E402
+from newsnlp.chars import nfkc_char, nfkc_same_length  # noqa: E402
+from newsnlp.entities.zh_features import ZhCharFeatures, char_features, set_char_features  # noqa: E402
 from newsnlp.preprocess.jieba_path import dag_path, plain_words  # noqa: E402
 from newsnlp.preprocess.tokenize import load_jieba  # noqa: E402
 
@@ -26,7 +27,7 @@ def nlp():  # type: ignore[no-untyped-def]
 
 def reference(doc):  # type: ignore[no-untyped-def]
     """The features as first written: per character, then the first character of each token."""
-    nxt, prv, lex = char_features([fold_char(c) for c in doc.text])
+    nxt, prv, lex = char_features([nfkc_char(c) for c in doc.text])
     for token in doc:
         token.norm_, token.lemma_, token.tag_ = nxt[token.idx], prv[token.idx], lex[token.idx]
     return [(t.norm_, t.lemma_, t.tag_) for t in doc]
@@ -37,7 +38,7 @@ def test_component_and_reused_path_give_the_reference_features(nlp, text: str) -
     expected = reference(nlp.make_doc(text))
     component = ZhCharFeatures(nlp)(nlp.make_doc(text))
     assert [(t.norm_, t.lemma_, t.tag_) for t in component] == expected
-    folded = fold_text(text)
+    folded = nfkc_same_length(text)
     words = plain_words(dag_path(load_jieba(), folded))
     reused = set_char_features(nlp.make_doc(text), folded, words)
     assert [(t.norm_, t.lemma_, t.tag_) for t in reused] == expected
@@ -48,8 +49,3 @@ def test_features_of_a_word() -> None:
     assert nxt == ["在北", "北京", "京</s>"]
     assert prv == ["<s>在", "在北", "北京"]
     assert lex == ["S-p", "B-ns", "E-ns"]
-
-
-def test_fold_text_is_fold_char_per_character() -> None:
-    text = "ＡＢＣ１２３…\u3000①中文"
-    assert fold_text(text) == "".join(fold_char(c) for c in text) == "ABC123… 1中文"  # … stays: NFKC gives three

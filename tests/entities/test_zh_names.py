@@ -28,6 +28,7 @@ def test_single_names_and_foreign_names_stay_whole(name: str) -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_the_entity_stage_gives_one_person_per_name(full_analyzer) -> None:
     text = "出席会议的有张明华王建国刘晓东陈丽华赵志强等同志。"
     people = [(m.start, m.end) for e in full_analyzer.analyze(text).entities if e.label == "PERSON" for m in e.mentions]
@@ -36,6 +37,7 @@ def test_the_entity_stage_gives_one_person_per_name(full_analyzer) -> None:
 
 
 @needs_model
+@pytest.mark.slow
 def test_traditional_runs_match_simplified(full_analyzer) -> None:
     simplified = full_analyzer.analyze("主席团成员张明华王建国刘晓东出席了大会。")
     traditional = full_analyzer.analyze("主席團成員張明華王建國劉曉東出席了大會。")

@@ -48,7 +48,7 @@ def score(verbose: bool = False) -> dict:
                 if r >= 0.5:
                     pairs.append((r, i, j))
         used_s, used_g = set(), set()
-        for r, i, j in sorted(pairs, reverse=True):
+        for _ratio, i, j in sorted(pairs, reverse=True):
             if i in used_s or j in used_g:
                 continue
             used_s.add(i)

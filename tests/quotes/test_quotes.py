@@ -49,6 +49,7 @@ def test_fragment_left_open_does_not_run_on() -> None:
     assert [text[a:b] for a, b in find_quoted_paragraphs(text, paragraphs)] == [text[14:34], "“We legislate,”"]
 
 
+@pytest.mark.slow
 def test_attribution_after_the_quote_and_fragments(full_analyzer) -> None:
     text = ("Talks stall\n\n"
             "Senator Maria Lopez spoke to reporters on Monday about the budget.\n\n"
@@ -60,6 +61,7 @@ def test_attribution_after_the_quote_and_fragments(full_analyzer) -> None:
                for k, t, s, _ in found)
 
 
+@pytest.mark.slow
 def test_english_patterns(full_analyzer) -> None:
     text = ("Talks resume\n\n"
             "Canadian minister Daniel Okafor met Japan's Kenji Watanabe in Ottawa on Monday.\n\n"
@@ -74,6 +76,7 @@ def test_english_patterns(full_analyzer) -> None:
     assert any(k == "indirect" and c == "According to" and "farm exports" in t for k, t, s, c in found)
 
 
+@pytest.mark.slow
 def test_unbalanced_marks_never_drop_text(full_analyzer) -> None:
     text = "A title\n\nHe said “this never closes. It goes on and on.\n\nA second paragraph stays.\n\nThird ” stray."
     article = full_analyzer.analyze(text)
@@ -82,6 +85,7 @@ def test_unbalanced_marks_never_drop_text(full_analyzer) -> None:
     assert article.invalid_spans() == []
 
 
+@pytest.mark.slow
 def test_chinese_patterns(full_analyzer) -> None:
     text = ("标题\n\n“我们会继续努力。”张伟说。\n\n李明表示：“这是一个好的开始。”\n\n"
             "外交部发言人汪文斌在例行记者会上表示，中方愿同各方加强合作。\n\n据悉，项目将于明年完工。")
@@ -95,6 +99,7 @@ def test_chinese_patterns(full_analyzer) -> None:
     assert not any("项目将于明年完工" in t for _, t, _, _ in found)
 
 
+@pytest.mark.slow
 def test_seed_page(shared, full_analyzer) -> None:
     article = full_analyzer.analyze((shared / "articles" / "seed_article.txt").read_bytes())
     kinds = sorted(q.kind for q in article.quotes)
@@ -107,6 +112,7 @@ def test_seed_page(shared, full_analyzer) -> None:
     assert article.quotes_by_speaker()["Volodymyr Zelenskyy"]
 
 
+@pytest.mark.slow
 def test_seed_quote_score(shared) -> None:
     result = subprocess.run(
         [sys.executable, str(shared / "eval" / "evaluate.py"), "quotes", "--gold", str(shared / "eval" / "quotes" / "seed.jsonl"),
@@ -115,6 +121,7 @@ def test_seed_quote_score(shared) -> None:
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
 
 
+@pytest.mark.slow
 def test_chinese_gold_set_precision_and_recall() -> None:
     sys.path.insert(0, str(HERE))
     from score_zh import score
@@ -136,6 +143,7 @@ def test_pronouns_agree_in_gender() -> None:
     assert linker.link(31, 33, 31, 33, "He").name == "Donald Trump"
 
 
+@pytest.mark.slow
 def test_titles_terms_and_participle_speakers(full_analyzer) -> None:
     text = ("Debate night\n\n"
             "“We will win this state,” Senator Maria Lopez told “Good Morning America” on Monday.\n\n"
@@ -147,6 +155,7 @@ def test_titles_terms_and_participle_speakers(full_analyzer) -> None:
     assert ("direct", "“Nobody is going to take this away from us.”", "Maria Lopez", "telling") in found
 
 
+@pytest.mark.slow
 def test_lead_in_cues_continuations_and_colons(full_analyzer) -> None:
     text = ("Budget fight\n\n"
             "“She is too far behind,” said Daniel Okafor, “and the vote was not decisive.”\n\n"
@@ -164,6 +173,7 @@ def test_lead_in_cues_continuations_and_colons(full_analyzer) -> None:
     assert any(k == "direct" and t.startswith("“Keep on") and s == "Carl Bialik" for k, t, s, _ in found)
 
 
+@pytest.mark.slow
 def test_mixed_object_takes_its_prepositional_phrases(full_analyzer) -> None:
     text = ("Debate night\n\n"
             "At the debate on Wednesday night, Maria Lopez blamed the “fog of war” for the failure of the rescue mission.")
@@ -172,6 +182,7 @@ def test_mixed_object_takes_its_prepositional_phrases(full_analyzer) -> None:
                for k, t, s, _ in found), found
 
 
+@pytest.mark.slow
 def test_mixed_claim_nouns_and_clause_ends(full_analyzer) -> None:
     text = ("Budget fight\n\n"
             "The council rejected Maria Lopez’s claim that the mayor had “wasted millions” on the stadium project.\n\n"
@@ -182,6 +193,7 @@ def test_mixed_claim_nouns_and_clause_ends(full_analyzer) -> None:
     assert any(k == "mixed" and t == "the budget “a total disaster”" and s == "Daniel Okafor" for k, t, s, _ in found), found
 
 
+@pytest.mark.slow
 def test_fragments_need_a_verb_of_saying_judging_or_believing(full_analyzer) -> None:
     text = ("Primary night\n\n"
             "Six years earlier, Jim Walters crushed the party’s “establishment” candidate to win the seat.\n\n"
@@ -195,6 +207,7 @@ def test_fragments_need_a_verb_of_saying_judging_or_believing(full_analyzer) -> 
     assert not any("Meet the Press" in t for _, t, _, _ in found), found  # a show's title quotes no one
 
 
+@pytest.mark.slow
 def test_reported_clause_quoted_in_part_is_mixed(full_analyzer) -> None:
     text = ("Debate plans\n\n"
             "According to radio host Rush Limbaugh, the move reeks of “fear” and desperation.")

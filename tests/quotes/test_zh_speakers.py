@@ -71,7 +71,7 @@ def quotes(preprocessor):
     """Quotes of a text after preprocessing only; ``names`` become PERSON entities."""
 
     def run(text: str, names: tuple[str, ...] = ()) -> list[tuple[str, str, str | None, str | None]]:
-        work = preprocessor.preprocess_text(text, lang="zh")
+        work = preprocessor.preprocessor.prepare_text(text, lang="zh")
         entities = []
         for k, name in enumerate(names):
             mentions = []
@@ -160,3 +160,49 @@ def test_headlines(quotes) -> None:
     assert ("indirect", "明年一定夺冠", "马林", "：") in found
     found = quotes("周峰批裁判判罚不公\n\n周峰在赛后很生气。")
     assert ("indirect", "裁判判罚不公", "周峰", "批") in found
+
+
+def test_studies_and_data_speak_through_data_cues(quotes) -> None:
+    found = quotes("标题\n\n根据海通证券的统计显示，上周共有十二只基金下跌。调查显示环保已经成为最主要的因素。"
+                   "分析师的研究表明，成交量还会放大。")
+    assert ("indirect", "上周共有十二只基金下跌", "海通证券的统计", "根据") in found
+    assert ("indirect", "环保已经成为最主要的因素", "调查", "显示") in found
+    assert ("indirect", "成交量还会放大", "分析师的研究", "表明") in found
+
+
+def test_reporters_questions_have_no_source(quotes) -> None:
+    found = quotes("标题\n\n孙立表示新片里有很多飞车戏，他还要拍打戏，问他是否想转型做动作明星？孙立说不会。",
+                   names=("孙立",))
+    assert ("indirect", "新片里有很多飞车戏，他还要拍打戏", "孙立", "表示") in found  # the question is not his
+    assert ("indirect", "他是否想转型做动作明星", None, "问") in found
+
+
+def test_a_sentence_in_marks_after_a_glued_heading_is_speech(quotes) -> None:
+    found = quotes("标题\n\n换个活法“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”对于这样的选择，侨胞许丽丽觉得很知足。",
+                   names=("许丽丽",))
+    assert ("direct", "“我也毕业两年了，现在在一家大公司做会计，待遇还不错。”", "许丽丽", None) in found
+
+
+def test_a_quoted_section_heading_is_the_words_of_the_person_named_next(quotes) -> None:
+    found = quotes("标题\n\n造型由专人设计。形象：“我自己都笑死了”许丽丽对这个造型非常喜欢。", names=("许丽丽",))
+    assert ("direct", "“我自己都笑死了”", "许丽丽", None) in found  # 形象 is a label, not a source
+
+
+def test_a_published_statement_reports_its_content(quotes) -> None:
+    found = quotes("标题\n\n华南基金周一发布公告，旗下债券基金的募集截止日提前到3月6日。")
+    assert ("indirect", "旗下债券基金的募集截止日提前到3月6日", "华南基金", "公告") in found
+
+
+def test_terms_and_numbered_labels_are_not_quotes(quotes) -> None:
+    found = quotes("标题\n\n看点一：重塑聊斋故事，原作不过数百字。专家王海认为，“放养”“圈养”均有一定的可取之处。"
+                   "他们允许女儿说“不”。", names=("王海",))
+    assert not any(q[2] == "看点" for q in found)  # 看点一： is a section label, not an interview turn
+    assert ("mixed", "“放养”“圈养”均有一定的可取之处", "专家王海", "认为") in found  # terms open the content
+    assert not any(q[1] == "“不”" for q in found)  # a word in marks is no quotation
+
+
+def test_manner_de_and_example_markers(quotes) -> None:
+    found = quotes("标题\n\n王丽感慨的说，自己也想给孩子一个美好的童年。"
+                   "如一封来自名人的推荐信写道：“该生思想积极要求进步，学习刻苦努力。”", names=("王丽",))
+    assert ("indirect", "自己也想给孩子一个美好的童年", "王丽", "说") in found  # 感慨的说: 的 for 地
+    assert ("direct", "“该生思想积极要求进步，学习刻苦努力。”", "一封来自名人的推荐信", "写道") in found

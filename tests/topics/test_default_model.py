@@ -27,6 +27,7 @@ def model() -> TopicModel:
     return TopicModel.load(path)
 
 
+@pytest.mark.slow
 def test_loads_with_full_taxonomy(model: TopicModel) -> None:
     # Load time is measured by benchmarks/bench_topics.py and stated in the card, not asserted here.
     again = TopicModel.load(default_model_path())
@@ -34,6 +35,7 @@ def test_loads_with_full_taxonomy(model: TopicModel) -> None:
     assert model.metadata["metrics"]["en"]["dev_accuracy"] > 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, lang, expected", [
     ("Manchester United beat Chelsea 2-1 as the striker scored twice in the second half", "en", "sports"),
     ("Shares fell sharply after the company reported weaker quarterly profits and cut its forecast", "en", "business"),

@@ -159,10 +159,13 @@ def test_refuses_pickled_arrays(saved: Path) -> None:
 
 
 def test_default_model_path_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from newsnlp.config import Settings
+    from newsnlp.shipped import model_dir
+
     monkeypatch.setenv("NEWSNLP_TOPIC_MODEL", str(tmp_path))
-    assert default_model_path() == tmp_path
-    monkeypatch.delenv("NEWSNLP_TOPIC_MODEL")
-    assert default_model_path().parts[-3:] == ("models", "topics", "default")
+    assert default_model_path() == model_dir("topics") != tmp_path  # the environment is read by Settings only
+    assert Settings.from_env().topic_model == str(tmp_path)
+    assert Settings.from_env(topic_model="mine").topic_model == "mine"
 
 
 @pytest.mark.parametrize("kind, ngrams", [("char_wb", (1, 5)), ("char", (1, 2)), ("char", (2, 4)), ("word", (1, 2)), ("word", (2, 3))])

@@ -67,3 +67,13 @@ def test_unknown_major_schema_version_is_refused() -> None:
     data["schema_version"] = "9.0"
     with pytest.raises(ValueError, match="schema_version"):
         Article.from_dict(data)
+
+
+def test_read_articles_from_a_file(tmp_path) -> None:
+    import newsnlp
+    from newsnlp.model import Article
+
+    first, second = Article(id="a", text="Hi.", lang="en"), Article(id="b", text="你好。", lang="zh")
+    path = tmp_path / "out.jsonl"
+    path.write_text(f"{first.to_json()}\n\n{{\"id\": \"x\", \"error\": \"DecodingError\"}}\n{second.to_json()}\n", "utf-8")
+    assert list(newsnlp.read_articles(path)) == [first, second]

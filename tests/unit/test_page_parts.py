@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from newsnlp.preprocess.bylines import author_span
-from newsnlp.preprocess.dates import find_date, parse_date
+from newsnlp.preprocess.dates import date_in_text, find_date
 from newsnlp.preprocess.page_features import (
     FEATURES,
     LABELS,
@@ -35,13 +35,13 @@ from newsnlp.preprocess.structure import label_structure
     ],
 )
 def test_dates_in_both_languages(text: str, iso: str) -> None:
-    assert parse_date(text) == iso
+    assert date_in_text(text) == iso
 
 
 @pytest.mark.parametrize("text", ["© 2024 Example News", "Copyright 2003-2024 Example", "2024年", "In 2024 the town grew.",
                                   "2023-02-30", "Call 555-2024-12"])
 def test_no_date_from_a_year_or_an_impossible_day(text: str) -> None:
-    assert parse_date(text) is None
+    assert date_in_text(text) is None
 
 
 def test_date_span_points_at_the_date() -> None:

@@ -26,11 +26,11 @@ def test_views_map_inside_the_source(text: str) -> None:
 
 @given(TEXTS)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-def test_analyze_never_crashes_and_offsets_hold(preprocessor, text: str) -> None:
+def test_analyze_never_crashes_and_offsets_hold(blank_preprocessor, text: str) -> None:
     from newsnlp.errors import EmptyInputError
 
     try:
-        article = preprocessor.analyze(text)
+        article = blank_preprocessor.analyze(text)
     except EmptyInputError:  # the one refusal a text can get: nothing but whitespace (issue 23)
         assert not text.removeprefix("\ufeff").strip()
         return
@@ -41,11 +41,11 @@ def test_analyze_never_crashes_and_offsets_hold(preprocessor, text: str) -> None
 
 @given(st.binary(max_size=400))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_arbitrary_bytes_give_an_article_or_a_typed_error(preprocessor, data: bytes) -> None:
+def test_arbitrary_bytes_give_an_article_or_a_typed_error(blank_preprocessor, data: bytes) -> None:
     from newsnlp.errors import NewsNLPError
 
     try:
-        article = preprocessor.analyze(data)
+        article = blank_preprocessor.analyze(data)
     except NewsNLPError:
         return
     assert article.invalid_spans() == []

@@ -48,10 +48,10 @@ def test_what_is_not_a_date_gives_none(value: object) -> None:
     assert parse_date(value) is None
 
 
-def test_record_date_beats_nothing_and_a_bad_one_is_a_warning(preprocessor) -> None:
-    good = next(preprocessor.pipe([{"id": "a", "text": "Hi there.", "date": "2024年3月4日"}]))
+def test_record_date_beats_nothing_and_a_bad_one_is_a_warning(blank_preprocessor) -> None:
+    good = next(blank_preprocessor.pipe([{"id": "a", "text": "Hi there.", "date": "2024年3月4日"}]))
     assert good.published == "2024-03-04"
-    bad = next(preprocessor.pipe([{"id": "b", "text": "Hi there.", "date": "soon"}]))
+    bad = next(blank_preprocessor.pipe([{"id": "b", "text": "Hi there.", "date": "soon"}]))
     assert bad.published is None and any("soon" in w for w in bad.meta["warnings"])
-    keyed = next(preprocessor.pipe([{"id": "c", "text": "Hi.", "when": "4 March 2024"}], date_key="when"))
+    keyed = next(blank_preprocessor.pipe([{"id": "c", "text": "Hi.", "when": "4 March 2024"}], date_key="when"))
     assert keyed.published == "2024-03-04"

@@ -1,4 +1,5 @@
-from newsnlp.preprocess.normalize import fold_char, is_traditional, normalized_view, to_simplified
+from newsnlp.chars import fold_char
+from newsnlp.preprocess.normalize import is_traditional, normalized_view, to_simplified
 from newsnlp.preprocess.textview import TextView
 
 

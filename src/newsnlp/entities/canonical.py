@@ -25,11 +25,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from newsnlp.chars import HAN_BASIC_RE
 from newsnlp.entities.keys import entity_key
 from newsnlp.model import Entity, Mention
 
 _STOP = {"of", "the", "and", "for", "on", "in", "de", "&", "at", "to"}
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    if _HAN.search(text):
+    if HAN_BASIC_RE.search(text):
         return [text]
     return [w for w in re.split(r"\s+", _fold(text)) if w]
 
@@ -76,7 +76,7 @@ _ZH_ORG_SUFFIXES = ("银行", "大学", "学院", "公司", "集团", "委员会
 
 def _zh_abbreviates(short: str, full: str) -> bool:
     """Whether the Chinese org name ``short`` abbreviates ``full`` (湖大 → 湖南大学, 建行 → 中国建设银行)."""
-    if not (2 <= len(short) < len(full)) or not _HAN.match(short) or short[0] not in full[:3]:
+    if not (2 <= len(short) < len(full)) or not HAN_BASIC_RE.match(short) or short[0] not in full[:3]:
         return False
     if full.endswith(short):
         return False  # 国务院 in 美国国务院: a country's own body, kept apart (see the entity stage)
@@ -138,14 +138,14 @@ def group_entities(candidates: list[Candidate], *, gazetteer_name=None) -> list[
 
 
 def _is_full_name(name: str, given_names: set[str]) -> bool:
-    if _HAN.search(name):
+    if HAN_BASIC_RE.search(name):
         return len(name) >= 2 and name not in given_names
     return len(_words(name)) >= 2
 
 
 def _group_people(persons: list[Candidate], clusters: list[list[Candidate]], by_key: dict) -> None:
     # 伯雄 after 吴伯雄: a Chinese given name used alone is a short form, like a surname.
-    given_names = {c.name[1:] for c in persons if len(c.name) == 3 and all(_HAN.match(ch) for ch in c.name)}
+    given_names = {c.name[1:] for c in persons if len(c.name) == 3 and all(HAN_BASIC_RE.match(ch) for ch in c.name)}
     full: list[tuple[int, list[str], int]] = []  # (start, words, cluster index)
     for cand in persons:
         words = _words(cand.name)
@@ -194,7 +194,7 @@ def _group_orgs(orgs: list[Candidate], clusters: list[list[Candidate]], by_key: 
             continue
         # A multi-word name that ends a longer one already seen ("Security Council"), a Chinese short form.
         parent = next((k for k in long_forms if len(folded.split()) >= 2 and k.endswith(" " + folded)), None)
-        if parent is None and _HAN.match(folded):
+        if parent is None and HAN_BASIC_RE.match(folded):
             parent = next((k for k in long_forms if _zh_abbreviates(folded, k)), None)
         if parent is not None:
             by_key[key] = by_key[("ORG", parent)]
@@ -223,7 +223,7 @@ def _canonical(members: list[Candidate], label: str, iso: str | None, gazetteer_
     names = [m for m in members if m.form == "name"] or members
     if label == "COUNTRY":
         # 中, 中方, 华 are abbreviations: a country known only by them takes its common name.
-        names = [m for m in names if m.form == "name" and len(m.name) > 1 and not (_HAN.search(m.name) and m.name.endswith("方"))]
+        names = [m for m in names if m.form == "name" and len(m.name) > 1 and not (HAN_BASIC_RE.search(m.name) and m.name.endswith("方"))]
         if not names and gazetteer_name and iso:
             return gazetteer_name(iso)
         names = names or members

@@ -24,12 +24,13 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ContextManager, Iterable
 
+from newsnlp.chars import HAN_BASIC, nfkc_same_length
 from newsnlp.config import Settings
 from newsnlp.document import Work, ZhParagraph
 from newsnlp.entities.canonical import Candidate
 from newsnlp.errors import ModelNotFoundError
 from newsnlp.entities.gazetteer import country_gazetteer, zh_abbreviations
-from newsnlp.entities.zh_names import split_name_run
+from newsnlp.entities.zh_names import pinyin_name, split_name_run
 from newsnlp.entities.zh_rules import FACILITY, GOV_BODY, apply_rules, named_alone
 
 logger = logging.getLogger(__name__)
@@ -37,15 +38,14 @@ logger = logging.getLogger(__name__)
 _TITLES = "总理|主席|总书记|委员长|书记|部长|省长|市长|县长|局长|主任|总统|首相|院长|校长|总裁|董事长|教授|院士|先生|女士|同志|老|总"
 # Only the bodies the entity guidelines split off (中国外交部 → 中国 + 外交部); 委内瑞拉能矿部 stays whole.
 _COUNTRY_TITLE = re.compile(r"(.{2,6}?)(?=《)")  # 香港《文汇报》 → 香港 + 《文汇报》
-_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯")
 _SPACE = re.compile(r"\s")
 _TITLE_TAIL = re.compile(r"^.(?:老|总)$")
 # 'XX报讯 (记者 …)': the newspaper's byline opens the article ('本报讯' is "this paper").
-_BYLINE_PAPER = re.compile(r"((?<!本)[\u4e00-\u9fff]{2}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
+_BYLINE_PAPER = re.compile(rf"((?<!本)[{HAN_BASIC}]{{2}}(?:时报|日报|晚报|晨报|早报|商报|青年报|都市报|周报|导报|快报|新报|法制报)"
                            r"|新京报)讯")
 _PLACE_ENDS = frozenset("山江河湖海路街村镇县市省区岛港湾桥峰岭")
 # Fund names embed a company's name (嘉实主题, 金鹰红利价值): not a person, not the company.
-_FUND_TAIL = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
+_FUND_TAIL = re.compile(rf"[{HAN_BASIC}]{{0,3}}?(?:主题|红利|优选|成长|精选|价值|债券|混合|指数|收益|增长|稳健|配置|动力|蓝筹|行业|策略|回报)")
 _CONTEXT_ABBREVIATIONS = (
     (re.compile(r"(?<=[访驻对来赴援抵离在])华"), "CN"),
     (re.compile(r"菲(?=籍|方)"), "PH"),
@@ -55,11 +55,7 @@ _CONTEXT_ABBREVIATIONS = (
 
 
 def default_zh_ner_path() -> Path:
-    """The shipped Chinese NER pipeline: ``$NEWSNLP_ZH_NER_MODEL`` or ``<repo>/models/zh_ner/model``."""
-    import os
-
-    if os.environ.get("NEWSNLP_ZH_NER_MODEL"):
-        return Path(os.environ["NEWSNLP_ZH_NER_MODEL"])
+    """The shipped Chinese NER pipeline (``Settings.zh_ner_model`` or ``$NEWSNLP_ZH_NER_MODEL`` replace it)."""
     from newsnlp.shipped import model_dir
 
     return model_dir("zh_ner")
@@ -101,18 +97,6 @@ def _one_blas_thread() -> ContextManager[Any]:
         return _blas_controller().limit(limits=1, user_api="blas")
     except ImportError:  # threadpoolctl comes with scikit-learn; without it BLAS keeps its default
         return nullcontext()
-
-
-def pinyin_name(name: str) -> str:
-    """The pinyin of a Chinese person name, surname first: 习近平 → "Xi Jinping"."""
-    from pypinyin import lazy_pinyin
-
-    split = 2 if name[:2] in _COMPOUND_SURNAMES else 1
-    surname, given = name[:split], name[split:]
-    parts = ["".join(lazy_pinyin(surname)).capitalize()]
-    if given:
-        parts.append("".join(lazy_pinyin(given)).capitalize())
-    return " ".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -179,11 +163,11 @@ class ChineseMentions:
 
     def _featured(self, para: ZhParagraph) -> Any:
         """The paragraph's Doc with the model's character features, as its feature pipe writes them."""
-        from newsnlp.entities.zh_features import fold_text, set_char_features
+        from newsnlp.entities.zh_features import set_char_features
         from newsnlp.preprocess.jieba_path import plain_words
 
         text = para.view.text
-        folded = fold_text(text)  # the view is folded already: this is the same text but for rare marks
+        folded = nfkc_same_length(text)  # the view is folded already: this is the same text but for rare marks
         words = plain_words(para.dag_path) if para.dag_path is not None and folded == text else None
         return set_char_features(self._char_doc(text), folded, words)
 

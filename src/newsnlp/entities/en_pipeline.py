@@ -20,6 +20,10 @@ from newsnlp.preprocess.tokenize import PARAGRAPH_BREAKS, english_model_name
 
 logger = logging.getLogger(__name__)
 
+#: ``Settings(english_model=BLANK)``: tokens and sentences from spaCy's rules alone (quick
+#: preprocessing runs, unit tests); the English entity and quote stages then find nothing.
+BLANK = "blank"
+
 
 def english_pipeline(settings: Settings) -> Language:
     """The English pipeline of ``settings``: one shared object for the tokenizer and every stage."""
@@ -37,6 +41,12 @@ def load_english(requested: str | None = None, ner_model: str | None = None,
     """
     import spacy
 
+    if requested == BLANK:
+        # spaCy's rule-based tokenizer and sentence splitter only: no tags, parse or entities.
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe(PARAGRAPH_BREAKS)
+        return nlp
     name = english_model_name(requested)
     if name is None:
         raise ModelNotFoundError(
@@ -65,4 +75,4 @@ def load_english(requested: str | None = None, ner_model: str | None = None,
     return nlp
 
 
-__all__ = ["english_pipeline", "load_english"]
+__all__ = ["BLANK", "english_pipeline", "load_english"]

@@ -42,7 +42,9 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from newsnlp.chars import HAN_RE
+from newsnlp.entities.zh_names import pinyin_name
+
 _DROP = re.compile(r"[.'’‘`´\"“”()\[\]{},;:!?]")
 _SPACES = re.compile(r"[\s\-‐‑–—_/·•・]+")
 
@@ -50,7 +52,7 @@ _SPACES = re.compile(r"[\s\-‐‑–—_/·•・]+")
 def normalise_name(name: str) -> str:
     """A name as keys compare it: simplified, accentless, lower case, no dots or apostrophes."""
     text = unicodedata.normalize("NFKC", name).strip()
-    if _HAN.search(text):
+    if HAN_RE.search(text):
         text = _simplified(text)
         return _SPACES.sub("", _DROP.sub("", text)).lower()
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -71,7 +73,7 @@ def entity_key(label: str, name: str, *, iso: str | None = None, aliases: tuple[
         if country:
             return country
     base = _alias_table().get(normalise_name(name))
-    if base is None and _HAN.search(name):
+    if base is None and HAN_RE.search(name):
         # Not the entity's pinyin alias: it is made for every name, nicknames too (a Chinese name
         # linked to an English one in its article already has that English name as its own).
         if label == "PERSON":
@@ -105,7 +107,7 @@ def _country_iso(name: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _simplified(text: str) -> str:
-    if not _HAN.search(text):
+    if not HAN_RE.search(text):
         return text
     from newsnlp.preprocess.normalize import to_simplified
 
@@ -115,10 +117,8 @@ def _simplified(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _pinyin_person(name: str) -> str:
     """习近平 → ``xi jinping``: surname, then the given name in one word (how English news spells them)."""
-    from newsnlp.entities.chinese import pinyin_name
-
     bare = _SPACES.sub("", name)
-    if not bare or not all(_HAN.match(c) for c in bare):
+    if not bare or not all(HAN_RE.match(c) for c in bare):
         return normalise_name(name)
     # Pinyin only for what English writes as pinyin: not a lone surname (毛 is many people), a
     # nickname (小希 and 小锡 sound alike), a doubled pet name (毛毛) or a transliterated foreign
@@ -134,7 +134,7 @@ def _pinyin_place(name: str) -> str:
     from pypinyin import lazy_pinyin
 
     bare = _SPACES.sub("", name)
-    if len(bare) < 2 or not all(_HAN.match(c) for c in bare):
+    if len(bare) < 2 or not all(HAN_RE.match(c) for c in bare):
         return normalise_name(name)  # 奥 and 澳 (Austria, Australia) sound alike: one character says too little
     for suffix in ("自治区", "特别行政区", "省", "市", "县"):
         if bare.endswith(suffix) and len(bare) - len(suffix) >= 2:

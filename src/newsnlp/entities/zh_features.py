@@ -20,7 +20,7 @@ forms -> ASCII), the same fold the library applies before calling the model,
 so they are stable whether or not the caller folded already.
 
 jieba: a private ``jieba.Tokenizer`` (never the global ``jieba.dt``), HMM off,
-its prefix-dict cache in ``~/.cache/newsnlp/`` (or ``$NEWSNLP_CACHE_DIR``);
+its prefix-dict cache in ``config.default_cache_dir()`` (``~/.cache/newsnlp/``);
 built lazily on first use (about 1 s, 0.2 s from cache).
 
 The features are written as hashes in one ``Doc.from_array`` (:func:`set_char_features`).
@@ -34,7 +34,6 @@ entry point) before ``spacy.load`` of the model.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import unicodedata
@@ -48,6 +47,9 @@ from spacy.attrs import IDX, LEMMA, NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsnlp.chars import nfkc_same_length
+from newsnlp.config import default_cache_dir
+
 FACTORY_NAME = "newsnlp_zh_features"
 
 _LOCK = threading.Lock()
@@ -56,8 +58,7 @@ _POS: Optional[Dict[str, str]] = None
 
 
 def _cache_dir() -> Path:
-    d = os.environ.get("NEWSNLP_CACHE_DIR")
-    path = Path(d) if d else Path.home() / ".cache" / "newsnlp"
+    path = default_cache_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -89,29 +90,6 @@ def _load_jieba():
                         pos[parts[0]] = parts[2]
             _JIEBA, _POS = tok, pos
     return _JIEBA, _POS
-
-
-@lru_cache(maxsize=65536)
-def fold_char(c: str) -> str:
-    """Per-character NFKC fold (kept only when it yields exactly one char)."""
-    n = unicodedata.normalize("NFKC", c)
-    return n if len(n) == 1 else c
-
-
-class _FoldTable(Dict[int, str]):
-    """``str.translate`` table of :func:`fold_char`, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_char(chr(code))
-        return folded
-
-
-_FOLDS = _FoldTable()
-
-
-def fold_text(text: str) -> str:
-    """:func:`fold_char` over every character (same length; one C-level pass once warm)."""
-    return text.translate(_FOLDS)
 
 
 def _word_tag(word: str, pos: Dict[str, str]) -> str:
@@ -197,7 +175,7 @@ class ZhCharFeatures:
         # features are computed per character of the (folded) doc text, then each
         # token takes the features of its first character (tokens are single
         # characters, except whitespace runs the tokenizer keeps as one token)
-        return set_char_features(doc, fold_text(doc.text))
+        return set_char_features(doc, nfkc_same_length(doc.text))
 
     # no state to serialise: the jieba dictionary comes from the installed jieba
     def to_disk(self, path, *, exclude=tuple()):

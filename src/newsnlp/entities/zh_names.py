@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from newsnlp.chars import is_han_basic
+
 COMPOUND_SURNAMES = frozenset(("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                                "宇文", "司徒", "令狐", "夏侯"))
 KNOWN_NAME_BONUS = 3.0
@@ -31,8 +33,16 @@ KNOWN_NAME_BONUS = 3.0
 MIN_RUN = 4  # a single name is at most 4 characters without a separator (欧阳修文)
 
 
-def _is_han(text: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" for c in text)
+def pinyin_name(name: str) -> str:
+    """The pinyin of a Chinese person name, surname first: 习近平 → "Xi Jinping"."""
+    from pypinyin import lazy_pinyin
+
+    split = 2 if name[:2] in COMPOUND_SURNAMES else 1
+    surname, given = name[:split], name[split:]
+    parts = ["".join(lazy_pinyin(surname)).capitalize()]
+    if given:
+        parts.append("".join(lazy_pinyin(given)).capitalize())
+    return " ".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +62,7 @@ def _name_model() -> tuple[dict[str, float], dict[int, float], frozenset[str], f
     surnames: dict[str, int] = raw["surnames"]
     lengths = {int(k): v for k, v in raw["given_name_lengths"].items()}
     total, total_len = sum(surnames.values()), sum(lengths.values())
-    known = frozenset(w for w, tag in _load_jieba()[1].items() if tag == "nr" and 2 <= len(w) <= 4 and _is_han(w))
+    known = frozenset(w for w, tag in _load_jieba()[1].items() if tag == "nr" and 2 <= len(w) <= 4 and is_han_basic(w))
     return ({s: math.log(n / total) for s, n in surnames.items()},
             {k: math.log(n / total_len) for k, n in lengths.items()}, known, frozenset(raw["transliteration_chars"]))
 
@@ -67,7 +77,7 @@ def split_name_run(run: str) -> list[tuple[int, int]] | None:
         ``[(start, end), ...]`` covering ``run`` with two or more names, or ``None`` when ``run``
         is short, not all Han characters, a name jieba knows, or has no plausible segmentation.
     """
-    if len(run) < MIN_RUN or not _is_han(run):
+    if len(run) < MIN_RUN or not is_han_basic(run):
         return None
     surname_logp, length_logp, known, transliteration = _name_model()
     if run in known:

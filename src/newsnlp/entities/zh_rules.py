@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import re
 
+from newsnlp.chars import HAN_BASIC
 from newsnlp.document import Work
 
 Found = list[tuple[int, int, str, str | None]]
 
 GOV_BODY = re.compile(r"(.{2,6}?)(国务院|外交部|国防部|财政部|商务部|政府|大使馆|驻华大使馆|使馆|议会|国会|参议院|众议院|总统府|内阁)$")
 # '委内瑞拉能矿部长': the ministry of a minister named after a country.
-_MINISTRY = re.compile(r"((?:(?!助理|副|部)[\u4e00-\u9fff]){1,6}?部)(?=长)")  # not 助理国防部长, 国防部副部长
+_MINISTRY = re.compile(rf"((?:(?!助理|副|部)[{HAN_BASIC}]){{1,6}}?部)(?=长)")  # not 助理国防部长, 国防部副部长
 # Heads of the names of places and facilities: such a name is a LOCATION, never an ORG (博爱交汇处,
 # 中国美术馆); a country word opening a named one is part of it (香港新机场, 印度次大陆, 朝鲜半岛), not
 # one of the generic kind (香港 + 口岸, 香港 + 元朗公路).
 _NAMED_PLACE_HEADS = "博物馆|纪念馆|展览馆|图书馆|美术馆|机场|大厦|大桥|次大陆|广场|公园|体育馆|体育场|半岛|海峡|运河"
-_PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{0,8}}?)({_NAMED_PLACE_HEADS})")
+_PLACE_NAME = re.compile(rf"([{HAN_BASIC}]{{0,8}}?)({_NAMED_PLACE_HEADS})")
 FACILITY = re.compile(rf"(?:{_NAMED_PLACE_HEADS}|交汇处|交界处|路口|隧道|公路|大道|码头|车站|大楼|口岸)$")
 # Words that make the stretch a phrase, not a name (中国的博物馆, 美国第一座大桥).
 _NOT_IN_NAMES = frozenset("的在就等和与对第首大最是为把被向从将已也都而及或一个各该这那些今明昨年月日")

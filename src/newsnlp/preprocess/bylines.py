@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from newsnlp.chars import HAN_BASIC
+
 _PARTICLES = r"(?:de|la|le|van|von|da|der|del|den|di|du|bin|al|el|ibn|dos|das|st\.?)"
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|\"[^\"\n]{1,20}\"|“[^”\n]{1,20}”)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|{_PARTICLES}(?=(?:\s+{_PARTICLES})*\s+[A-Z])))*"
@@ -24,7 +26,7 @@ _EN_BY = re.compile(
     rf"(?P<name>{_NAME}(?:\s*(?:,\s*|\s+)(?:and|&)\s+{_NAME}|,\s+{_NAME}(?=\s*(?:,|\s+and\s)))*)"
 )
 _ONLY_NAME = re.compile(rf"^\s*(?P<name>{_NAME})\s*$")
-_ZH_NAMES = r"[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff])(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff]))*"
+_ZH_NAMES = rf"[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}])(?:[\s、,，]+[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}]))*"
 _ZH_BY = re.compile(
     r"(?:本报记者|特约记者|见习记者|首席记者|记者|作者|撰文|编译|通讯员|责任编辑|实习编辑|编辑|责编|文|图/文|文/图)"
     rf"\s*[:：/／|｜]?\s*(?P<name>{_ZH_NAMES})"
@@ -49,8 +51,8 @@ def author_span(line: str) -> tuple[int, int] | None:
 
 
 _CLOSING_CREDIT = re.compile(
-    r"[（(]\s*(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员|作者)\s*)?"
-    rf"(?P<name>{_ZH_NAMES})\s*(?:[\u4e00-\u9fff]{{0,6}}报道)?\s*[）)]\s*$"
+    rf"[（(]\s*(?:[{HAN_BASIC}]{{0,8}}?(?:记者|通讯员|作者)\s*)?"
+    rf"(?P<name>{_ZH_NAMES})\s*(?:[{HAN_BASIC}]{{0,6}}报道)?\s*[）)]\s*$"
 )
 
 
@@ -73,7 +75,7 @@ def _trim_en(line: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _trim_zh(line: str, start: int, end: int) -> tuple[int, int] | None:
-    names = list(re.finditer(r"[\u4e00-\u9fff·]{2,5}", line[start:end]))
+    names = list(re.finditer(rf"[{HAN_BASIC}·]{{2,5}}", line[start:end]))
     kept = [m for m in names if not _NOT_A_NAME.search(m.group())]
     if not kept:
         return None

@@ -1,4 +1,8 @@
-"""Publication dates in page text, English and Chinese, as ISO 8601.
+"""Publication dates found in page text (a date line, a byline), English and Chinese, as ISO 8601.
+
+This module searches running text for a date; :mod:`newsnlp.preprocess.record_dates` parses a
+record's date field, which is all date (timestamps, zones, ``datetime`` objects). Two jobs, two
+functions: :func:`find_date`/:func:`date_in_text` here, ``record_dates.parse_date`` there.
 
 Understands the forms news pages print: "March 4, 2024", "4 Mar 2024", "Mon 4 Mar 2024 10:30 GMT",
 "Published: Mon 4 Mar 2024 10:30 GMT", "2024-03-04", "2024/3/4 10:30", "2024.03.04",
@@ -6,16 +10,17 @@ Understands the forms news pages print: "March 4, 2024", "4 Mar 2024", "Mon 4 Ma
 right after the date (``2024-03-04T10:30``). A bare year ("© 2024") is never a date.
 
 Example:
-    >>> parse_date("Published: Mon 4 Mar 2024 10:30 GMT")
+    >>> date_in_text("Published: Mon 4 Mar 2024 10:30 GMT")
     '2024-03-04T10:30'
-    >>> parse_date("2024年3月4日")
+    >>> date_in_text("2024年3月4日")
     '2024-03-04'
-    >>> parse_date("Copyright 2024") is None
+    >>> date_in_text("Copyright 2024") is None
     True
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 
 _MONTHS = {
@@ -54,7 +59,7 @@ def find_date(text: str) -> tuple[int, int, str] | None:
     return best
 
 
-def parse_date(text: str) -> str | None:
+def date_in_text(text: str) -> str | None:
     """The ISO 8601 value of the first date in ``text`` (date, or date and time), or ``None``."""
     found = find_date(text)
     return found[2] if found else None
@@ -86,9 +91,7 @@ def _iso(match: re.Match[str], text: str) -> str | None:
 
 
 def _days(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    return calendar.monthrange(year, month)[1]
 
 
-__all__ = ["find_date", "parse_date"]
+__all__ = ["date_in_text", "find_date"]

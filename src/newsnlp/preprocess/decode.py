@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from newsnlp.chars import HAN_BASIC_RE
 from newsnlp.config import DEFAULT_MAX_BYTES
 from newsnlp.errors import BinaryInputError, DecodingError, EmptyInputError, InputTooLargeError
 
@@ -56,7 +57,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -221,7 +221,7 @@ def _common_han() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _han_fit(text: str, common: frozenset[str]) -> tuple[float, int]:
-    han = _HAN.findall(text)
+    han = HAN_BASIC_RE.findall(text)
     if not han:
         return 0.0, 0
     return sum(c in common for c in han) / len(han), len(han)

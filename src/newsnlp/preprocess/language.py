@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from newsnlp.chars import han_count
+
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\uff21-\uff3a\uff41-\uff5a]+")
 _OTHER_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f]")
@@ -36,7 +37,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 
 def detect_language(text: str) -> str:
     """The language of one paragraph: ``en``, ``zh``, ``other`` or ``und`` (no letters)."""
-    han = len(_HAN.findall(text))
+    han = han_count(text)
     words = _LATIN_WORD.findall(text)
     if han:
         kana = len(_KANA_HANGUL.findall(text))

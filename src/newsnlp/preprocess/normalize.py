@@ -20,37 +20,15 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from array import array
 from functools import lru_cache
 
+from newsnlp.chars import HAN_RE, INVISIBLE, fold_char
 from newsnlp.preprocess.textview import TextView
 
-_DROP = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 _TAG_OR_ENTITY = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,300})?/?>|&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]{2,10});")
 # Characters that may need folding; ASCII-only text with none of these keeps an identity view.
 _NEEDS_WORK = re.compile(r"[^\x00-\x7f]|[<&]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-@lru_cache(maxsize=65536)
-def fold_char(char: str) -> str:
-    """The folded form of one character: ``""`` to drop it, else exactly one character."""
-    if char in _DROP:
-        return ""
-    if char < "\x80":
-        return char
-    folded = unicodedata.normalize("NFKC", char)
-    if len(folded) != 1:
-        return char
-    if folded.isspace():
-        return " "
-    return folded
-
-
-def fold_text(text: str) -> str:
-    """Fold a string character by character (no tag handling; lengths may shrink by drops)."""
-    return "".join(fold_char(c) for c in text)
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +52,7 @@ def is_traditional(text: str, threshold: float = 0.04) -> bool:
 
     Counts the Han characters that simplification changes; simplified text changes almost none.
     """
-    han = _CJK.findall(text)
+    han = HAN_RE.findall(text)
     if len(han) < 2:
         return False
     joined = "".join(han)
@@ -96,7 +74,7 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-_SLOW_PATH = re.compile("[<&" + "".join(sorted(_DROP)) + "]")
+_SLOW_PATH = re.compile("[<&" + "".join(sorted(INVISIBLE)) + "]")
 
 
 def normalized_view(text: str, start: int, end: int, *, simplify: bool = False) -> TextView:

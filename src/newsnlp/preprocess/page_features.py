@@ -22,6 +22,7 @@ from collections import Counter
 
 import numpy as np
 
+from newsnlp.chars import HAN_RE, han_count
 from newsnlp.preprocess.dates import find_date
 from newsnlp.preprocess.page_rules import (
     _BYLINE,
@@ -48,7 +49,6 @@ _EN_STOPS = frozenset(
 )
 _ZH_FUNCTION = frozenset("的了是在和有也就都而及与对这那他她们说将为被把从到")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _PUNCT = re.compile(r"[,.;，。；、]")
 _SEPARATORS = re.compile(r"\s[|·•/>»]\s|\s?\|\s?|[|｜·•]")
 _LINK_LIKE = re.compile(r"https?://|www\.|\.com\b|\.cn\b|@\w|\bclick\b|点击|»|>>|<<", re.IGNORECASE)
@@ -70,7 +70,7 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     rules = rule_structure(text, spans)
     rule_roles = [b.role for b in rules.blocks]
     lengths = [len(seg) for seg in segments]
-    han_counts = [len(_HAN.findall(seg)) for seg in segments]
+    han_counts = [han_count(seg) for seg in segments]
     long_flags = [lengths[i] >= _LONG_CHARS or han_counts[i] >= _LONG_HAN for i in range(n)]
     long_idx = [i for i, flag in enumerate(long_flags) if flag]
     first_long = long_idx[0] if long_idx else n
@@ -168,7 +168,7 @@ def _content_keys(segment: str) -> set[str]:
     """Lower-cased content words (3+ letters, not stop words) and Han character bigrams."""
     words = {w.lower() for w in _WORD.findall(segment) if len(w) > 2}
     words -= _EN_STOPS
-    han = "".join(_HAN.findall(segment))
+    han = "".join(HAN_RE.findall(segment))
     words.update(han[k:k + 2] for k in range(len(han) - 1))
     return words
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from newsnlp.chars import HAN_BASIC
+
 MAX_TITLE_CHARS = 250
 _LINE = re.compile(r"[^\n]+")
 _EDGE = re.compile(r"^(?:[\s\u3000]|<[^<>\n]{1,300}>)+|(?:[\s\u3000]|<[^<>\n]{1,300}>)+$")
@@ -31,15 +33,15 @@ _BYLINE = re.compile(
     r"(?P<name>(?-i:[A-Z][\w'’.-]*)(?:\s+(?:(?-i:[A-Z][\w'’.-]*)|and|&|de|van|von|da|der|bin|al|el))*)",
     re.IGNORECASE,
 )
-_ZH_BYLINE = re.compile(r"^[□⊙◎●○■\s]*(?:本报记者|特约记者|记者|作者|撰文|文|编译|通讯员)\s*[:：/／|｜]?\s*(?P<name>[\u4e00-\u9fff]{2,4}(?:[\s、,，][\u4e00-\u9fff]{2,4}){0,3})$")
+_ZH_BYLINE = re.compile(rf"^[□⊙◎●○■\s]*(?:本报记者|特约记者|记者|作者|撰文|文|编译|通讯员)\s*[:：/／|｜]?\s*(?P<name>[{HAN_BASIC}]{{2,4}}(?:[\s、,，][{HAN_BASIC}]{{2,4}}){{0,3}})$")
 _DATELINE = re.compile(
     r"^(?P<dl>(?-i:[A-Z][A-Z.'’-]+(?:[ -][A-Z][A-Z.'’-]+){0,3})"
     r"(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|[A-Z]{2,}))?"
     r"\s*(?:\((?:[A-Za-z][\w .&-]{0,30})\))?\s*(?:--|-|–|—|:))\s+",
 )
 _ZH_DATELINE = re.compile(
-    r"^[（(]?(?P<dl>(?:新华社|中新社|中新网|人民网|央视网|国际在线|本报|新浪网?|搜狐|网易|[\u4e00-\u9fff]{2,6}(?:网|社|报))"
-    r"[\u4e00-\u9fff]{0,8}?(?:\d{1,2}月\d{1,2}日)(?:电|讯)|本报讯|(?:新浪|搜狐|网易|腾讯)[\u4e00-\u9fff]{0,4}讯)[）)]?"
+    rf"^[（(]?(?P<dl>(?:新华社|中新社|中新网|人民网|央视网|国际在线|本报|新浪网?|搜狐|网易|[{HAN_BASIC}]{{2,6}}(?:网|社|报))"
+    rf"[{HAN_BASIC}]{{0,8}}?(?:\d{{1,2}}月\d{{1,2}}日)(?:电|讯)|本报讯|(?:新浪|搜狐|网易|腾讯)[{HAN_BASIC}]{{0,4}}讯)[）)]?"
 )
 _DATE_LINE = re.compile(
     r"^(?:(?:published|updated|posted|last updated|date)[:\s]+(?:on\s+)?)?"

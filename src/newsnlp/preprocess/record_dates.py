@@ -1,5 +1,7 @@
 """Publication dates of input records, in any common format, as ISO 8601 strings.
 
+The whole field is the date here; dates found inside page text are :mod:`newsnlp.preprocess.dates`'.
+
 A record's date field (``--date-key``, default ``date``) becomes ``Article.published``. Accepted:
 
 * ISO 8601 and its everyday variants: ``2024-03-04``, ``2024-03-04T10:30``, ``2024-03-04 10:30:00Z``,

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsnlp.chars import han_count
 from newsnlp.errors import ModelFormatError
 from newsnlp.preprocess.bylines import author_span, closing_credit
 from newsnlp.preprocess.dates import find_date
@@ -164,7 +165,7 @@ def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
         return True
     for i, (start, end) in enumerate(spans):
         segment = text[start:end]
-        han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+        han = han_count(segment)
         if i >= _CLEAN_HEAD and end - start < 50 and han < 20:
             return False
     return all(block.role != "boilerplate" for block in rule_structure(text, spans).blocks)
@@ -234,7 +235,7 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
 
 def _is_prose(segment: str) -> bool:
     """A long line of sentences: 150+ characters (60+ Han characters) with clause punctuation."""
-    han = sum(1 for ch in segment if "\u3400" <= ch <= "\u9fff")
+    han = han_count(segment)
     return (len(segment) >= 150 or han >= 60) and len(_CLAUSE_MARK.findall(segment)) >= 2
 
 

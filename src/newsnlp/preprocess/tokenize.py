@@ -65,11 +65,6 @@ def load_jieba(cache_dir: Path | None = None) -> Any:
     return tokenizer
 
 
-def cut_zh(tokenizer: Any, text: str) -> list[tuple[int, int]]:
-    """Word spans of Chinese ``text`` (whitespace dropped)."""
-    return word_spans(tokenizer.cut(text))
-
-
 def word_spans(words: Iterable[str]) -> list[tuple[int, int]]:
     """Spans of consecutive words that tile a text, whitespace words dropped."""
     words = list(words)

@@ -11,7 +11,7 @@ In each sentence (quotation marks never end one), in this order:
 * **reported speech** (:mod:`newsnlp.quotes.chinese_reported`): ``X表示，……`` to the end of the
   sentence or the next clause with its own source, ``据X报道``, ``根据X数据``, ``记者从X获悉``,
   ``X消息，`` and ``X：……`` (interview turns, section headings, headline claims);
-* **continuations** (GUIDELINES_zh.md): sentences after an attribution that refer to the speaker
+* **continuations** (:mod:`newsnlp.quotes.chinese_continuations`, GUIDELINES_zh.md): sentences after an attribution that refer to the speaker
   in the first person, carry on an enumeration (其次, 最后), or sit between two such sentences.
 
 Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
@@ -25,24 +25,22 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
+from newsnlp.quotes.chinese_continuations import Continuations
 from newsnlp.quotes.chinese_reported import _content, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker
 from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
-# 自己: logophoric; 中方/英方: an official speaking for their side (GUIDELINES_zh.md (a)).
-_FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法德韩朝]方")
-_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
-_NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
-_SELF = ("我", "我们", "咱们")
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
 
-class ChineseQuotes:
-    """Finds quotes in the Chinese paragraphs of an article."""
+class ChineseQuotes(Continuations):
+    """Finds quotes in the Chinese paragraphs of one article (a reader per article: it keeps the
+    article's state, such as salience and the last speaker, on itself)."""
 
     def __call__(self, work: Work, linker: SpeakerLinker) -> list[Quote]:
         self.work, self.linker = work, linker
@@ -149,9 +147,13 @@ class ChineseQuotes:
                     item = self._after_frame(p, q_start, q_end, b, cues, used, items)
                     if item is None:
                         item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
+            if item == "heading":  # a quoted section heading: the words of the person the context names
+                item = self._no_frame(p, q_start, q_end, a, b, previous, following, heading=True)
             if item == "defer":
                 deferred.add((q_start, q_end))
-            elif item is None and not embedded:
+            elif item is None and (not embedded or self._speech_like(p, q_start, q_end)):
+                # 努力“琪琪不到10岁就来到这里，……工作。”: a heading glued to the quotation does not make a
+                # whole sentence in marks a term
                 item = self._no_frame(p, q_start, q_end, a, b, previous, following)
             if isinstance(item, Item):
                 items.append(item)
@@ -215,6 +217,8 @@ class ChineseQuotes:
     def _before_frame(self, p, q_start, q_end, floor, a, cues, used):  # type: ignore[no-untyped-def]
         """X说：“……” / X表示，……，“……” (deferred to reported speech) / a colon or answer frame."""
         text = p.text
+        if q_end - q_start <= 4:
+            return None  # 允许女儿说“不”: a word or two in marks is a term, not a quotation
         split = getattr(self, "_split", None)
         if split is not None and split[0][1] <= q_start and not text[split[0][1]:q_start].strip(" ,，:："):
             cue, first = split  # “……，”X说，“……”: the second part of a split quotation
@@ -235,25 +239,35 @@ class ChineseQuotes:
             noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
             span = p.noun_before(clause, noun.start()) if noun else None
             span = span or p.subject(clause, colon, a)
+            label_only = span is not None and not noun and colon - clause <= 5
+            if label_only and not self._source(p, span):
+                return "heading"  # 形象：“我自己都笑死了”: a section heading's label, not a source
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
 
-    def _no_frame(self, p, q_start, q_end, a, b, previous, following):  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:
+        """Sentences in marks (a clause mark inside, a sentence end before the closing mark): speech,
+        never a term, title or scare quote."""
+        inner = p.text[q_start + 1:q_end - 1]
+        return len(inner) >= 15 and inner[-1:] in END and any(c in inner[:-1] for c in CLAUSE)
+
+    def _no_frame(self, p, q_start, q_end, a, b, previous, following, heading=False):  # type: ignore[no-untyped-def]
         """A quotation with no cue: a saying, or the words of the person the context is about."""
         text = p.text
         inner = text[q_start + 1:q_end - 1]
-        if len(inner) <= 12 and not any(c in inner for c in ",，。!?！？"):
+        if not heading and len(inner) <= 12 and not any(c in inner for c in ",，。!?！？"):
             return None
-        if not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
+        if not heading and not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
             return None  # “金无足赤, 人无完人”, 四级也有缺点: a saying, not a quotation
         group = self.new_group()
-        if q_start > a:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
+        if q_start > a and not heading:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
-        if q_start == a and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
+        if (q_start == a or heading) and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
@@ -268,11 +282,21 @@ class ChineseQuotes:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
+        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1:
+            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about
+            mention = self._person_in(p, following[0], min(following[1], following[0] + 30))
+            if mention is not None:
+                return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         if previous is not None:  # the person the previous sentence is about
             mention = self._person_in(p, *previous)
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
+
+    def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""
+        s, e = p.para.view.to_source(*span)
+        return bool(self.linker._inside(s, e)) or self._personal(p, span) or p.text[span[1] - 1:span[1]] in _PERSON_END
 
     def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
         """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
@@ -295,104 +319,3 @@ class ChineseQuotes:
                     j += 1
                 return (i, j) if j > i else None
         return None
-
-    # -- continuations -------------------------------------------------------------------------
-    def _continuations(self, p: Paragraph, sentences, per_sentence) -> None:  # type: ignore[no-untyped-def]
-        """Sentences that go on with the last attribution's words (GUIDELINES_zh.md (a)-(c))."""
-        text = p.text
-        chain: Item | None = None
-        pending: list[int] = []
-        enumerating = False
-
-        def first_person(index: int) -> bool:
-            a, b = sentences[index]
-            outside = "".join(c for i, c in enumerate(text[a:b], a) if not p.in_quote(i))
-            head = text[a:b].lstrip()
-            if _ENUMERATION.match(head) or (enumerating and _NEXT_ITEM.match(head)):
-                return True
-            # In an article whose writer says 我 in narration, 我 is the writer, not the speaker.
-            return not self.writer_first_person and bool(_FIRST_PERSON.search(outside))
-
-        for index, (a, b) in enumerate(sentences):  # 我曾经把……，让学生们做，他们认为……: the writer says 我
-            spans = [(i.start, i.end) for i in per_sentence[index]]
-            if spans and not any(i.turn or (i.speaker is not None and i.speaker.text in _SELF) for i in per_sentence[index]):
-                narration = "".join(c for i, c in enumerate(text[a:b], a)
-                                    if not p.in_quote(i) and not any(s <= i < e for s, e in spans))
-                if _FIRST_PERSON.search(narration):
-                    self.writer_first_person = True
-
-        for index, (a, b) in enumerate(sentences):
-            found = per_sentence[index]
-            if found and all(i.speaker is not None and i.speaker.text in _SELF for i in found):
-                # 我们觉得……: the speaker's own view inside their speech, or the writer's: not a new source
-                per_sentence[index] = found = []
-                if chain is not None:
-                    for k in pending:
-                        self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
-                    self._add(per_sentence[index], self._continue(p, chain, a, b))
-                    pending = []
-                    continue
-            if found and chain is not None and chain.turn and not any(i.turn for i in found) and not all(
-                    i.speaker is not None and i.speaker.entity for i in found):
-                found = per_sentence[index] = [i for i in found if i.speaker is not None and i.speaker.entity]
-            if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
-                # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
-                for k in pending:
-                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
-                pending = []
-                self._add(per_sentence[index], self._continue(p, chain, a, b))
-                continue
-            if found:
-                last = max(found, key=lambda item: item.end)
-                first = min(found, key=lambda item: item.start)
-                # (c) needs the speaker's own next attribution right there (他说：……), not one that a
-                # narrative sentence introduces or that the context guessed.
-                adjacent = not first.weak and first.start - a <= 12
-                same = adjacent and chain is not None and last.speaker is not None and chain.speaker is not None and (
-                    last.speaker.text == chain.speaker.text or bool(last.speaker.name and last.speaker.name == chain.speaker.name))
-                if same and chain is not None and (len(pending) == 1 or first.kind != "direct"):
-                    for k in pending:
-                        self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
-                pending = []
-                chain = last if last.end >= b - 2 and last.speaker is not None and not last.weak else None
-                continue
-            if chain is None:
-                continue
-            if chain.turn:  # 杨轶：……。这期的议题是……: a speaker's turn runs on to the next turn
-                self._add(per_sentence[index], self._continue(p, chain, a, b))
-                continue
-            if not first_person(index) and self._names_someone(p, a, b, chain):
-                chain, pending = None, []
-                continue  # 邓建华还没来得及……: narration about the speaker, not their words
-            if first_person(index):
-                enumerating = bool(_ENUMERATION.match(text[a:b].lstrip())) or enumerating
-                if len(pending) > 1:  # only the speaker's own next attribution closes a longer stretch
-                    chain, pending = None, []
-                    continue
-                for k in pending:
-                    self._add(per_sentence[k], self._continue(p, chain, *sentences[k]))
-                pending = []
-                self._add(per_sentence[index], self._continue(p, chain, a, b))
-            elif len(pending) < 4 and not any(a <= q[0] < b for q in p.quoted):
-                pending.append(index)  # (c): between two parts of the same speaker's words
-            else:
-                chain, pending = None, []
-
-    def _names_someone(self, p: Paragraph, a: int, b: int, chain: Item) -> bool:
-        s, e = p.para.view.to_source(a, b)
-        if any(m[2].label == "PERSON" for m in self.linker._inside(s, e)):
-            return True
-        return chain.speaker is not None and len(chain.speaker.text) > 1 and chain.speaker.text in p.text[a:b]
-
-    def _continue(self, p: Paragraph, chain: Item, a: int, b: int) -> Item | None:
-        while a < b and p.text[a] in " \u3000":
-            a += 1
-        if b - a < 6:
-            return None  # 我要评论: a page's link, not words
-        kind = "mixed" if any(a <= q[0] < b for q in p.quoted) else "indirect"
-        return Item(a, b, kind, chain.speaker, chain.cue, chain.group)
-
-    @staticmethod
-    def _add(found: list[Item], item: Item | None) -> None:
-        if item is not None:
-            found.append(item)

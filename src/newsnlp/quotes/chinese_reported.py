@@ -25,8 +25,17 @@ from newsnlp.quotes.chinese_text import CLAUSE, OPEN, SEP, Item, Paragraph
 
 _SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 只要自己觉得舒服: still the speaker's words
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
-_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))[,，]")
+_DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))(?:显示|表明|指出)?[,，]")
 _DATELINE = re.compile(r"(?:\d+日|时间|电|讯)\s*$")
+_QUESTION = re.compile(r"\s*(?:被|再|又|当|在)?(?P<cue>问到|问及|问)(?=[他她其])")
+# 只要自己觉得舒服: a thought of the same person stays inside the content; 他解释……，他透露……: a new
+# speech act is an attribution of its own.
+_STATEMENT = re.compile(r"(?:发布|发表|发出|发)了?(?:一份|一则|一项|一纸)?(?P<cue>公告|声明|通告|通报|公报)(?=[,，:：])")
+_NUMBERED = re.compile(r"[一二三四五六七八九十\d]$")  # 看点一：, 问题2：: a numbered section label, no source
+_OWN_SIDE = re.compile(r"^[中英美俄日法德韩朝我]方$")
+_THOUGHT = ("觉得", "认为", "以为", "相信", "感觉", "感到", "希望", "担心")
+_DATA_CUES = ("显示", "表明")
+_STUDIES = ("调查", "研究", "统计", "分析", "数据", "统计数据", "调查结果", "研究结果")
 _SPEECH_NOUN_COLON = re.compile(r"^(?:了[^,，:：“”]{0,10}|[^,，:：“”]{0,8}(?:的话|一句话|话))[:：]")
 
 
@@ -43,6 +52,21 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         out.append(turn)  # an interview turn; attributions inside it are nested (调查显示……)
         outer.append(turn)
         taken.append((turn.start, turn.end))
+    question = _question(p, a, b)
+    question_cue = question.cue if question is not None else None  # a question always has its cue (问)
+    if question is not None and question_cue is not None and not any(s <= question.start < e for s, e in taken):
+        out.append(Item(question.start, question.end, question.kind, None, question_cue, owner.new_group()))
+        taken.append((question_cue[0], b))
+        used.update(c for c in cues if question_cue[0] <= c[0] < b)
+    statement = _STATEMENT.search(text, a, b)
+    if statement is not None and not any(s <= statement.start() < e for s, e in taken):
+        clause = p.clause_start(statement.start(), a)
+        subject = p.subject(clause, statement.start(), a)
+        content = _content(p, statement.span("cue"), b) if subject is not None else None
+        if subject is not None and content is not None:  # 国泰基金周一发布公告，……: the statement's content
+            group = owner.new_group()
+            out.append(Item(content[0], content[1], content[2], owner.speaker(p, subject), statement.span("cue"), group))
+            taken.append((statement.start(), content[1]))
     document = _DOCUMENT.search(text, a, b)
     if document is not None:
         content = _content(p, (document.start(), document.end() - 1), b)
@@ -99,6 +123,8 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
             span = p.subject(clause, cue[0], a)
             if span is None and not causative(text, p.words, clause, cue[0]):
                 span = p.noun_before(clause, cue[0])  # ……就业教育部有关负责人说: a glued heading before it
+            if span is None and word in _DATA_CUES:
+                span = _study_before(p, clause, cue[0])  # 调查显示, 天相投顾的统计显示: the study is the source
         if span is not None and text[span[0]:span[1]].lstrip("有") in lex["rumours"]:
             span, null_ok = None, True  # 有传言宣称: a rumour has no source
         if span is None and word in ("统计", "调查"):
@@ -128,7 +154,46 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         if quote is not None:
             out.append(Item(quote[0], quote[1], "direct", speaker, cue, group))
         taken.append((cue[0], quote[1] if quote else c_end))
+    if question_cue is not None:  # 古仔表示……，问他是否想转型做打星？: the question is not 古仔's words
+        q_clause = question_cue[0]
+        while q_clause > a and text[q_clause - 1] in SEP + " ":
+            q_clause -= 1
+        out = [i if not (i.start < q_clause < i.end) or i.kind == "direct" else
+               Item(i.start, q_clause, i.kind, i.speaker, i.cue, i.group, i.weak, i.turn) for i in out]
     return out
+
+
+def _question(p: Paragraph, a: int, b: int) -> Item | None:
+    """问他可有受伤？ / 问到他有增加保险吗？: a clause that opens with 问 and ends the sentence with a
+    question mark reports the (unnamed) reporters' question; its source is null, as for 被问道."""
+    if p.text[b:b + 1] not in ("？", "?"):  # sentences end before their final mark
+        return None
+    clause = p.clause_start(b, a)
+    while True:  # the first clause of the question: 问他是否想转型，还是……？
+        m = _QUESTION.match(p.text, clause)
+        if m is not None or clause <= a:
+            break
+        clause = p.clause_start(clause - 1, a)
+    if m is None or b - m.end() < 3 or any(clause <= q[0] < b for q in p.quoted):
+        return None
+    return Item(m.end(), b, "indirect", None, (m.start("cue"), m.end("cue")), 0)
+
+
+def _study_before(p: Paragraph, clause: int, cue: int) -> tuple[int, int] | None:
+    """The clause before a data cue when it names a study (调查, 研究, 统计, 分析, a verb after 的)."""
+    words = [(s, e) for s, e in p.words if clause <= s and e <= cue]
+    while words and not p.text[words[0][0]:words[0][1]].strip(" \u3000"):
+        words = words[1:]
+    while len(words) > 1 and p.text[words[-1][0]:words[-1][1]] in ("还", "也", "又", "则", "更", "均", "都"):
+        words = words[:-1]  # 调查还显示
+        cue = words[-1][1]
+    if not words or len(words) > 8 or cue - words[0][0] > 20 or any(p.text[s:e] in CLAUSE for s, e in words):
+        return None
+    last = p.text[words[-1][0]:words[-1][1]]
+    after_de = len(words) > 1 and p.text[words[-2][0]:words[-2][1]] == "的"
+    if last in _STUDIES or (after_de and tag_of(last) in ("v", "vn")):
+        return words[0][0], cue
+    return None
 
 
 def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> bool:
@@ -138,8 +203,8 @@ def _nested(p: Paragraph, outer: Item, clause: int, cue: tuple[int, int]) -> boo
     if span is None:
         return False
     mention = p.text[span[0]:span[1]]
-    if mention in ("他", "她", "他们", "她们", "我", "我们", "自己"):
-        return False
+    if mention in ("他", "她", "他们", "她们", "我", "我们", "自己") or _OWN_SIDE.match(mention):
+        return False  # 中方相信……: an official speaking for their side is the same source (GUIDELINES_zh.md (a))
     return outer.speaker is None or mention not in outer.speaker.text and outer.speaker.text not in mention
 
 
@@ -179,7 +244,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
         if start + 4 <= other[0] < end:  # a clause with its own source (据X报道 reports such clauses)
             clause = p.clause_start(other[0], start)
             source = p.span(clause, other[0])
-            if clause > start + 6 and source is not None and text[source[0]:source[1]] not in _SAME_SOURCE:
+            same = source is not None and text[source[0]:source[1]] in _SAME_SOURCE and text[other[0]:other[1]] in _THOUGHT
+            if clause > start + 6 and source is not None and not same:
                 end = clause - 1
                 break
     while end > start and text[end - 1] in " ,，;；":
@@ -187,8 +253,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     if end - start < 3:
         return None
     inside = [q for q in p.quoted if start <= q[0] < end]
-    if inside and inside[0][0] == start:
-        return None  # X说：“……”: the quotation's own frame has it
+    if inside and inside[0][0] == start and not _term(text, inside[0], end):
+        return None  # X说：“……”: the quotation's own frame has it (not 认为，“放养”“圈养”均有……, a term)
     inner = [c for c in sorted(set(p.cue_like) | set(p.cues)) if inside and start <= c[0] < inside[-1][0]
              and not text[c[1]:inside[-1][0]].strip(" ,，:：") and p.span(p.clause_start(c[0], start), c[0]) is None]
     if inside and inner and inside[-1][1] >= end - 1:  # 她坦言……，并称：“……”: the quotation is the inner cue's
@@ -203,6 +269,12 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
         head_end = inside[0][0] - 1
         return start, head_end, "indirect", inside[0]  # 称X，“Y”
     return start, end, ("mixed" if inside else "indirect"), None
+
+
+def _term(text: str, quoted: tuple[int, int], end: int) -> bool:
+    """A short quoted term (no clause or sentence mark inside) that the content goes on after."""
+    inner = text[quoted[0] + 1:quoted[1] - 1]
+    return len(inner) <= 8 and not any(c in inner for c in CLAUSE) and end - quoted[1] > 4
 
 
 def _source_phrase(p: Paragraph, start: int, end: int) -> tuple[int, int] | None:
@@ -254,7 +326,7 @@ def _colon_frame(owner: Any, p: Paragraph, a: int, b: int, title: bool) -> Item 
     if not m or text[a + m.end():a + m.end() + 1] in OPEN:
         return None
     label = m.group(1).strip()
-    if label.startswith("第") or any(label.endswith(x) for x in lex["labels"]) or any(
+    if label.startswith("第") or _NUMBERED.search(label) or any(label.endswith(x) for x in lex["labels"]) or any(
             a <= c[0] < a + m.end(1) for c in p.cues):
         return None
     span = p.span(a + lead, a + m.end(1))

@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from newsnlp.chars import is_han_basic
 from newsnlp.model import Entity, Speaker
 
 PRONOUNS = {"他": "m", "她": "f"}
@@ -134,7 +135,7 @@ def _join_split_names(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int
     for token in tokens:
         word = token[2]
         tag = tag_of(word) or "n"
-        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(_FUNCTION_TAGS):
+        if len(word) == 1 and is_han_basic(word) and not tag.startswith(_FUNCTION_TAGS):
             run.append(token)
         else:
             flush()
@@ -152,7 +153,7 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
         tag = tag_of(word)
         if after_phrase and word in ("有", "是"):
             return len(tokens)  # 还跟李心洁有感情戏: after a prepositional phrase, 有 is the verb
-        if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：":
+        if tag in _LEAD_TAGS or (tag and tag.startswith("u")) or word in ",，、:：" or word in _EXAMPLE_MARKERS:
             i += 1
             continue
         if tag == "p":  # 向记者, 对此, 在数千听众面前: skip the preposition and its object
@@ -171,6 +172,10 @@ def _skip_lead(tokens: list[tuple[int, int, str]]) -> int:
     return i
 
 
+_EXAMPLE_MARKERS = {"如", "比如", "例如", "譬如"}  # 如一封来自名人的推荐信写道: a discourse marker, not the subject
+_PERSONAL = {"他", "她", "他们", "她们", "我", "我们"}
+_MARKS = {"，", ",", "；", ";", "：", ":", "。"}
+_CLITICS = "会都也还就又才要能"  # adverbs and modals that jieba glues to the noun before them (人会, 丽都)
 _DEMONSTRATIVES = {"这", "那", "此", "其", "它", "这些", "那些", "这里", "那里", "大家", "人们"}
 _MODIFIER_TAGS = {"v", "vn", "vg", "a", "ag", "m", "q", "mq", "zg", "b"}
 
@@ -205,6 +210,12 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
+    # A verb right after 的 is a noun there (晨星的统计, 专家的分析): the head of the phrase.
+    after_de = {j for j in range(first + 1, len(tokens)) if tokens[j - 1][2] == "的" and tag_of(tokens[j][2]) in ("v", "vn")}
+
+    def nominal_at(j: int) -> bool:
+        return j in after_de or _nominal(tokens[j][2])
+
     seen_noun = seen_name = False
     stop = len(tokens)
     for j in range(first, len(tokens)):
@@ -217,21 +228,36 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
         if seen_name and (tag in _STOP_TAGS or manner):
             stop = j  # a name ends its noun phrase (局长马文): what follows is the predicate (放下电话)
             break
-        if seen_noun and (tag in _STOP_TAGS or manner):
+        if seen_noun and (tag in _STOP_TAGS or manner) and j not in after_de:
             rest = [w for _, _, w in tokens[j + 1:]]
             relative = "的" in rest and _nominal(rest[-1])  # 心情仍未平复的她: a relative clause before the head
             modifier = relative or (tag in _MODIFIER_TAGS and not manner and _runs_to_noun(rest))
             if not modifier:  # 相关负责人, 胖大姐, 穿套头衫的: a modifier inside the noun phrase goes on
                 stop = j
                 break
-        if _nominal(word) and not manner:
+        if nominal_at(j) and not manner:
             seen_noun = True
             seen_name = word.startswith("\u0000") or word in PRONOUNS or word in PLURAL_PRONOUNS
-    chosen = tokens[first:stop]
-    while chosen and not _nominal(chosen[-1][2]):
+    chosen = list(range(first, stop))
+    while chosen and not nominal_at(chosen[-1]):
         chosen.pop()
-    if not chosen or not any(_nominal(w) for _, _, w in chosen):
+    if not chosen or not any(nominal_at(j) for j in chosen):
         return None
+    chosen_tokens = [tokens[j] for j in chosen]
+    return _checked(chosen_tokens)
+
+
+def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The span of a subject's tokens, unless it is a bare demonstrative or a run of text."""
+    if not chosen:
+        return None
+    if any(word in _MARKS for _, _, word in chosen):
+        return None  # 开始新能源产业的研发、合作，: a clause run, not a mention
+    start, end, last = chosen[-1]
+    if tag_of(last) is None and len(last) >= 2 and last[-1] in _CLITICS and tag_of(last[:-1]) is not None:
+        chosen = chosen[:-1] + [(start, end - 1, last[:-1])]  # 很多人|会说 segmented 很多|人会: the modal is no part of it
+    if len(chosen) > 1 and chosen[-1][2] in _PERSONAL and chosen[-2][2] != "的":
+        chosen = chosen[-1:]  # 演完之后她: a pronoun takes no modifier but a relative clause (心情未平的她)
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
     if chosen[-1][1] - chosen[0][0] > 30:

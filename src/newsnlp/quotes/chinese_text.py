@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsnlp.chars import is_han_basic
 from newsnlp.document import ZhParagraph
 from newsnlp.model import Speaker
 from newsnlp.quotes.chinese_speakers import causative, subject_span, tag_of, zh_lexicon
@@ -116,10 +117,13 @@ class Paragraph:
         self.quoted = _split_stray(self.text, _close_open_quotes(self.text, find_quoted(self.text)), self.names)
         self._q_starts = [s for s, _ in self.quoted]
         cues: list[tuple[int, int]] = []
+        # 说/道/称 glue to the cue before them (回答说); a verb after a noun cue is a cue of its own
+        # (统计显示: the statistics show), whose subject holds the noun (晨星的统计).
+        glue = set(zh_lexicon()["glue_ok"])
         for m in _cue_pattern().finditer(self.text):
             if not self._is_cue(*m.span()):
                 continue
-            if cues and cues[-1][1] == m.start():  # 回答说, 解释说: one cue
+            if cues and cues[-1][1] == m.start() and m.group() in glue:  # 回答说, 解释说: one cue
                 cues[-1] = (cues[-1][0], m.end())
             else:
                 cues.append(m.span())
@@ -155,13 +159,16 @@ class Paragraph:
         if self.in_quote(start):
             return False
         nxt, prev = text[end:end + 1], text[start - 1:start]
+        if nxt and nxt in "和与及":
+            return False  # 研究分析和前瞻性建议: a noun in a coordination, not a speech verb
         if nxt and nxt in lex["not_cue_next"].get(cue, ""):
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
-        if prev in ("的", "、", "项", "份", "篇", "述", "种", "些") or nxt == "、" or (
+        manner = prev == "的" and cue in ("说", "道") and nxt in SEP  # 感慨的说，: 的 for 地, a manner
+        if (prev in ("的", "、", "项", "份", "篇", "述", "种", "些") and not manner) or nxt == "、" or (
                 nxt == "的" and text[end + 1:end + 3] not in ("话", "那样")):
             return False  # 他的介绍, 听、写、说, 本人总结的方程式: nouns and modifiers
         before = self._word_before(start)
@@ -226,7 +233,7 @@ class Paragraph:
             return False
         s, _ = self.para.view.to_source(i, i + 1)
         around = self.source[s - 1:s] + self.source[s + 1:s + 2]
-        return self.source[s] == "?" and len(around) == 2 and all("\u4e00" <= c <= "\u9fff" for c in around)
+        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around)
 
     def clause_start(self, position: int, floor: int) -> int:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""

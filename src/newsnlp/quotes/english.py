@@ -18,6 +18,7 @@ maps them to the source.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -72,6 +73,14 @@ class EnglishQuotes(EnglishCues):
     learned = True  # False: the rules alone choose indirect quotes (the model's training reads their proposals)
 
     def __call__(self, doc: Any) -> list[RawQuote]:
+        """The quotes of one parsed view.
+
+        One finder serves every document of a stage; what belongs to one document (its text, its
+        quoted and dateline tokens) is kept on a shallow copy made for the call, never on the finder.
+        """
+        return copy.copy(self)._find(doc)
+
+    def _find(self, doc: Any) -> list[RawQuote]:
         text = self._text = doc_text(doc)  # Doc.text rebuilds the string on every access: read it once
         paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
         quotes: list[RawQuote] = []

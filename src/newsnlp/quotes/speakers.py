@@ -24,7 +24,6 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f"
                    "herself": "f", "他": "m", "她": "f"}
 _TITLE_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "madam": "f", "lady": "f", "lord": "m"}
 _TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Madam|Lady|Lord)\.?\s+$")
-PRONOUNS_GROUP = {"they", "we", "i", "them", "他们", "她们", "我们", "我"}
 _SPEAKER_LABELS = ("PERSON", "ORG", "COUNTRY")
 
 

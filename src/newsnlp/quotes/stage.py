@@ -30,9 +30,11 @@ class QuoteStage:
 
     @cached_property
     def chinese(self) -> Any:
+        """The Chinese reader's class (imported on first use): one reader per article, as it keeps
+        the article's state (salience, the last speaker) while it reads."""
         from newsnlp.quotes.chinese import ChineseQuotes
 
-        return ChineseQuotes()
+        return ChineseQuotes
 
     def __call__(self, batch: list[Work]) -> None:
         for work in batch:
@@ -40,7 +42,7 @@ class QuoteStage:
             if work.en_doc is not None:
                 work.quotes.extend(self._english(work, linker))
             if work.zh:
-                work.quotes.extend(self.chinese(work, linker))
+                work.quotes.extend(self.chinese()(work, linker))
 
     def _english(self, work: Work, linker: SpeakerLinker) -> list[Quote]:
         doc, view = work.en_doc, work.en_view

@@ -30,12 +30,9 @@ import numpy as np
 
 from .neural import softmax
 
+from newsnlp.chars import is_cjk_codepoint
+
 LAYER_PARTS = ("qkv", "o", "i", "out")  # the four dense layers of one transformer layer
-
-
-def _is_cjk(cp: int) -> bool:
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
-            or 0x20000 <= cp <= 0x2FA1F)
 
 
 def _is_punct(ch: str) -> bool:
@@ -78,7 +75,7 @@ class WordPiece:
                 if cur:
                     out.append("".join(cur))
                     cur = []
-            elif _is_cjk(cp) or _is_punct(ch):
+            elif is_cjk_codepoint(cp) or _is_punct(ch):
                 if cur:
                     out.append("".join(cur))
                     cur = []

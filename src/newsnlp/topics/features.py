@@ -21,6 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from newsnlp.chars import is_cjk_codepoint
+
 WORD_TOKEN_PATTERN = r"(?u)\b\w+\b"
 _WORD_TOKENS = re.compile(WORD_TOKEN_PATTERN)
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds runs of whitespace
@@ -32,16 +34,6 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x2FA1F
-    )
-
-
 def cjk_ratio(text: str, sample: int = 2000) -> float:
     """Share of CJK ideographs among the letters of the first ``sample`` characters.
 
@@ -49,7 +41,7 @@ def cjk_ratio(text: str, sample: int = 2000) -> float:
     """
     cjk = letters = 0
     for ch in text[:sample]:
-        if _is_cjk(ch):
+        if is_cjk_codepoint(ord(ch)):
             cjk += 1
             letters += 1
         elif ch.isalpha():

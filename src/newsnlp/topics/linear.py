@@ -133,10 +133,6 @@ class LangModel:
     def _prepare(self, texts: Sequence[str]) -> list[str]:
         return [normalize_text(t[: self.max_chars]) for t in texts]
 
-    def decision(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw linear scores, shape (len(texts), len(labels))."""
-        return self._decision(texts)[0]
-
     def _decision(self, texts: Sequence[str]) -> tuple[np.ndarray, Any]:
         if self.coef.shape[0] == 0:  # a single-label (constant) model
             return np.tile(self.intercept, (len(texts), 1)).astype(np.float64), None

@@ -25,14 +25,8 @@ from .storage import FORMAT_VERSION, LANGUAGES, TopicModelError, read_model, wri
 
 logger = logging.getLogger(__name__)
 
-ENV_VAR = "NEWSNLP_TOPIC_MODEL"
-
-
 def default_model_path() -> Path:
-    """Folder of the default model: ``$NEWSNLP_TOPIC_MODEL`` or ``<repo>/models/topics/default``."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
+    """Folder of the shipped model (``Settings.topic_model`` or ``$NEWSNLP_TOPIC_MODEL`` replace it)."""
     from newsnlp.shipped import model_dir
 
     return model_dir("topics")

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from .features import featurize
+from .features import AnalyzerSpec, featurize
 from .neural import fit_head, softmax
 
 if TYPE_CHECKING:
     from .encoder import TextEncoder
-    from .linear import LangConfig, LangModel
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +79,27 @@ def fine_label_index(labels: Sequence[str], fine_labels: Sequence[str]) -> tuple
     return names, label_map, fine_idx
 
 
-def tune_short(part: LangModel, fit_texts: list[str], fit_fine: np.ndarray, cal_texts: list[str], x_cal: Any,
+class ShortTextModel(Protocol):
+    """What :func:`tune_short` reads of a ``linear.LangModel`` (a protocol: this module sits below it)."""
+
+    specs: list[AnalyzerSpec]
+    fine: FineLinear | None
+
+    def _prepare(self, texts: Sequence[str]) -> list[str]: ...
+
+
+class ShortTextConfig(Protocol):
+    """What :func:`tune_short` reads of a ``linear.LangConfig``."""
+
+    long_chars: int
+    neural: dict[str, Any] | None
+    neural_weight: float | None
+    fine_weight: float | None
+
+
+def tune_short(part: ShortTextModel, fit_texts: list[str], fit_fine: np.ndarray, cal_texts: list[str], x_cal: Any,
                 gold: np.ndarray, cal_probs: np.ndarray, fine_names: list[str], fine_map: np.ndarray,
-                config: LangConfig, seed: int, use_neural: bool, use_fine: bool, encoder: TextEncoder | None = None
+                config: ShortTextConfig, seed: int, use_neural: bool, use_fine: bool, encoder: TextEncoder | None = None
                 ) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
     """Fit the short-text parts on the held-out split: temperatures (log-loss), blend weights (accuracy).
 
