@@ -6,9 +6,9 @@
   verb whose subject is a person: 'credited Merkel with holding “the continent together”') makes
   that clause a mixed quote. A quote with no cue continues the previous speaker's quote, and
   short unattributed ones are scare quotes, not quotes.
-* Indirect quotes: a reporting verb with a clausal complement (He mentioned that …) or, without
-  one, its objects ('called for the suspension of the deal'); "according to X", "in a poll", and
-  impressions with no speaker ('the race appears closer', 'Obama is expected to join').
+* Indirect quotes: the rules' proposals (:mod:`newsnlp.quotes.english_indirect`: reporting verbs
+  with a clause or objects, "according to X", impressions, headline claims) and every verb's
+  contents, chosen by the learned model (:mod:`newsnlp.quotes.english_model`).
 * Speakers are the verb's subject; pronouns, "the president" and "who" resolve to entities
   in :mod:`newsnlp.quotes.speakers`.
 
@@ -24,10 +24,8 @@ from typing import Any
 
 from newsnlp.quotes.english_cues import (
     ADDRESSEE_VERBS,
-    MOSTLY_ACTS,
     QUOTE_CHARS,
     SPEAKER_DEPS,
-    EnglishCues,
 )
 from newsnlp.quotes.english_mixed import (
     clause_end,
@@ -37,18 +35,14 @@ from newsnlp.quotes.english_mixed import (
     surface_name,
 )
 from newsnlp.quotes.english_fragments import expand, fragment_candidates
+from newsnlp.quotes.english_indirect import IndirectRules
 from newsnlp.quotes.english_model import after_dateline, candidates, shipped_fragment_model, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (
-    according,
     according_source,
     colon_speaker,
     dash_speaker,
-    headline_claims,
-    impression,
     is_title,
-    parenthetical,
-    source_phrase,
 )
 from newsnlp.quotes.spans import RawQuote, doc_text, span_of, subtree_span
 
@@ -56,8 +50,6 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # 'WASHINGTON (AP) —', 'OTTAWA (Newsnlp Wire) -': a place, an agency in brackets and a dash open the story.
 _DATELINE = re.compile(r"(?m)^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|AFP|UPI|Reuters|CNN|Bloomberg|[A-Z][^()\n]{0,40}(?=\)\s*[-—–]))\)"
                        r"(?:\s*[-—–]+)?")
-_STANCE = frozenset({"criticize", "praise", "attack", "endorse", "reject", "oppose", "support", "deny", "blame",
-                     "condemn", "welcome", "dismiss", "defend", "question", "applaud", "slam", "blast", "dispute"})
 
 
 
@@ -67,7 +59,7 @@ _MIXED_WORDS = 2
 _DIGEST_SOURCE = re.compile(r"\s[-–—]\s+((?:[A-Z][\w.'’]*\s+(?:and\s+)?){0,4}[A-Z][\w.'’]*):\s*$")
 
 
-class EnglishQuotes(EnglishCues):
+class EnglishQuotes(IndirectRules):
     """Finds quotes in one parsed English view."""
 
     learned = True  # False: the rules alone choose indirect quotes (the model's training reads their proposals)
@@ -357,63 +349,3 @@ class EnglishQuotes(EnglishCues):
         if speaker is None:
             return None
         return RawQuote(doc[start].idx, span.end_char, "mixed", span_of(doc, verb.i, verb.i + 1), speaker, head)
-
-    # -- indirect ------------------------------------------------------------------------------
-    def _indirect(self, doc: Any, taken: list[RawQuote]) -> list[RawQuote]:
-        spans = [(q.start, q.end) for q in taken]
-        out: list[RawQuote] = []
-
-        def free(start: int, end: int) -> bool:
-            return all(end <= s or start >= e for s, e in spans)
-
-        found: RawQuote | None
-        for found in headline_claims(doc):
-            if free(found.start, found.end):
-                out.append(found)
-                spans.append((found.start, found.end))
-        for token in doc:
-            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-                found = according(doc, token)
-            elif token.lower_ == "in":
-                found = source_phrase(doc, token)
-            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in ("seem", "appear", "expect") and (
-                    found := impression(doc, token)) is not None:
-                if free(found.start, found.end):
-                    out.append(found)
-                    spans.append((found.start, found.end))
-                continue
-            elif self.is_cue(token) or self._attitude(token):
-                complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
-                if complement is None and token.lemma_.lower() in self.volitional - MOSTLY_ACTS:
-                    complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
-                if complement is None and token.dep_ == "parataxis" and self.is_cue(token):
-                    for part in parenthetical(doc, token):
-                        if part[1] - part[0] >= 8 and free(*part):
-                            speaker, head = self._speaker(token)
-                            out.append(RawQuote(*part, "indirect", span_of(doc, token.i, token.i + 1), speaker, head))
-                            spans.append(part)
-                    continue
-                if complement is None and token.lemma_.lower() in _STANCE and self._attitude(token):
-                    # "Sanders criticized the deal": a stance verb's object is what it attributes.
-                    complement = next((c for c in token.children if c.dep_ == "dobj" and len(list(c.subtree)) >= 2), None)
-                if complement is None and (self.is_cue(token) or token.lemma_.lower() in _STANCE) and self._attitude(token):
-                    # "Kasich called for the suspension of the deal", "Democrats called it a ploy":
-                    # a cue verb's objects up to the first comma.
-                    found = self._object_content(doc, token)
-                    if found and found.end - found.start >= 8 and free(found.start, found.end):
-                        out.append(found)
-                        spans.append((found.start, found.end))
-                    continue
-                if complement is None:
-                    continue
-                if any(t.text in QUOTE_CHARS for t in complement.subtree):
-                    continue
-                start, end = subtree_span(complement)
-                speaker, head = self._speaker(token)
-                found = RawQuote(start, end, "indirect", span_of(doc, token.i, token.i + 1), speaker, head)
-            else:
-                continue
-            if found and found.end - found.start >= 8 and free(found.start, found.end):
-                out.append(found)
-                spans.append((found.start, found.end))
-        return out
