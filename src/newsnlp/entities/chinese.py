@@ -233,7 +233,6 @@ class ChineseMentions:
         abbreviations = zh_abbreviations()
         starts = {s for s, _ in para.words}
         ends = {e for _, e in para.words}
-        spans_of_words = set(para.words)
         media = [m.span() for m in _media_pattern().finditer(text)
                  if m.start() in starts or text[m.start() - 1:m.start()] in ("据", "《", "（", "(", "、", " ")]
         media += [m.span(1) for m in _BYLINE_PAPER.finditer(text) if not any(a < m.end(1) and m.start(1) < b for a, b in media)]
@@ -259,7 +258,7 @@ class ChineseMentions:
                 # 中, 中美: one mention per country; not 中华 (one country twice), not 港 of 港珠澳/港大.
                 paired = any(text[j:j + 1] in abbreviations and abbreviations[text[j]] != isos[0]
                              for j in (start - 1, end) if 0 <= j < len(text))
-                if len(set(isos)) == len(isos) and (len(isos) == 2 or (start, end) in spans_of_words or paired):
+                if len(set(isos)) == len(isos) and (len(isos) == 2 or (start, end) in para.words or paired):
                     for i in range(start, end):
                         found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
                 continue
@@ -311,13 +310,11 @@ class ChineseMentions:
             if free(*match.span()) and match.start() in starts and match.end() in ends:
                 found.append((match.start(), match.end(), "COUNTRY", gazetteer.name_iso(match.group())))
                 taken.append(match.span())
-        words = {(s, e) for s, e in para.words}
-        for start, end in words:
+        for start, end in para.words:  # (words never overlap: their order does not matter here)
             # Country-pair compounds (中美, 中英): each character is a mention of its country; 中华 is no pair.
-            pair = text[start:end]
             # free() scans every mention so far: asked last, for the rare pair of abbreviations.
-            if (end - start == 2 and all(c in abbreviations for c in pair)
-                    and abbreviations[pair[0]] != abbreviations[pair[1]] and free(start, end)):
+            if (end - start == 2 and text[start] in abbreviations and text[start + 1] in abbreviations
+                    and abbreviations[text[start]] != abbreviations[text[start + 1]] and free(start, end)):
                 for i in (start, start + 1):
                     found.append((i, i + 1, "COUNTRY", abbreviations[text[i]]))
                 taken.append((start, end))
