@@ -60,6 +60,7 @@ def _lexicon() -> dict[str, Any]:
         "generic": frozenset(raw["generic_after_country"]),
         "not_entities": frozenset(raw["not_entities"]),
         "misc_heads": frozenset(raw["misc_heads"]),
+        "media_outlets": tuple(raw.get("media_outlets", ())),
     }
 
 
@@ -77,6 +78,7 @@ class EnglishMentions:
         self.matcher.add("COUNTRY", [tokenizer(n) for n in names])
         self.matcher.add("DEMONYM", [tokenizer(d) for d in demonyms])
         self.lex = _lexicon()
+        self.matcher.add("OUTLET", [tokenizer(o) for o in self.lex["media_outlets"]])
         self.nlp = nlp
 
     def __call__(self, work: Work) -> list[Candidate]:
@@ -85,9 +87,14 @@ class EnglishMentions:
             return []
         spans: list[tuple[int, int, str, str, str | None, int]] = []  # token start, end, label, form, iso, priority
         country_tokens: set[int] = set()
+        outlets: list[tuple] = []  # added after the NER's spans: a longer or equal NER span wins
         for match_id, start, end in self.matcher(doc):
             kind = doc.vocab.strings[match_id]
             text = doc[start:end].text
+            if kind == "OUTLET":
+                if not (_in_hyphenated_word(doc, start) or _in_hyphenated_word(doc, end - 1)):
+                    outlets.append((start, end, "ORG", "name", None, 1))
+                continue
             iso = self.gazetteer.name_iso(text) if kind == "COUNTRY" else self.gazetteer.demonym_iso(text)
             if iso is None:
                 continue
@@ -98,6 +105,7 @@ class EnglishMentions:
             if label is None:
                 continue
             spans.extend(self._from_ent(doc, start, end, label, country_tokens))
+        spans.extend(outlets)
         spans.extend(_party_names(doc))
         spans = _outside_quoted_titles(doc, self._consistency(doc, _resolve(spans)))
         # MISC spans (events, works, laws) only block what they contain: "U.S. Open" is no country.
