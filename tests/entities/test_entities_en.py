@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 
@@ -49,3 +47,32 @@ def test_a_middle_name_alone_is_the_same_person(full_analyzer) -> None:
     assert [m.text for m in lula.mentions] == ["Luiz Inacio Lula da Silva", "Lula"]
     said = next(q for q in a.quotes if q.speaker is not None and q.speaker.text == "Lula")
     assert said.speaker.entity == lula.id
+
+
+def test_a_quoted_title_names_no_one(full_analyzer) -> None:
+    a = full_analyzer.analyze(
+        "Donald Trump went on to promote “Celebrity Apprentice,” the show he hosted for years. "
+        "Susan Sarandon, star of “Thelma and Louise,” said she would not vote for Hillary Clinton. "
+        "Ben Carson told reporters: “Trump is wrong about this.”", lang="en")
+    names = {e.name: e.label for e in a.entities}
+    assert names.get("Donald Trump") == "PERSON" and names.get("Hillary Clinton") == "PERSON"
+    assert "Celebrity Apprentice" not in names and "Louise" not in names
+    # a name inside a longer quotation (a sentence, not a title) is still found
+    assert any(m.text == "Trump" for e in a.entities if e.label == "PERSON" for m in e.mentions if m.start > 200)
+
+
+def test_parties_groups_roles_buildings_and_outlets(full_analyzer) -> None:
+    a = full_analyzer.analyze(
+        "Ted Cruz said Republican party leaders met in Ohio on Monday. Donald Trump lost the Latino vote, "
+        "said Ann Coulter. "
+        "Breitbart News Executive Chairman Stephen Bannon spoke on Sirius XM. "
+        "Trump had just bought the Old Post Office building in Washington. "
+        "Obama might use an Executive Order to change the law. He leads, according to a CNN tally.", lang="en")
+    names = {e.name: e.label for e in a.entities}
+    assert names.get("Republican party") == "ORG"  # a party named with a small p
+    assert "Latino" not in names  # a group, no one person
+    assert names.get("Breitbart News") == "ORG" and "Breitbart News Executive" not in names
+    assert names.get("Old Post Office") != "ORG"  # a building: a place, not an organisation
+    assert "Executive Order" not in names
+    assert names.get("Stephen Bannon") == "PERSON" and names.get("Ann Coulter") == "PERSON"
+    assert names.get("CNN") == "ORG"  # a news outlet, even where NER passes it by

@@ -14,6 +14,8 @@
 5. Consistency inside the article: a surface form takes its majority label; a person's full name
    makes its parts (surname, first name) PERSON; every further occurrence of a known name that
    NER missed becomes a mention too.
+6. A short quotation in title case is the title of a work ("Celebrity Apprentice", "Silent
+   Night"): no person or organisation inside it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATIO
               "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LANGUAGE": "MISC"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+_ROLE_WORDS = frozenset({"Executive", "Chairman", "Chairwoman", "CEO", "President", "Vice", "Director",
+                         "Spokesman", "Spokeswoman", "Founder"})
+_FACILITY_NOUNS = frozenset({"building", "hotel", "resort", "tower", "stadium", "arena", "airport", "mall",
+                             "plaza", "estate", "mansion", "compound"})
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line with text: headlines stand on lines of their own
 
 
@@ -54,6 +60,7 @@ def _lexicon() -> dict[str, Any]:
         "generic": frozenset(raw["generic_after_country"]),
         "not_entities": frozenset(raw["not_entities"]),
         "misc_heads": frozenset(raw["misc_heads"]),
+        "media_outlets": tuple(raw.get("media_outlets", ())),
     }
 
 
@@ -71,6 +78,7 @@ class EnglishMentions:
         self.matcher.add("COUNTRY", [tokenizer(n) for n in names])
         self.matcher.add("DEMONYM", [tokenizer(d) for d in demonyms])
         self.lex = _lexicon()
+        self.matcher.add("OUTLET", [tokenizer(o) for o in self.lex["media_outlets"]])
         self.nlp = nlp
 
     def __call__(self, work: Work) -> list[Candidate]:
@@ -79,9 +87,14 @@ class EnglishMentions:
             return []
         spans: list[tuple[int, int, str, str, str | None, int]] = []  # token start, end, label, form, iso, priority
         country_tokens: set[int] = set()
+        outlets: list[tuple] = []  # added after the NER's spans: a longer or equal NER span wins
         for match_id, start, end in self.matcher(doc):
             kind = doc.vocab.strings[match_id]
             text = doc[start:end].text
+            if kind == "OUTLET":
+                if not (_in_hyphenated_word(doc, start) or _in_hyphenated_word(doc, end - 1)):
+                    outlets.append((start, end, "ORG", "name", None, 1))
+                continue
             iso = self.gazetteer.name_iso(text) if kind == "COUNTRY" else self.gazetteer.demonym_iso(text)
             if iso is None:
                 continue
@@ -92,7 +105,9 @@ class EnglishMentions:
             if label is None:
                 continue
             spans.extend(self._from_ent(doc, start, end, label, country_tokens))
-        spans = self._consistency(doc, _resolve(spans))
+        spans.extend(outlets)
+        spans.extend(_party_names(doc))
+        spans = _outside_quoted_titles(doc, self._consistency(doc, _resolve(spans)))
         # MISC spans (events, works, laws) only block what they contain: "U.S. Open" is no country.
         return [self._candidate(work, doc, s, e, label, form, iso)
                 for s, e, label, form, iso, _ in spans if label != "MISC"]
@@ -150,9 +165,20 @@ class EnglishMentions:
             if (lower_tail and i + 1 < end) or doc[i].text.startswith("@"):
                 end = i
                 break
+        if label == "ORG":
+            # "Breitbart News Executive (Chairman Stephen Bannon)": a role opening a name is no
+            # part of the organisation before it ("Office of the President" keeps its title).
+            while end - start >= 2 and doc[end - 1].text in _ROLE_WORDS and doc[end - 2].lower_ not in ("the", "of", "for"):
+                end -= 1
         if start >= end:
             return []
         text = doc[start:end].text
+        if label == "ORG" and end < len(doc) and doc[end].lower_ in _FACILITY_NOUNS and doc[end].is_lower:
+            label = "LOCATION"  # "the Old Post Office building", "the Trump Tower hotel": a place
+        if label == "PERSON" and doc[end - 1].text in _MISC_TAILS:
+            return [(start, end, "MISC", "name", None, 0)]  # "Executive Order", "Nobel Prize": no one
+        if text in _GROUP_WORDS and label in ("ORG", "PERSON"):
+            return [(start, end, "MISC", "name", None, 0)]  # "the Latino vote": a group, no one
         if text in lex["not_entities"]:
             return []
         if label in ("NORP", "MISC"):
@@ -278,6 +304,51 @@ class EnglishMentions:
         src_start, src_end = view.to_source(start_char, end_char)
         source, seen = work.text[src_start:src_end], view.text[start_char:end_char]
         return Candidate(src_start, src_end, source, label, form, iso, key=seen if seen != source else None)
+
+
+# Groups of people named like nations but no country's demonym (they count as no entity).
+_GROUP_WORDS = frozenset({"Latino", "Latinos", "Latina", "Latinas", "Hispanic", "Hispanics", "Asian", "Asians",
+                          "African", "Africans", "European", "Europeans", "Arab", "Arabs", "Evangelical",
+                          "Evangelicals", "Muslim", "Muslims", "Christian", "Christians", "Jew", "Jews",
+                          "Catholic", "Catholics", "Kurd", "Kurds", "Sunni", "Sunnis", "Shiite", "Shiites"})
+# Last words of names of documents and awards, never of people ("Executive Order"); not the
+# misc_heads, many of which are surnames too (Law, Church, Day, English).
+_MISC_TAILS = frozenset({"Order", "Orders", "Amendment", "Resolution", "Act", "Medal", "Trophy", "Prize", "Award"})
+_PARTY_ADJECTIVES = frozenset({"Republican", "Democratic", "Labour", "Labor", "Conservative", "Liberal",
+                               "Communist", "Green", "Socialist", "Nationalist"})
+
+
+def _party_names(doc: Any) -> list[tuple]:
+    """"Republican party", "the Labour party": a party named with a small p is still the party
+    (NER reads the adjective alone, which names no organisation)."""
+    return [(i, i + 2, "ORG", "name", None, 3) for i in range(len(doc) - 1)
+            if doc[i].text in _PARTY_ADJECTIVES and doc[i + 1].text == "party"]
+
+
+# A short quotation in title case: the name of a show, song, film or book ("Celebrity Apprentice",
+# "Silent Night", "Thelma and Louise"), which names no person or organisation.
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{1,60}?)[,.!?]?[”\"]")
+_TITLE_SMALL_WORDS = frozenset("a an and at by for from in of on or the to with".split())
+
+
+def _outside_quoted_titles(doc: Any, spans: list[tuple]) -> list[tuple]:
+    """Drop PERSON and ORG spans inside a quoted title of two to six words, every one capitalised
+    but the small words (a quoted name alone, "Trump", stays: one word is no title), on a line
+    that is not itself in headline case."""
+    titles = []
+    text = doc.text
+    for match in _QUOTED.finditer(text):
+        words = match.group(1).split()
+        line = text[text.rfind("\n", 0, match.start()) + 1:text.find("\n", match.end()) % (len(text) + 1)]
+        if is_headline_case(line) or is_all_caps(line):
+            continue  # a headline's words are all capitalised: its quotations look like titles
+        if 2 <= len(words) <= 6 and words[0][:1].isupper() and all(
+                w[:1].isupper() or w in _TITLE_SMALL_WORDS for w in words):
+            titles.append(match.span(1))
+    if not titles:
+        return spans
+    return [span for span in spans if span[2] not in ("PERSON", "ORG") or not any(
+        a <= doc[span[0]].idx and doc[span[1] - 1].idx + len(doc[span[1] - 1].text) <= b for a, b in titles)]
 
 
 def _in_hyphenated_word(doc: Any, i: int) -> bool:
