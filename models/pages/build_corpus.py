@@ -181,7 +181,7 @@ def partial_labels(page: dict, scorer, body: bool = False) -> list[str | None]:
         # labelled pages call a short line body only between body lines).
         if any(chunk in seg for chunk in page.get("with", [])):
             labels[i] = "body" if body and len(scorer.tokens(seg)) >= 8 else None
-        elif any(chunk in seg for chunk in page.get("without", [])):
+        elif body and any(chunk in seg for chunk in page.get("without", [])):
             labels[i] = "boilerplate"
     first_body = next((i for i, lab in enumerate(labels) if lab == "body"), len(labels))
     gold_title = scorer.fold(page["title"])

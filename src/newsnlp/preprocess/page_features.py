@@ -74,7 +74,9 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     rules = rule_structure(text, spans)
     rule_roles = [b.role for b in rules.blocks]
     lengths = [len(seg) for seg in segments]
-    han_counts = [len(_HAN.findall(seg)) for seg in segments]
+    han_chars = [_HAN.findall(seg) for seg in segments]  # each line's words and Han characters, found once
+    line_words = [_WORD.findall(seg) for seg in segments]
+    han_counts = [len(chars) for chars in han_chars]
     long_flags = [lengths[i] >= _LONG_CHARS or han_counts[i] >= _LONG_HAN for i in range(n)]
     long_idx = [i for i, flag in enumerate(long_flags) if flag]
     first_long = long_idx[0] if long_idx else n
@@ -89,11 +91,11 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     prev_long = -10**6
     # Headline words come back in the article's text: the share of a line's content words (Han
     # bigrams) found in the long lines, and in the first long line after it (the lede).
-    keys = [_content_keys(seg) for seg in segments]
+    keys = [_content_keys(words, chars) for words, chars in zip(line_words, han_chars)]
     main_keys: set[str] = set().union(*(keys[i] for i in long_idx)) if long_idx else set()
     for i, seg in enumerate(segments):
         length = lengths[i]
-        words = _WORD.findall(seg)
+        words = line_words[i]
         n_words = len(words)
         han = han_counts[i]
         lower_words = [w.lower() for w in words]
@@ -171,11 +173,11 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     return np.array(table, dtype=np.float32)
 
 
-def _content_keys(segment: str) -> set[str]:
-    """Lower-cased content words (3+ letters, not stop words) and Han character bigrams."""
-    words = {w.lower() for w in _WORD.findall(segment) if len(w) > 2}
+def _content_keys(line_words: list[str], han_chars: list[str]) -> set[str]:
+    """Lower-cased content words (3+ letters, not stop words) and Han character bigrams of a line."""
+    words = {w.lower() for w in line_words if len(w) > 2}
     words -= _EN_STOPS
-    han = "".join(_HAN.findall(segment))
+    han = "".join(han_chars)
     words.update(han[k:k + 2] for k in range(len(han) - 1))
     return words
 
