@@ -5,11 +5,12 @@
 Source: ``adbar/trafilatura`` at commit :data:`COMMIT` (Apache-2.0 for the repository; the saved pages
 are their publishers'). ``tests/evaldata.json`` gives, per URL, the saved page (``tests/cache`` or
 ``tests/eval``), human-annotated metadata (``title``, ``author``, ``date``) and a few text chunks that
-must be in the main text (``with``) or must not (``without``). It has no complete body, so these pages
-teach the labeller titles, bylines and dates, and the chunks give body / boilerplate labels on the
-lines that hold them (other lines stay unlabelled; see ``partial_labels``).
+must be in the main text (``with``) or must not (``without``). It has no complete body: the dev part
+measures title, author and date; ``train.py --corpus`` can train on the lines of the train part that
+the partial gold settles (``partial_labels``); the shipped model does not (see the model card).
 
-Kept: English pages (stop-word share of the chunks and title) whose gold title is a line of the page
+Kept: English pages (the page's ``<html lang>`` when given, and the stop words of the chunks and
+title) whose gold title is a line of the page
 as ``render_text`` gives it and whose ``with`` chunks are mostly in it. Left out: every file named by a
 bare 32-digit hex id (29 files of an imported set whose origin the repository does not state: they
 could come from a held-back benchmark). The author is kept only when it occurs in the rendered page.
