@@ -3,7 +3,7 @@
 trafilatura (imported lazily: it is slow to import) finds the body. The title, byline and date
 come from the page itself: its visible lines (:func:`visible_lines`) go through the same line
 labeller as plain-text pages, helped by what the page says of itself (``<title>``, ``og:title``,
-``<h1>``, ``meta name=author``, trafilatura's metadata). The article text is the title, the byline
+``<h1>``, ``meta name=author``, the JSON-LD author, trafilatura's metadata). The article text is the title, the byline
 and the body paragraphs, blank-line separated; :meth:`Page.structure` gives their roles.
 
 Example:
