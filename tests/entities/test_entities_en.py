@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 
@@ -49,6 +51,7 @@ def test_a_middle_name_alone_is_the_same_person(full_analyzer) -> None:
     assert said.speaker.entity == lula.id
 
 
+@pytest.mark.slow
 def test_a_quoted_title_names_no_one(full_analyzer) -> None:
     a = full_analyzer.analyze(
         "Donald Trump went on to promote “Celebrity Apprentice,” the show he hosted for years. "
@@ -61,6 +64,7 @@ def test_a_quoted_title_names_no_one(full_analyzer) -> None:
     assert any(m.text == "Trump" for e in a.entities if e.label == "PERSON" for m in e.mentions if m.start > 200)
 
 
+@pytest.mark.slow
 def test_parties_groups_roles_buildings_and_outlets(full_analyzer) -> None:
     a = full_analyzer.analyze(
         "Ted Cruz said Republican party leaders met in Ohio on Monday. Donald Trump lost the Latino vote, "

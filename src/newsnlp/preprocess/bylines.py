@@ -70,6 +70,9 @@ def closing_credit(paragraph: str) -> tuple[int, int] | None:
 
 def _trim_en(line: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and line[end - 1] in " .,;:":
+        # A name ending in an abbreviation keeps its full stop ("Perry Bacon Jr.", "Ann B.").
+        if line[end - 1] == "." and re.search(r"(?:\b(?:Jr|Sr)|\b[A-Z])$", line[start:end - 1]):
+            break
         end -= 1
     return (start, end) if end > start else None
 

@@ -3,7 +3,7 @@
 trafilatura (imported lazily: it is slow to import) finds the body. The title, byline and date
 come from the page itself: its visible lines (:func:`visible_lines`) go through the same line
 labeller as plain-text pages, helped by what the page says of itself (``<title>``, ``og:title``,
-``<h1>``, ``meta name=author``, trafilatura's metadata). The article text is the title, the byline
+``<h1>``, ``meta name=author``, the JSON-LD author, trafilatura's metadata). The article text is the title, the byline
 and the body paragraphs, blank-line separated; :meth:`Page.structure` gives their roles.
 
 Example:
@@ -156,6 +156,37 @@ def _fold(text: str) -> str:
     return _FOLD.sub(" ", text.lower()).strip()
 
 
+def _linked_data_author(document: Any) -> str:
+    """The first person named as ``author`` in the page's schema.org JSON-LD (``""`` when none)."""
+    import json
+
+    def names(node: Any, depth: int = 0) -> list[str]:
+        if depth > 6:
+            return []
+        if isinstance(node, list):
+            return [n for item in node for n in names(item, depth + 1)]
+        if not isinstance(node, dict):
+            return []
+        found = []
+        author = node.get("author")
+        for person in author if isinstance(author, list) else [author]:
+            if isinstance(person, dict) and isinstance(person.get("name"), str):
+                found.append(person["name"].strip())
+            elif isinstance(person, str):
+                found.append(person.strip())
+        return found + names(node.get("@graph", []), depth + 1)
+
+    for script in document.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for name in names(data):
+            if name and not name.startswith("http"):
+                return name
+    return ""
+
+
 def _page_metadata(html: str) -> dict[str, str]:
     """Title, byline, author and date read off the page: its visible lines through the line labeller,
     with the page's own ``<title>``, ``og:title`` and ``<h1>`` as hints for the title."""
@@ -177,6 +208,7 @@ def _page_metadata(html: str) -> dict[str, str]:
         headings = set()
     meta_author = next((m.get("content", "").strip() for m in document.xpath(
         "//meta[@name='author' or @property='article:author' or @name='byl']") if m.get("content", "").strip()), "")
+    meta_author = meta_author or _linked_data_author(document)
     hint_folds = [_fold(h) for h in hints if h.strip()]
     # "Headline | Site" and "Site :: Section :: Headline": every part of a hint may be the headline.
     hint_parts = {_fold(part) for h in hints for part in _TITLE_PARTS.split(h) if len(part.strip()) >= 8}

@@ -22,7 +22,7 @@ from collections import Counter
 
 import numpy as np
 
-from newsnlp.chars import HAN_RE, han_count
+from newsnlp.chars import HAN_RE
 from newsnlp.preprocess.dates import find_date
 from newsnlp.preprocess.page_rules import (
     _BYLINE,
@@ -41,7 +41,7 @@ FEATURES = (
     "position", "log_index", "long", "long_words", "to_first_long", "before_first_long", "after_last_long",
     "log_gap_long", "long_near", "share_of_max", "repeated", "after_trailer", "rule_title", "rule_byline",
     "rule_date", "rule_boilerplate", "page_lines", "page_short", "first_line", "last_line", "question",
-    "quote_start", "title_like", "long_next", "main_overlap", "lede_overlap",
+    "quote_start", "title_like", "long_next", "main_overlap", "lede_overlap", "ends_by", "name_only",
 )
 # Short words, one per line: function words make prose; their share separates a sentence from a menu.
 _EN_STOPS = frozenset(
@@ -56,6 +56,10 @@ _BULLET = re.compile(r"^(?:[·•\-*–—►▶■□●○◆◇\d]{1,2}[.)、
 _BY_WORD = re.compile(r"(?:^|\s)(?:by|from|written by|reporter|correspondent|staff writer)\s+[A-Z]", re.IGNORECASE)
 _ZH_BYLINE_WORD = re.compile(r"记者|作者|编辑|撰文|通讯员|责编|来源[:：]")
 _TERMINAL = (".", "!", "?", "。", "！", "？", "…", "\"", "”", "’", ")", "）", "」")
+# "By" / "words written by" closing a line: the name follows on the next line.
+_ENDS_BY = re.compile(r"(?:^|\s)(?:by|written by|author|words|von|作者|记者|文)\s*[:：/]?$", re.IGNORECASE)
+# A line that is only a name: two to four capitalised words ("Edward Russell", "Leah C. Stokes").
+_NAME_ONLY = re.compile(r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.)(?:\s+(?:[A-Z][\w'’-]*\.?|[A-Z]\.|de|van|von|da|del|la|bin)){1,3}$")
 _LONG_CHARS = 150
 _LONG_HAN = 60
 
@@ -70,7 +74,9 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     rules = rule_structure(text, spans)
     rule_roles = [b.role for b in rules.blocks]
     lengths = [len(seg) for seg in segments]
-    han_counts = [han_count(seg) for seg in segments]
+    han_chars = [HAN_RE.findall(seg) for seg in segments]  # each line's words and Han characters, found once
+    line_words = [_WORD.findall(seg) for seg in segments]
+    han_counts = [len(chars) for chars in han_chars]
     long_flags = [lengths[i] >= _LONG_CHARS or han_counts[i] >= _LONG_HAN for i in range(n)]
     long_idx = [i for i, flag in enumerate(long_flags) if flag]
     first_long = long_idx[0] if long_idx else n
@@ -85,11 +91,11 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     prev_long = -10**6
     # Headline words come back in the article's text: the share of a line's content words (Han
     # bigrams) found in the long lines, and in the first long line after it (the lede).
-    keys = [_content_keys(seg) for seg in segments]
+    keys = [_content_keys(words, chars) for words, chars in zip(line_words, han_chars)]
     main_keys: set[str] = set().union(*(keys[i] for i in long_idx)) if long_idx else set()
     for i, seg in enumerate(segments):
         length = lengths[i]
-        words = _WORD.findall(seg)
+        words = line_words[i]
         n_words = len(words)
         han = han_counts[i]
         lower_words = [w.lower() for w in words]
@@ -161,14 +167,17 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
             row[49] = len(own & main_keys) / len(own)
             if i + 1 < n and next_long[i + 1] < n:
                 row[50] = len(own & keys[next_long[i + 1]]) / len(own)
+        if length <= 40:
+            row[51] = bool(_ENDS_BY.search(seg))
+            row[52] = bool(_NAME_ONLY.match(seg))
     return np.array(table, dtype=np.float32)
 
 
-def _content_keys(segment: str) -> set[str]:
-    """Lower-cased content words (3+ letters, not stop words) and Han character bigrams."""
-    words = {w.lower() for w in _WORD.findall(segment) if len(w) > 2}
+def _content_keys(line_words: list[str], han_chars: list[str]) -> set[str]:
+    """Lower-cased content words (3+ letters, not stop words) and Han character bigrams of a line."""
+    words = {w.lower() for w in line_words if len(w) > 2}
     words -= _EN_STOPS
-    han = "".join(HAN_RE.findall(segment))
+    han = "".join(han_chars)
     words.update(han[k:k + 2] for k in range(len(han) - 1))
     return words
 
@@ -199,7 +208,7 @@ def context_features(probs: np.ndarray, width: int = 3) -> np.ndarray:
 
 
 TITLE_CANDIDATES = 10
-_EXTRA = 12  # candidate features beyond the line's own row and role probabilities
+_EXTRA = 15  # candidate features beyond the line's own row and role probabilities
 
 
 def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
@@ -217,6 +226,8 @@ def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDA
     best = title[order[0]] if len(order) else 0.0
     strong = [i for i in sorted(order.tolist()) if title[i] >= 0.5 * best]
     meta = probs[:, _BYLINE_COLUMN] + probs[:, _DATE_COLUMN]
+    length = np.concatenate([[0.0], rows[:, FEATURES.index("log_chars")], [0.0]])
+    candidates = set(order.tolist())
     extra = []
     for rank, i in enumerate(order.tolist()):
         before_main = start - i
@@ -228,6 +239,9 @@ def title_candidates(rows: np.ndarray, probs: np.ndarray, k: int = TITLE_CANDIDA
             float(meta[i + 1:i + 5].max(initial=0.0)), float(meta[max(0, i - 3):i].max(initial=0.0)),
             float(probs[i + 1:i + 4, _BODY_COLUMN].max(initial=0.0)),
             float(probs[max(0, i - 3):i, _BODY_COLUMN].max(initial=0.0)),
+            # A headline and its deck: the shorter line on top is the headline, the longer one under it the deck.
+            float(length[i + 1] - length[i]), float(length[i + 1] - length[i + 2]),
+            float(i - 1 in candidates and length[i] < length[i + 1]),
         ])
     features = np.hstack([rows[order], padded[order + 1], padded[order], padded[order + 2],
                           np.array(extra, dtype=np.float32).reshape(len(order), _EXTRA)]) if len(order) else \

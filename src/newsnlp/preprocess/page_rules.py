@@ -138,8 +138,10 @@ def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 
 
 def _is_breadcrumb(segment: str) -> bool:
+    if len(segment) > 300:  # checked before the split: most long lines are text
+        return False
     parts = [p for p in _BREADCRUMB_SEP.split(segment) if p.strip()]
-    if len(parts) < 2 or len(segment) > 300:
+    if len(parts) < 2:
         return False
     first = parts[0].strip()
     if any(p.fullmatch(first) for p in _patterns()["home"]):
@@ -147,6 +149,7 @@ def _is_breadcrumb(segment: str) -> bool:
     return len(parts) >= 3 and all(len(p) <= 40 for p in parts[:-1]) and not segment.rstrip().endswith(_TERMINAL[:3])
 
 
+@lru_cache(maxsize=4096)  # the labeller's features and the rules test the same lines; menus recur
 def _matches(kind: str, segment: str) -> bool:
     return _combined()[kind].fullmatch(segment) is not None
 
