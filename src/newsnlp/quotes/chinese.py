@@ -27,7 +27,7 @@ from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
 from newsnlp.quotes.chinese_continuations import Continuations
 from newsnlp.quotes.chinese_reported import _content, reported
-from newsnlp.quotes.chinese_speakers import Salience, make_speaker
+from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
 
@@ -139,7 +139,7 @@ class ChineseQuotes(Continuations):
             item: Item | str | None = None
             if not inside_clause:  # 预计“租金稳中有升”将成为: part of reported speech, never a quotation
                 sentence_like = p.text[q_end - 2:q_end - 1] in END
-                if embedded or self._frame_before(p, q_start, a):
+                if embedded or self._frame_before(p, q_start, a) or self._after_report(p, q_start, floor, cues):
                     item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
                     if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
                         item = self._after_frame(p, q_start, q_end, b, cues, used, items)
@@ -176,12 +176,20 @@ class ChineseQuotes(Continuations):
             j -= 1
         return p.text[q_start - 1:q_start] in ":：" or any(c[1] == j for c in p.cues)
 
+    @staticmethod
+    def _after_report(p: Paragraph, q_start: int, floor: int, cues: list[tuple[int, int]]) -> bool:
+        """X告诉记者，B，“Y”: a quotation after a comma that follows a cue's content in the same
+        sentence goes on with that report (称X，“Y”), before any attribution after it."""
+        return p.text[q_start - 1:q_start] in ",，" and any(floor <= c[0] and c[1] < q_start - 1 for c in cues)
+
     def _after_frame(self, p, q_start, q_end, b, cues, used, items):  # type: ignore[no-untyped-def]
         """“……”X说(，B) and “……”过了不久，X过来催促，“……”: the cue follows the quotation."""
         text = p.text
         for cue in cues:
             if cue[0] < q_end or cue in used:
                 continue
+            if text[q_end - 2:q_end - 1] in END and text[cue[1]:cue[1] + 1] in ":：" and text[cue[1] + 1:cue[1] + 2] in OPEN:
+                return None  # “A。”X表示：“B”: the colon gives the cue to the quotation after it
             between = text[q_end:cue[0]]
             if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
                 return None
@@ -227,7 +235,7 @@ class ChineseQuotes(Continuations):
         if before:
             cue = before[-1]
             gap = text[cue[1]:q_start].strip(" ,，:：")
-            if _FILLER.match(gap):
+            if _FILLER.match(gap) or self._addressee(p, cue, gap):
                 used.add(cue)
                 span = p.subject(p.clause_start(cue[0], a), cue[0], a)
                 return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
@@ -245,6 +253,15 @@ class ChineseQuotes(Continuations):
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
+
+    @staticmethod
+    def _addressee(p: Paragraph, cue: tuple[int, int], gap: str) -> bool:
+        """告诉记者：“……”: a short noun phrase after an addressee cue is the addressee, not content."""
+        if p.text[cue[0]:cue[1]] not in zh_lexicon()["addressee_cues"] or not 0 < len(gap) <= 8:
+            return False
+        start = cue[1]
+        words = [p.text[s:e] for s, e in p.words if start <= s and e <= start + len(gap)]
+        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) for w in words)
 
     @staticmethod
     def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:
@@ -271,7 +288,8 @@ class ChineseQuotes(Continuations):
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
-            if span is not None and (presented or span[0] == q_end) and self._personal(p, span):
+            own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
+            if span is not None and not own_cue and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following

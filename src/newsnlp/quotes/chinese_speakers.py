@@ -260,6 +260,8 @@ def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         chosen = chosen[-1:]  # 演完之后她: a pronoun takes no modifier but a relative clause (心情未平的她)
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
+    if not any(is_han_basic(ch) or ch.isalnum() for _, _, word in chosen for ch in word.lstrip("\u0000")):
+        return None  # 《: a bracket or a mark is never a mention
     if chosen[-1][1] - chosen[0][0] > 30:
         return None  # a run of text with no punctuation (song lyrics), not a mention
     return chosen[0][0], chosen[-1][1]
