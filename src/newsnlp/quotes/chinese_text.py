@@ -31,6 +31,7 @@ _NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|�
 _HYPOTHETICAL = ("会", "可能", "也许", "或许", "将会", "一定会", "若", "如果", "倘若")
 _PRO_FORM = re.compile(r"(?:这样|如此|这么|同样)$")
 _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|站着|来了|走上前来)(?P<np>(?:一|几|两|三)(?:位|名|个)[^,，。:：“”]{1,24})$")
+_ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
 _LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 
@@ -274,8 +275,11 @@ class Paragraph:
         found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
+        near = self.name_before_cue(start, end)
         if found is None:  # 获奖之后陈德森说: no subject by word class, but a person's name next to the cue
-            found = self.name_before_cue(start, end)
+            found = near
+        elif near is not None and near[0] >= found[1] and not any(c in _ADDRESSEE_PREPOSITIONS for c in self.text[found[1]:near[0]]):
+            found = near  # 启德教育老师姜红良指出: the name next to the cue, not an organisation before it (not 对李四说)
         if found is not None and not self._names_in(*found) and self._names_in(found[1], end):
             # 法语学习500学时不一定够金吉列留学首席顾问陈璐怡说: a heading glued to the sentence; the
             # name next to the cue speaks.
