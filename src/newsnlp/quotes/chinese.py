@@ -33,6 +33,7 @@ from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
@@ -279,7 +280,8 @@ class ChineseQuotes(Continuations):
         if not heading and not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
             return None  # “金无足赤, 人无完人”, 四级也有缺点: a saying, not a quotation
         group = self.new_group()
-        if q_start > a and not heading:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
+        byline = p.text[q_start - 1:q_start] in ")）"  # 北京考试报讯(记者 马海丽)“……”: a byline, never the source
+        if q_start > a and not heading and not byline:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
@@ -294,8 +296,13 @@ class ChineseQuotes(Continuations):
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following
             cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
+            subject_from = n_a
+            if _TOPIC.match(text, n_a):  # “……。”对高考后正打算留学的考生，X说，B: a topic phrase, then the source
+                reach = min(p.clause_end(p.clause_end(n_a, n_b) + 1, n_b), n_a + 60)
+                cue = next((c for c in p.cues if n_a <= c[0] < reach and text[c[1]:c[1] + 1] in SEP), None)
+                subject_from = p.clause_start(cue[0], n_a) if cue is not None else n_a
             if cue is not None:
-                span = p.span(n_a, cue[0])
+                span = p.span(subject_from, cue[0])
                 if span is not None:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on

@@ -246,7 +246,9 @@ class Paragraph:
             return False
         s, _ = self.para.view.to_source(i, i + 1)
         around = self.source[s - 1:s] + self.source[s + 1:s + 2]
-        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around)
+        # 40?货柜车: a digit before it as well (a unit sign such as 呎 lost)
+        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around[1]) and (
+            is_han_basic(around[0]) or around[0].isdigit())
 
     def clause_start(self, position: int, floor: int) -> int:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""
