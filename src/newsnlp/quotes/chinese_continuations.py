@@ -14,7 +14,7 @@ from newsnlp.quotes.chinese_text import Item, Paragraph
 
 # 自己: logophoric; 中方/英方: an official speaking for their side (GUIDELINES_zh.md (a)).
 _FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法德韩朝]方")
-_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
+_ENUMERATION = re.compile(r"^(?:首先|一是|第一[,，是]|其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
 _NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
 
