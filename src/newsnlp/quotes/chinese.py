@@ -33,6 +33,7 @@ from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
@@ -307,8 +308,11 @@ class ChineseQuotes(Continuations):
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
-        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1:
-            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about
+        before = self._person_in(p, *previous) if previous is not None else None
+        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1 and (
+                before is None or _BACK_REFERENCE.match(text, following[0])):
+            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about, when
+            # it looks back at the quotation or the sentence before names nobody (梁家辉……就答应出演。“……”)
             mention = self._person_in(p, following[0], min(following[1], following[0] + 30))
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)

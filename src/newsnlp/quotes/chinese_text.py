@@ -297,7 +297,8 @@ class Paragraph:
         """The person's name (entity stage) nearest a cue at ``end`` in the same clause, with at most
         a manner phrase between (李宇春风趣地说)."""
         near = [(s, e) for s, e in self.persons if start <= s and e <= end and end - e <= 6
-                and not any(c in CLAUSE + "“”" for c in self.text[e:end])]
+                and not any(c in CLAUSE + "“”" for c in self.text[e:end])
+                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS]  # 还跟李心洁有感情戏：the object of 跟
         return max(near) if near else None
 
     def _names_in(self, start: int, end: int) -> bool:
