@@ -1,11 +1,11 @@
 """Chinese quote gold on real news (tests/quotes/gold_zh): the stored annotations and the quality gate.
 
 The gate pins the **report** part (20 articles the rules were never tuned on) at the level measured
-when it was last set (issue 25, second round, December 2026): end-to-end direct F1 0.833, all kinds
-0.696, speaker accuracy 0.919 (scorer: ../shared/eval/score_quotes.py, overlap matching; the first
-round had 0.816 / 0.675 / 0.917). The floors sit a little below, so that a real loss fails and noise
-does not. The issue asks for 0.85 / 0.70 / 0.85: the direct and all-kinds targets are not reached on
-this part.
+when it was last set (issue 25, third round, December 2026): end-to-end direct F1 0.833, all kinds
+0.724, speaker accuracy 0.923 (scorer: ../shared/eval/score_quotes.py, overlap matching; the second
+round had 0.833 / 0.696 / 0.919, the first 0.816 / 0.675 / 0.917). The floors sit a little below,
+so that a real loss fails and noise does not. The issue asks for 0.85 / 0.70 / 0.85: the direct
+target is not reached on this part.
 """
 
 from __future__ import annotations
@@ -80,5 +80,5 @@ def test_report_part_quality_gate(shared, full_analyzer) -> None:
     direct = score_quotes.score(gold, system, {"direct"})["overlap"]
     every = score_quotes.score(gold, system)["overlap"]
     assert direct["e2e_f1"] >= 0.80, direct
-    assert every["e2e_f1"] >= 0.66, every
-    assert every["speaker_acc"] >= 0.89, every
+    assert every["e2e_f1"] >= 0.70, every
+    assert every["speaker_acc"] >= 0.90, every

@@ -206,3 +206,34 @@ def test_manner_de_and_example_markers(quotes) -> None:
                    "如一封来自名人的推荐信写道：“该生思想积极要求进步，学习刻苦努力。”", names=("王丽",))
     assert ("indirect", "自己也想给孩子一个美好的童年", "王丽", "说") in found  # 感慨的说: 的 for 地
     assert ("direct", "“该生思想积极要求进步，学习刻苦努力。”", "一封来自名人的推荐信", "写道") in found
+
+
+def test_an_addressee_before_the_colon_keeps_the_frame(quotes) -> None:
+    found = quotes("标题\n\n一位基金研究员告诉记者：“今年基金之间的业绩差距会很大。”")
+    assert ("direct", "“今年基金之间的业绩差距会很大。”", "一位基金研究员", "告诉") in found
+
+
+def test_the_name_next_to_the_cue_is_the_speaker(quotes) -> None:
+    found = quotes("标题\n\n启德教育老师姜红良指出，一般申请美国的高校需要三到四封推荐信。获奖之后陈德森说：“今天能连中三元。”",
+                   names=("启德", "姜红良", "陈德森"))
+    assert ("indirect", "一般申请美国的高校需要三到四封推荐信", "姜红良", "指出") in found  # not the school 启德
+    assert ("direct", "“今天能连中三元。”", "陈德森", "说") in found  # no subject by word class: the name
+
+
+def test_a_colon_after_the_cue_gives_it_to_the_next_quotation(quotes) -> None:
+    found = quotes("标题\n\n蔡先生说，他本来是个信贷员。“当初还以为美国的月亮比中国的圆呢。”"
+                   "用失业金交学费的黄女士表示：“很多学员比我还惨。”", names=("蔡先生", "黄女士"))
+    assert ("direct", "“当初还以为美国的月亮比中国的圆呢。”", "蔡先生", None) in found
+    assert ("direct", "“很多学员比我还惨。”", "黄女士", "表示") in found
+
+
+def test_a_topic_phrase_may_stand_between_a_quotation_and_its_source(quotes) -> None:
+    found = quotes("标题\n\n“关注潜力高于关注学术背景。”对打算留学的考生，李楠楠说，推荐信中一定要多写细节。",
+                   names=("李楠楠",))
+    assert ("direct", "“关注潜力高于关注学术背景。”", "李楠楠", "说") in found
+    assert ("indirect", "推荐信中一定要多写细节", "李楠楠", "说") in found
+
+
+def test_a_concession_ends_the_reported_content(quotes) -> None:
+    found = quotes("标题\n\n在律师的压力下，校方虽然表示会考虑全额退款，但提出了新的要求。")
+    assert [q for q in found if q[3] == "表示"] == [("indirect", "会考虑全额退款", "校方", "表示")]

@@ -27,12 +27,14 @@ from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
 from newsnlp.quotes.chinese_continuations import Continuations
 from newsnlp.quotes.chinese_reported import _content, reported
-from newsnlp.quotes.chinese_speakers import Salience, make_speaker
+from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
 
 _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说的那样|的那样|那样)?$|^了?一句.{0,12}话$|^.{0,12}的话$")
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
+_BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
+_TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
@@ -139,7 +141,7 @@ class ChineseQuotes(Continuations):
             item: Item | str | None = None
             if not inside_clause:  # 预计“租金稳中有升”将成为: part of reported speech, never a quotation
                 sentence_like = p.text[q_end - 2:q_end - 1] in END
-                if embedded or self._frame_before(p, q_start, a):
+                if embedded or self._frame_before(p, q_start, a) or self._after_report(p, q_start, floor, cues):
                     item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
                     if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
                         item = self._after_frame(p, q_start, q_end, b, cues, used, items)
@@ -176,12 +178,20 @@ class ChineseQuotes(Continuations):
             j -= 1
         return p.text[q_start - 1:q_start] in ":：" or any(c[1] == j for c in p.cues)
 
+    @staticmethod
+    def _after_report(p: Paragraph, q_start: int, floor: int, cues: list[tuple[int, int]]) -> bool:
+        """X告诉记者，B，“Y”: a quotation after a comma that follows a cue's content in the same
+        sentence goes on with that report (称X，“Y”), before any attribution after it."""
+        return p.text[q_start - 1:q_start] in ",，" and any(floor <= c[0] and c[1] < q_start - 1 for c in cues)
+
     def _after_frame(self, p, q_start, q_end, b, cues, used, items):  # type: ignore[no-untyped-def]
         """“……”X说(，B) and “……”过了不久，X过来催促，“……”: the cue follows the quotation."""
         text = p.text
         for cue in cues:
             if cue[0] < q_end or cue in used:
                 continue
+            if text[q_end - 2:q_end - 1] in END and text[cue[1]:cue[1] + 1] in ":：" and text[cue[1] + 1:cue[1] + 2] in OPEN:
+                return None  # “A。”X表示：“B”: the colon gives the cue to the quotation after it
             between = text[q_end:cue[0]]
             if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
                 return None
@@ -227,7 +237,7 @@ class ChineseQuotes(Continuations):
         if before:
             cue = before[-1]
             gap = text[cue[1]:q_start].strip(" ,，:：")
-            if _FILLER.match(gap):
+            if _FILLER.match(gap) or self._addressee(p, cue, gap):
                 used.add(cue)
                 span = p.subject(p.clause_start(cue[0], a), cue[0], a)
                 return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
@@ -247,6 +257,15 @@ class ChineseQuotes(Continuations):
         return None
 
     @staticmethod
+    def _addressee(p: Paragraph, cue: tuple[int, int], gap: str) -> bool:
+        """告诉记者：“……”: a short noun phrase after an addressee cue is the addressee, not content."""
+        if p.text[cue[0]:cue[1]] not in zh_lexicon()["addressee_cues"] or not 0 < len(gap) <= 8:
+            return False
+        start = cue[1]
+        words = [p.text[s:e] for s, e in p.words if start <= s and e <= start + len(gap)]
+        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) for w in words)
+
+    @staticmethod
     def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:
         """Sentences in marks (a clause mark inside, a sentence end before the closing mark): speech,
         never a term, title or scare quote."""
@@ -262,7 +281,8 @@ class ChineseQuotes(Continuations):
         if not heading and not any(c in inner[-2:] for c in "。!?！？…") and q_end < b:
             return None  # “金无足赤, 人无完人”, 四级也有缺点: a saying, not a quotation
         group = self.new_group()
-        if q_start > a and not heading:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
+        byline = p.text[q_start - 1:q_start] in ")）"  # 北京考试报讯(记者 马海丽)“……”: a byline, never the source
+        if q_start > a and not heading and not byline:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
@@ -271,19 +291,28 @@ class ChineseQuotes(Continuations):
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
-            if span is not None and (presented or span[0] == q_end) and self._personal(p, span):
+            own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
+            if span is not None and not own_cue and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following
             cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
+            subject_from = n_a
+            if _TOPIC.match(text, n_a):  # “……。”对高考后正打算留学的考生，X说，B: a topic phrase, then the source
+                reach = min(p.clause_end(p.clause_end(n_a, n_b) + 1, n_b), n_a + 60)
+                cue = next((c for c in p.cues if n_a <= c[0] < reach and text[c[1]:c[1] + 1] in SEP), None)
+                subject_from = p.clause_start(cue[0], n_a) if cue is not None else n_a
             if cue is not None:
-                span = p.span(n_a, cue[0])
+                span = p.span(subject_from, cue[0])
                 if span is not None:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
-        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1:
-            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about
+        before = self._person_in(p, *previous) if previous is not None else None
+        if following is not None and q_end >= b - 1 and following[0] - q_end <= 1 and (
+                before is None or _BACK_REFERENCE.match(text, following[0])):
+            # “……。”对于这样的选择，旅西侨胞阿玲也觉得很知足: the person the next sentence is about, when
+            # it looks back at the quotation or the sentence before names nobody (梁家辉……就答应出演。“……”)
             mention = self._person_in(p, following[0], min(following[1], following[0] + 30))
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)

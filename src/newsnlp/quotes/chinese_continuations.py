@@ -14,7 +14,7 @@ from newsnlp.quotes.chinese_text import Item, Paragraph
 
 # 自己: logophoric; 中方/英方: an official speaking for their side (GUIDELINES_zh.md (a)).
 _FIRST_PERSON = re.compile(r"我|咱们|(?:^|[,，])自己|^[中英美俄日法德韩朝]方")
-_ENUMERATION = re.compile(r"^(?:其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
+_ENUMERATION = re.compile(r"^(?:首先|一是|第一[,，是]|其次|再次|再者|最后|第[二三四五六]|[二三四五六]是|二来|三来|还有一[条个点种]|一方面|另一方面)")
 _NEXT_ITEM = re.compile(r"^(?:另外|此外|同时|另一方面|再者)")  # after an enumeration has begun
 _SELF = ("我", "我们", "咱们")
 
@@ -62,7 +62,10 @@ class Continuations:
                     continue
             if found and chain is not None and chain.turn and not any(i.turn for i in found) and not all(
                     i.speaker is not None and i.speaker.entity for i in found):
-                found = per_sentence[index] = [i for i in found if i.speaker is not None and i.speaker.entity]
+                # an attribution inside a turn needs a known source, unless it opens the sentence as
+                # a new ``X：`` frame (国泰基金：…… after 陈扬帆：…… in a list of headlines)
+                found = per_sentence[index] = [i for i in found if i.speaker is not None and (
+                    i.speaker.entity or self._colon_frame_at(p, i, a))]
             if found and chain is not None and chain.turn and not any(i.turn for i in found) and first_person(index):
                 # 张仁：…… 胡锦涛总书记说过，再过二十年，我们……: an attribution inside a speech turn
                 for k in pending:
@@ -105,6 +108,11 @@ class Continuations:
                 pending.append(index)  # (c): between two parts of the same speaker's words
             else:
                 chain, pending = None, []
+
+    @staticmethod
+    def _colon_frame_at(p: Paragraph, item: Item, a: int) -> bool:
+        cue = item.cue
+        return cue is not None and p.text[cue[0]:cue[1]] in (":", "：") and cue[0] - a <= 13 and cue[1] == item.start
 
     def _names_someone(self, p: Paragraph, a: int, b: int, chain: Item) -> bool:
         s, e = p.para.view.to_source(a, b)

@@ -23,6 +23,8 @@ from typing import Any
 from newsnlp.quotes.chinese_speakers import causative, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, OPEN, SEP, Item, Paragraph
 
+_CONCESSIVE = re.compile(r"(?:虽然|虽|尽管)[^,，。:：“”]{0,8}$")
+_BUT = re.compile(r"[,，](?=但|但是|可是|却|不过)")
 _SAME_SOURCE = ("自己", "他", "她", "他们", "她们", "我", "我们")  # 只要自己觉得舒服: still the speaker's words
 _ACCORDING = re.compile(r"(?<![数依根证占])据")
 _DOCUMENT = re.compile(r"根据(?P<spk>[^,，。“”]{2,30}?(?:数据|数字|报告|统计|调查|资料|方案|消息|公告|通报))(?:显示|表明|指出)?[,，]")
@@ -248,6 +250,9 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
             if clause > start + 6 and source is not None and not same:
                 end = clause - 1
                 break
+    if _CONCESSIVE.search(text, max(0, cue[0] - 12), cue[0]):  # 校方虽然表示A，但提出了B: B is the narration's
+        turn = _BUT.search(text, start, end)
+        end = turn.start() if turn else end
     while end > start and text[end - 1] in " ,，;；":
         end -= 1
     if end - start < 3:

@@ -260,6 +260,8 @@ def _checked(chosen: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         chosen = chosen[-1:]  # 演完之后她: a pronoun takes no modifier but a relative clause (心情未平的她)
     if len(chosen) == 1 and chosen[0][2] in _DEMONSTRATIVES:
         return None  # 这是……: a demonstrative subject is no speaker
+    if not any(is_han_basic(ch) or ch.isalnum() for _, _, word in chosen for ch in word.lstrip("\u0000")):
+        return None  # 《: a bracket or a mark is never a mention
     if chosen[-1][1] - chosen[0][0] > 30:
         return None  # a run of text with no punctuation (song lyrics), not a mention
     return chosen[0][0], chosen[-1][1]
@@ -310,6 +312,18 @@ class Salience:
             self.last_speaker = entity
 
 
+_HONORIFIC = re.compile(r"(?:女士|先生|小姐|同学|老师|教授|医生|师傅|阿姨|大爷|大妈|老板|经理|律师|总)")
+
+
+def full_name(work_text: str, name: str | None) -> str | None:
+    """The fullest form the article gives a name: a bare surname the entity stage kept from
+    黄女士 or 陈同学 is that surname with its honorific (GUIDELINES_zh.md, speaker_text)."""
+    if name is None or len(name) != 1:
+        return name
+    m = re.search(re.escape(name) + _HONORIFIC.pattern, work_text)
+    return m.group() if m else name
+
+
 def make_speaker(work_text: str, start: int, end: int, linker: Any, salience: Salience,
                  entities_by_id: dict[str, Entity]) -> Speaker:
     """A speaker for ``work_text[start:end]`` (source offsets): a name, a description or a pronoun."""
@@ -317,8 +331,12 @@ def make_speaker(work_text: str, start: int, end: int, linker: Any, salience: Sa
     if _PRONOUN_RE.match(mention) and mention in PRONOUNS:
         entity = salience.resolve(mention, start)
         salience.spoke(entity)
-        return Speaker(start, end, mention, entity.name if entity else None, entity.id if entity else None)
+        name = full_name(work_text, entity.name) if entity else None
+        return Speaker(start, end, mention, name, entity.id if entity else None)
     speaker = linker.link(start, end, start, end, mention)
     if speaker.entity:
         salience.spoke(entities_by_id.get(speaker.entity))
+    if speaker.name and len(speaker.name) == 1:
+        name = mention if mention.startswith(speaker.name) and _HONORIFIC.fullmatch(mention[1:]) else full_name(work_text, speaker.name)
+        speaker = Speaker(speaker.start, speaker.end, speaker.text, name, speaker.entity)
     return speaker

@@ -31,6 +31,8 @@ _NEGATION = re.compile(r"(?:不|没|未|无|别|非)(?:愿|肯|会|能|曾|有|�
 _HYPOTHETICAL = ("会", "可能", "也许", "或许", "将会", "一定会", "若", "如果", "倘若")
 _PRO_FORM = re.compile(r"(?:这样|如此|这么|同样)$")
 _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|站着|来了|走上前来)(?P<np>(?:一|几|两|三)(?:位|名|个)[^,，。:：“”]{1,24})$")
+_ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
+_LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 
 
@@ -213,7 +215,18 @@ class Paragraph:
                 start = i + 1
         if start < len(self.text):
             out.append((start, len(self.text)))
-        return [(s, e) for s, e in out if self.text[s:e].strip()]
+        return [piece for s, e in out for piece in self._layout_lines(s, e) if self.text[piece[0]:piece[1]].strip()]
+
+    def _layout_lines(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A run of three or more spaces outside quotation marks is a line break the page lost
+        (``相关报道：    东吴基金：……    国泰基金：……``, ``本报记者：潘清    尽管……``): it ends a sentence."""
+        pieces = []
+        for m in _LAYOUT_BREAK.finditer(self.text, start, end):
+            if m.start() > start and not self.in_quote(m.start()):
+                pieces.append((start, m.start()))
+                start = m.end()
+        pieces.append((start, end))
+        return pieces
 
     def _quote_ends_sentence(self, i: int) -> bool:
         """Whether a new sentence starts at ``i``, right after a quotation that ends with 。！？ and is
@@ -233,7 +246,9 @@ class Paragraph:
             return False
         s, _ = self.para.view.to_source(i, i + 1)
         around = self.source[s - 1:s] + self.source[s + 1:s + 2]
-        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around)
+        # 40?货柜车: a digit before it as well (a unit sign such as 呎 lost)
+        return self.source[s] == "?" and len(around) == 2 and is_han_basic(around[1]) and (
+            is_han_basic(around[0]) or around[0].isdigit())
 
     def clause_start(self, position: int, floor: int) -> int:
         """Start of the clause that holds ``position``: after the last clause mark or quotation."""
@@ -262,6 +277,11 @@ class Paragraph:
         found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
+        near = self.name_before_cue(start, end)
+        if found is None:  # 获奖之后陈德森说: no subject by word class, but a person's name next to the cue
+            found = near
+        elif near is not None and near[0] >= found[1] and not any(c in _ADDRESSEE_PREPOSITIONS for c in self.text[found[1]:near[0]]):
+            found = near  # 启德教育老师姜红良指出: the name next to the cue, not an organisation before it (not 对李四说)
         if found is not None and not self._names_in(*found) and self._names_in(found[1], end):
             # 法语学习500学时不一定够金吉列留学首席顾问陈璐怡说: a heading glued to the sentence; the
             # name next to the cue speaks.
@@ -272,6 +292,14 @@ class Paragraph:
             found = self.presented(earlier, position - 1) or self.span(earlier, position - 1)
             position = earlier
         return found
+
+    def name_before_cue(self, start: int, end: int) -> tuple[int, int] | None:
+        """The person's name (entity stage) nearest a cue at ``end`` in the same clause, with at most
+        a manner phrase between (李宇春风趣地说)."""
+        near = [(s, e) for s, e in self.persons if start <= s and e <= end and end - e <= 6
+                and not any(c in CLAUSE + "“”" for c in self.text[e:end])
+                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS]  # 还跟李心洁有感情戏：the object of 跟
+        return max(near) if near else None
 
     def _names_in(self, start: int, end: int) -> bool:
         return any(start <= s and e <= end for s, e in self.persons)
