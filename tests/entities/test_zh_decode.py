@@ -35,12 +35,13 @@ def test_numpy_decoding_gives_spacys_entities() -> None:
         pytest.skip("no Chinese NER model")
     from newsnlp.entities.chinese import load_zh_ner
     from newsnlp.entities.zh_decode import GreedyEntityDecoder
-    from newsnlp.entities.zh_features import fold_text, set_char_features
+    from newsnlp.chars import nfkc_same_length
+    from newsnlp.entities.zh_features import set_char_features
 
     nlp = load_zh_ner(str(default_zh_ner_path()))
     ner = nlp.get_pipe("ner")
     assert GreedyEntityDecoder.usable(ner)
-    docs = [set_char_features(nlp.make_doc(t), fold_text(t)) for t in SENTENCES * 3]
+    docs = [set_char_features(nlp.make_doc(t), nfkc_same_length(t)) for t in SENTENCES * 3]
     docs = list(nlp.get_pipe("tok2vec").pipe(docs))
     ours = GreedyEntityDecoder(ner)(docs)
     theirs = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in ner.pipe(docs)]
