@@ -15,13 +15,8 @@ from pathlib import Path
 
 from train import BASE, REPO, SCORED, SHARED, dir_size, is_all_caps, read_jsonl
 
-
-def prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(100 * p, 2), "recall": round(100 * r, 2), "f1": round(100 * f, 2),
-            "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
+sys.path.insert(0, str(REPO / "models"))
+import ner_scores  # noqa: E402  (models/ner_scores.py, shared with the Chinese recipe)
 
 
 def pred_spans(doc, label_map=None) -> set:
@@ -36,18 +31,7 @@ def pred_spans(doc, label_map=None) -> set:
 
 def score(gold_recs, preds) -> dict:
     """Exact (start, end, label) match, micro over PERSON/ORG/LOC (as score_ner.py)."""
-    cnt = {l: [0, 0, 0] for l in SCORED}
-    for r, S in zip(gold_recs, preds):
-        G = {(e["start"], e["end"], e["label"]) for e in r["entities"] if e["label"] in SCORED}
-        for l in SCORED:
-            gl = {e for e in G if e[2] == l}
-            sl = {e for e in S if e[2] == l}
-            cnt[l][0] += len(gl & sl)
-            cnt[l][1] += len(sl - gl)
-            cnt[l][2] += len(gl - sl)
-    tot = [sum(cnt[l][i] for l in SCORED) for i in range(3)]
-    return {"overall_micro": prf(*tot), "per_label": {l: prf(*cnt[l]) for l in SCORED},
-            "n_sentences": len(gold_recs)}
+    return {**ner_scores.score(gold_recs, preds, SCORED), "n_sentences": len(gold_recs)}
 
 
 def score_subsets(gold, preds) -> dict:

@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,15 +42,11 @@ LABELS = ("PERSON", "ORG", "LOC")
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "models"))
 
+from ner_scores import score  # noqa: E402  (models/ner_scores.py, shared with the English recipe)
 
-def fold(text: str) -> str:
-    """Per-character NFKC fold, length preserving (same as the library's input fold)."""
-    out = []
-    for c in text:
-        n = unicodedata.normalize("NFKC", c)
-        out.append(n if len(n) == 1 else c)
-    return "".join(out)
+from newsnlp.chars import nfkc_same_length as fold  # noqa: E402  (the library's same-length input fold)
 
 
 def read_jsonl(path: Path, limit: int = 0):
@@ -150,35 +145,11 @@ def spans_of(doc):
     return {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS}
 
 
-def prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(100 * p, 2), "recall": round(100 * r, 2), "f1": round(100 * f, 2),
-            "tp": tp, "fp": fp, "fn": fn, "support": tp + fn}
-
-
-def score(gold_recs, pred_spans) -> dict:
-    """Exact (start, end, label) match, micro over PERSON/ORG/LOC (as score_ner.py)."""
-    cnt = {l: [0, 0, 0] for l in LABELS}
-    for r, S in zip(gold_recs, pred_spans):
-        G = {(e["start"], e["end"], e["label"]) for e in r["entities"] if e["label"] in LABELS}
-        for l in LABELS:
-            gl = {e for e in G if e[2] == l}
-            sl = {e for e in S if e[2] == l}
-            cnt[l][0] += len(gl & sl)
-            cnt[l][1] += len(sl - gl)
-            cnt[l][2] += len(gl - sl)
-    tot = [sum(cnt[l][i] for l in LABELS) for i in range(3)]
-    return {"overall_micro": prf(*tot), "per_label": {l: prf(*cnt[l]) for l in LABELS}}
-
-
 def dir_size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
 def cmd_evaluate(a) -> dict:
-    t_imp = time.time()
     import spacy
     import newsnlp.entities.zh_features as zf
 
@@ -201,7 +172,7 @@ def cmd_evaluate(a) -> dict:
         t0 = time.time()
         docs = list(nlp.pipe(texts))
         dt = time.time() - t0
-        res[name] = score(gold, [spans_of(d) for d in docs])
+        res[name] = score(gold, [spans_of(d) for d in docs], LABELS)
         res[name]["chars_per_s"] = round(sum(map(len, texts)) / dt)
     print(json.dumps(res, indent=1, ensure_ascii=False), flush=True)
     for name in ("fold", "raw"):
