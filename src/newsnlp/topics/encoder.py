@@ -8,7 +8,7 @@ labels (``coarse|source_label``) by ``models/topics/train_encoder.py``:
 * English: all-MiniLM-L6-v2 (6 layers, width 384, uncased WordPiece);
 * Chinese: m3e-small (4 layers, width 512, character-level for Chinese).
 
-Prediction is plain numpy (no torch): WordPiece tokenisation, the encoder, mean pooling over
+Prediction is plain numpy (no torch; the runtime is ``newsnlp.transformer``): WordPiece tokenisation, the encoder, mean pooling over
 tokens, a linear layer over the fine labels, ``softmax(temperature * logits)`` summed into the
 coarse labels. The arrays are stored int8 (one float32 scale per row or output column) and
 dequantised once at load. Like the other short-text parts the encoder is blended into the linear
@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,108 +28,10 @@ import numpy as np
 
 from .neural import softmax
 
-from newsnlp.chars import is_cjk_codepoint
+from newsnlp.transformer import LAYER_PARTS, WordPiece, dequantize, encode_layers, quantize, softmax_last
 
-LAYER_PARTS = ("qkv", "o", "i", "out")  # the four dense layers of one transformer layer
-
-
-def _is_punct(ch: str) -> bool:
-    cp = ord(ch)
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(ch).startswith("P")
-
-
-@dataclass
-class WordPiece:
-    """BERT's tokenizer: split on whitespace, punctuation and CJK characters, then greedy WordPiece."""
-
-    vocab: dict[str, int]
-    lowercase: bool = True
-    strip_accents: bool = False
-    unk: int = field(init=False)
-    cls: int = field(init=False)
-    sep: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.unk, self.cls, self.sep = self.vocab["[UNK]"], self.vocab["[CLS]"], self.vocab["[SEP]"]
-
-    def normalize(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text)
-        if self.lowercase:
-            text = text.lower()
-        if self.strip_accents:
-            text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-        return text
-
-    def words(self, text: str) -> list[str]:
-        out: list[str] = []
-        cur: list[str] = []
-        for ch in text:
-            cp = ord(ch)
-            if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch) in ("Cc", "Cf") and not ch.isspace()):
-                continue
-            if ch.isspace():
-                if cur:
-                    out.append("".join(cur))
-                    cur = []
-            elif is_cjk_codepoint(cp) or _is_punct(ch):
-                if cur:
-                    out.append("".join(cur))
-                    cur = []
-                out.append(ch)
-            else:
-                cur.append(ch)
-        if cur:
-            out.append("".join(cur))
-        return out
-
-    def pieces(self, word: str) -> list[int]:
-        if len(word) > 100:
-            return [self.unk]
-        ids, start = [], 0
-        while start < len(word):
-            end, hit = len(word), None
-            while start < end:
-                sub = word[start:end] if start == 0 else "##" + word[start:end]
-                hit = self.vocab.get(sub)
-                if hit is not None:
-                    break
-                end -= 1
-            if hit is None:
-                return [self.unk]
-            ids.append(hit)
-            start = end
-        return ids
-
-    def encode(self, text: str, max_len: int) -> list[int]:
-        """Token ids with [CLS] and [SEP], at most ``max_len`` of them."""
-        ids = [self.cls]
-        for word in self.words(self.normalize(text)):
-            ids.extend(self.pieces(word))
-            if len(ids) >= max_len - 1:
-                break
-        return ids[: max_len - 1] + [self.sep]
-
-
-def _layer_norm(x: np.ndarray, gain_bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
-    mean = x.mean(axis=-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps) * gain_bias[0] + gain_bias[1]
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    """GELU, tanh form (within 5e-4 of the erf form and three times faster in numpy); overwrites ``x``."""
-    inner = x * x
-    inner *= np.float32(0.044715)
-    inner += 1.0
-    inner *= x
-    inner *= np.float32(math.sqrt(2.0 / math.pi))
-    np.tanh(inner, out=inner)
-    inner += 1.0
-    x *= inner
-    x *= np.float32(0.5)
-    return x
+__all__ = ["LAYER_PARTS", "TextEncoder", "WordPiece", "dequantize", "encoder_from_arrays", "load_encoder",
+           "quantize", "save_encoder", "softmax_last", "split_fingerprint"]
 
 
 @dataclass
@@ -174,30 +74,7 @@ class TextEncoder:
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         """Mean-pooled last hidden states of one batch, shape (len(batch), width)."""
-        n, t = len(batch), max(len(ids) for ids in batch)
-        ids = np.zeros((n, t), dtype=np.int64)
-        mask = np.zeros((n, t), dtype=np.float32)
-        for i, row in enumerate(batch):
-            ids[i, : len(row)] = row
-            mask[i, : len(row)] = 1.0
-        width = self.word.shape[1]
-        d = width // self.heads
-        # Rows are (text, position) pairs, so every dense layer is one matrix product.
-        x = _layer_norm((self.word[ids] + self.position[:t]).reshape(n * t, width), self.norms[0])
-        bias = ((1.0 - mask) * -1e4)[:, None, None, :]
-        scale = np.float32(1.0 / math.sqrt(d))
-        for layer, dense in enumerate(self.dense):
-            w, b = dense["qkv"]
-            qkv = (x @ w + b).reshape(n, t, 3, self.heads, d).transpose(2, 0, 3, 1, 4)
-            att = softmax_last((qkv[0] * scale) @ qkv[1].transpose(0, 1, 3, 2) + bias)
-            ctx = (att @ qkv[2]).transpose(0, 2, 1, 3).reshape(n * t, width)
-            w, b = dense["o"]
-            x = _layer_norm(x + ctx @ w + b, self.norms[1 + 2 * layer])
-            w, b = dense["i"]
-            h = _gelu(x @ w + b)
-            w, b = dense["out"]
-            x = _layer_norm(x + h @ w + b, self.norms[2 + 2 * layer])
-        x = x.reshape(n, t, width)
+        x, mask = encode_layers(self.word, self.position, self.norms, self.dense, self.heads, batch)
         return (x * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -257,32 +134,6 @@ class TextEncoder:
                 key = f"{prefix}{layer}_{part}"
                 arrays[key + "_q"], arrays[key + "_s"], arrays[key + "_b"] = q, s, b.astype(np.float32)
         return arrays
-
-
-def softmax_last(x: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis."""
-    x = x - x.max(axis=-1, keepdims=True)
-    np.exp(x, out=x)
-    x /= x.sum(axis=-1, keepdims=True)
-    return x
-
-
-def quantize(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric int8 quantisation with one float32 scale per slice along ``axis``'s complement.
-
-    ``axis=1``: one scale per row (embedding tables); ``axis=0``: one per output column (dense
-    weights laid out inputs × outputs). ``w ≈ q * scale`` broadcast accordingly.
-    """
-    scale = np.abs(w).max(axis=axis) / 127.0
-    scale[scale == 0] = 1.0
-    shaped = scale[:, None] if axis == 1 else scale[None, :]
-    q = np.clip(np.rint(w / shaped), -127, 127).astype(np.int8)
-    return q, scale.astype(np.float32)
-
-
-def dequantize(q: np.ndarray, scale: np.ndarray, axis: int) -> np.ndarray:
-    shaped = scale[:, None] if axis == 1 else scale[None, :]
-    return q.astype(np.float32) * shaped
 
 
 def encoder_from_arrays(part: dict[str, Any], arrays: dict[str, np.ndarray], prefix: str, array: Any) -> TextEncoder:
