@@ -57,3 +57,14 @@ def test_chinese_given_names_and_org_short_forms_join_their_full_names() -> None
     assert groups["国家禁毒委员会"] == ["国家禁毒委", "国家禁毒委员会"]
     assert groups["中国建设银行"] == ["中国建设银行", "建行"] and groups["中国银行"] == ["中国银行"]
     assert groups["国务院"] == ["国务院"] and groups["国务院办公厅"] == ["国务院办公厅"]  # a unit of its own
+
+
+def test_a_name_in_a_capitals_headline_is_named_as_the_body_writes_it() -> None:
+    found = names(group_entities([
+        Candidate(0, 8, "TED CRUZ", "PERSON"), Candidate(40, 48, "Ted Cruz", "PERSON"),
+        Candidate(60, 68, "MICROSOFT", "ORG"), Candidate(70, 79, "Microsoft", "ORG"),
+        Candidate(110, 119, "ELON MUSK", "PERSON"),
+    ]))
+    assert found[("PERSON", "Ted Cruz")] == ["TED CRUZ", "Ted Cruz"]
+    assert found[("ORG", "Microsoft")] == ["MICROSOFT", "Microsoft"]
+    assert ("PERSON", "ELON MUSK") in found  # no other spelling to take

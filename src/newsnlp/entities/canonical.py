@@ -228,10 +228,23 @@ def _canonical(members: list[Candidate], label: str, iso: str | None, gazetteer_
             return gazetteer_name(iso)
         names = names or members
         best = max(names, key=lambda m: (len(_words(m.name)), len(m.name)))
-        return _fold(best.name)
+        return _fold(_as_written(best, names).name)
     if label == "ORG":
         full = [m for m in names if not _is_acronym(m.name)] or names
         best = max(full, key=lambda m: (len(m.name), -m.start))
-        return re.sub(r"^(?:the|The)\s+", "", _fold(best.name))
+        return re.sub(r"^(?:the|The)\s+", "", _fold(_as_written(best, full).name))
     best = max(names, key=lambda m: (len(_words(m.name)), len(m.name), -m.start))
-    return _fold(best.name)
+    return _fold(_as_written(best, names).name)
+
+
+def _as_written(best: Candidate, names: list[Candidate]) -> Candidate:
+    """The same name as the body writes it when the chosen mention is in capitals (a headline).
+
+    >>> from types import SimpleNamespace as M
+    >>> _as_written(M(name="TED CRUZ"), [M(name="TED CRUZ"), M(name="Ted Cruz")]).name
+    'Ted Cruz'
+    """
+    if not best.name.isupper() or len(best.name) <= 4:  # NATO, US: acronyms are written in capitals
+        return best
+    folded = best.name.casefold()
+    return next((m for m in names if m.name.casefold() == folded and not m.name.isupper()), best)
