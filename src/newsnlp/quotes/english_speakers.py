@@ -212,6 +212,9 @@ def _quote_candidates(rules: Any, ctx: _Context, quote: RawQuote, previous: RawQ
         cue_span = doc.char_span(quote.cue[0], quote.cue[1], alignment_mode="expand")
         cue = cue_span.root if cue_span is not None and len(cue_span) else None
     first_sent, last_sent = int(ctx.sent_of[span.start]), int(ctx.sent_of[span.end - 1])
+    # Who the quotation speaks as ('I', 'we', or neither), and the words it names (rarely its speaker).
+    words = {t.lower_ for t in span}
+    person = "I" if words & {"i", "my", "me"} else "we" if words & {"we", "our", "us"} else "-"
     lo = ctx.sents[max(0, first_sent - 1)].start
     hi = ctx.sents[min(len(ctx.sents) - 1, last_sent + 1)].end
     anchor = cue.i if cue is not None else span.start
@@ -229,6 +232,11 @@ def _quote_candidates(rules: Any, ctx: _Context, quote: RawQuote, previous: RawQ
         token = doc[i]
         side = "before" if i < span.start else "after" if i >= span.end else "inside"
         feats = _features(ctx, quote, token, cue, span, side, first_sent, last_sent, para)
+        kind = feats[0]
+        speaks = token.dep_ in ("nsubj", "nsubjpass") and token.head.i != (cue.i if cue is not None else -1) \
+            and rules.is_cue(token.head)
+        feats += [f"person={person}+{kind}", f"named_inside={token.lower_ in words}+{kind}",
+                  f"other_cue_subj={speaks}+{feats[5]}"]
         label = token.ent_type_ or "-"
         if label in ("PERSON", "ORG", "NORP", "GPE") and side in person_rank:
             rank = person_rank[side]
