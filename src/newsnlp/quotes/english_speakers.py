@@ -14,6 +14,8 @@ the rules' speaker when it beats it by the model's ``margin``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ _MAX_CANDIDATES = 40
 
 
 def _bucket(n: int, bounds: tuple[int, ...] = _TOKEN_BUCKETS) -> int:
-    return next((i for i, top in enumerate(bounds) if n <= top), len(bounds))
+    return bisect.bisect_left(bounds, n)  # the first bound >= n; len(bounds) past the last
 
 
 @dataclass
@@ -87,9 +89,9 @@ def _relation(token: Any, cue: Any | None) -> str:
         return "sibling:" + token.dep_
     if token.dep_ in ("nsubj", "nsubjpass") and cue.dep_ in ("conj", "xcomp", "advcl") and token.head.i == cue.head.i:
         return "conj_subj"
-    if any(a.i == cue.i for a in token.ancestors):
+    if cue.is_ancestor(token):
         return "below"
-    if any(a.i == token.i for a in cue.ancestors):
+    if token.is_ancestor(cue):
         return "above:" + token.dep_
     return "other:" + token.dep_
 
@@ -100,6 +102,8 @@ class SpeakerModel:
     def __init__(self, vocabulary: dict[str, int], weights: np.ndarray, margin: float, kinds: frozenset[str]) -> None:
         self.vocabulary = vocabulary
         self.weights = weights
+        # Feature -> weight, zero weights left out: one dictionary lookup per feature when scoring.
+        self.table = {f: float(weights[i]) for f, i in vocabulary.items() if weights[i] != 0.0}
         self.margin = margin
         self.kinds = kinds
 
@@ -116,7 +120,8 @@ class SpeakerModel:
 
     def scores(self, mentions: list[Mention]) -> list[float]:
         """Softmax probabilities of one quote's candidates."""
-        raw = [sum(self.weights[i] for f in m.features if (i := self.vocabulary.get(f)) is not None) for m in mentions]
+        get, zeros = self.table.get, itertools.repeat(0.0)
+        raw = [sum(map(get, m.features, zeros)) for m in mentions]
         top = max(raw)
         exps = [math.exp(r - top) for r in raw]
         total = sum(exps)
@@ -152,28 +157,35 @@ class _Context:
         self.doc = doc
         self.text = rules._text
         self.sents = list(doc.sents)
-        self.sent_of = np.zeros(len(doc), dtype=np.int32)
+        self.sent_of = [0] * len(doc)
         for n, sent in enumerate(self.sents):
-            self.sent_of[sent.start:sent.end] = n
+            self.sent_of[sent.start:sent.end] = [n] * (sent.end - sent.start)
         quoted = set(rules._quoted_tokens) | set(rules._dateline_tokens)
         for q in quotes:
             span = doc.char_span(q.start, q.end, alignment_mode="expand")
             if span is not None:
                 quoted.update(range(span.start, span.end))
         self.quoted = quoted
-        self.nominals = [t.i for t in doc if t.i not in quoted and not t.is_space and self._nominal(t)]
-        self.counts: dict[str, int] = {}
-        for i in self.nominals:
-            if doc[i].pos_ == "PROPN":
-                self.counts[doc[i].lower_] = self.counts.get(doc[i].lower_, 0) + 1
+        from spacy.symbols import NOUN, PRON, PROPN  # spaCy is loaded by now: the doc is its parse
 
-    @staticmethod
-    def _nominal(token: Any) -> bool:
-        if token.pos_ == "PRON":
-            return token.lower_ in _PERSONAL
-        if token.pos_ not in ("PROPN", "NOUN"):
-            return False
-        return token.dep_ not in _SKIP_DEPS or token.dep_ == "npadvmod" and token.pos_ == "PROPN"
+        strings = doc.vocab.strings
+        skip = np.array(sorted({strings.add(d) for d in _SKIP_DEPS} - {strings.add("npadvmod")}), dtype=np.uint64)
+        attrs = doc.to_array(["POS", "DEP"]).astype(np.uint64).reshape(-1, 2)  # one pass in C, not per token
+        pos, dep = attrs[:, 0], attrs[:, 1]
+        nominal = ((pos == PROPN) | (pos == NOUN) & (dep != strings.add("npadvmod"))) & ~np.isin(dep, skip) | (pos == PRON)
+        self.nominals: list[int] = []
+        self.counts: dict[str, int] = {}
+        for i in np.flatnonzero(nominal).tolist():
+            if i in quoted:
+                continue
+            token = doc[i]
+            if pos[i] == PRON:
+                if token.lower_ in _PERSONAL:
+                    self.nominals.append(i)
+                continue
+            self.nominals.append(i)
+            if pos[i] == PROPN:
+                self.counts[token.lower_] = self.counts.get(token.lower_, 0) + 1
 
     def paragraph_start(self, char: int) -> int:
         return self.text.rfind("\n", 0, char) + 1
@@ -211,7 +223,7 @@ def _quote_candidates(rules: Any, ctx: _Context, quote: RawQuote, previous: RawQ
     if quote.cue is not None:
         cue_span = doc.char_span(quote.cue[0], quote.cue[1], alignment_mode="expand")
         cue = cue_span.root if cue_span is not None and len(cue_span) else None
-    first_sent, last_sent = int(ctx.sent_of[span.start]), int(ctx.sent_of[span.end - 1])
+    first_sent, last_sent = ctx.sent_of[span.start], ctx.sent_of[span.end - 1]
     # Who the quotation speaks as ('I', 'we', or neither), and the words it names (rarely its speaker).
     words = {t.lower_ for t in span}
     person = "I" if words & {"i", "my", "me"} else "we" if words & {"we", "our", "us"} else "-"
@@ -221,7 +233,7 @@ def _quote_candidates(rules: Any, ctx: _Context, quote: RawQuote, previous: RawQ
     prev_head = previous.speaker_head if previous is not None else None
     heads: dict[int | None, Mention] = {}
     rules_head = quote.speaker_head if quote.speaker is not None else None
-    tokens = [i for i in ctx.nominals if lo <= i < hi]
+    tokens = ctx.nominals[bisect.bisect_left(ctx.nominals, lo):bisect.bisect_left(ctx.nominals, hi)]
     tokens.sort(key=lambda i: abs(i - anchor))
     tokens = tokens[:_MAX_CANDIDATES]
     for extra in (rules_head, prev_head, paragraph_speaker):
@@ -271,7 +283,7 @@ def _features(ctx: _Context, quote: RawQuote, token: Any, cue: Any | None, span:
     kind = _kind(token)
     label = token.ent_type_ or "-"
     rel = _relation(token, cue)
-    sent = int(ctx.sent_of[token.i])
+    sent = ctx.sent_of[token.i]
     sdist = "same" if first_sent <= sent <= last_sent else "prev" if sent < first_sent else "next"
     if sent < first_sent - 1 or sent > last_sent + 1:
         sdist = "far"
