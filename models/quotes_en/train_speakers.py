@@ -7,7 +7,7 @@ and which quote kinds the chooser may touch.
 
     export PYTHONPATH=src OMP_NUM_THREADS=1
     python models/quotes_en/train_speakers.py fit /tmp/qen/train models/quotes_en/model/speakers [--l2 1.0]
-    python models/quotes_en/train_speakers.py sweep /tmp/qen/dev models/quotes_en/model/speakers --margins 0,0.1,0.2
+    python models/quotes_en/train_speakers.py sweep /tmp/qen/dev models/quotes_en/model/speakers --margins 0,0.05,0.1,0.2
 
 Steps of ``fit``: the whole English quote stage (rules and the other learned parts) runs over each
 parsed training article; every quote that overlaps a gold attribution by half of both spans (the
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
@@ -88,22 +89,23 @@ def groups(cache: Path, gold_path: Path) -> tuple[list[list[list[str]]], list[li
     return feats, labels, ids, stats
 
 
-def _objective(w: np.ndarray, x: Any, y: np.ndarray, starts: np.ndarray, l2: float) -> tuple[float, np.ndarray]:
-    """Negative log likelihood of the positives under each group's softmax, and its gradient."""
+def _objective(w: np.ndarray, x: Any, y: np.ndarray, starts: np.ndarray, l2: float,
+               weights: np.ndarray) -> tuple[float, np.ndarray]:
+    """Weighted negative log likelihood of the positives under each group's softmax, and its gradient."""
     s = x @ w
     top = np.maximum.reduceat(s, starts)
     sizes = np.diff(np.append(starts, len(s)))
     e = np.exp(s - np.repeat(top, sizes))
     total = np.add.reduceat(e, starts)
     pos = np.add.reduceat(e * y, starts)
-    loss = float(np.sum(np.log(total) - np.log(pos))) + 0.5 * l2 * float(w @ w)
+    loss = float(np.sum(weights * (np.log(total) - np.log(pos)))) + 0.5 * l2 * float(w @ w)
     p_all = e / np.repeat(total, sizes)
     p_pos = e * y / np.repeat(pos, sizes)
-    grad = x.T @ (p_all - p_pos) + l2 * w
+    grad = x.T @ ((p_all - p_pos) * np.repeat(weights, sizes)) + l2 * w
     return loss, grad
 
 
-def fit(cache: Path, out: Path, l2: float, min_count: int) -> None:
+def fit(cache: Path, out: Path, l2: float, min_count: int, marked: float = 1.0) -> None:
     """Train on the cached PolNeAR train articles and write ``out``."""
     from scipy.optimize import minimize
     from scipy.sparse import csr_matrix
@@ -112,10 +114,12 @@ def fit(cache: Path, out: Path, l2: float, min_count: int) -> None:
     print(dict(stats), file=sys.stderr)
     counts = Counter(f for group in feats for fs in group for f in set(fs))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    rows, cols, starts, y = [], [], [], []
+    rows, cols, starts, y, weights = [], [], [], [], []
     r = 0
     for group, row in zip(feats, labels):
         starts.append(r)
+        # Quotes in quotation marks (their candidates carry 'D|' features) weigh ``marked`` times.
+        weights.append(marked if any(f.startswith("D|") for f in group[0]) else 1.0)
         for fs, label in zip(group, row):
             for col in {vocabulary[f] for f in fs if f in vocabulary}:
                 rows.append(r)
@@ -123,7 +127,7 @@ def fit(cache: Path, out: Path, l2: float, min_count: int) -> None:
             y.append(label)
             r += 1
     x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocabulary)))
-    result = minimize(_objective, np.zeros(len(vocabulary)), args=(x, np.array(y, dtype=float), np.array(starts), l2),
+    result = minimize(_objective, np.zeros(len(vocabulary)), args=(x, np.array(y, dtype=float), np.array(starts), l2, np.array(weights)),
                       jac=True, method="L-BFGS-B", options={"maxiter": 500})
     print(f"{len(feats)} groups, {r} candidates, {len(vocabulary)} features; loss {result.fun:.1f} ({result.message})",
           file=sys.stderr)
@@ -131,32 +135,39 @@ def fit(cache: Path, out: Path, l2: float, min_count: int) -> None:
     np.savez_compressed(out / "weights.npz", coef=result.x.astype(np.float32))
     previous = json.loads((out / "config.json").read_text("utf-8")) if (out / "config.json").is_file() else {}
     config = {"version": VERSION, "margin": previous.get("margin", 0.0), "kinds": previous.get("kinds", ["direct", "mixed"]),
-              "l2": l2, "min_count": min_count, "groups": len(feats), "candidates": r,
+              "l2": l2, "marked_weight": marked, "min_count": min_count, "groups": len(feats), "candidates": r,
               "rules_right": stats["rules_right"], "no_positive": stats["no_positive"], "vocabulary": vocabulary}
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
 
 
-def sweep(cache: Path, folder: Path, margins: list[float], kinds: list[list[str]], keep: bool) -> None:
-    """Score the dev cache at each margin and kinds setting on both parts (the tuning part decides)."""
+def sweep(cache: Path, folder: Path, margins: list[float], kinds: list[list[str]]) -> None:
+    """Score the dev cache at each margin and kinds setting on both parts; the setting with the best
+    mean of the three tuning-part scores is written to ``config.json``."""
     from dev_split import score
 
     from newsnlp.quotes.english_speakers import shipped_speaker_model
 
     path = folder / "config.json"
     config = json.loads(path.read_text("utf-8"))
-    original = dict(config)
+    best: tuple[float, float, list[str]] | None = None
     for kind_set in kinds:
         for margin in margins:
             config["margin"], config["kinds"] = margin, kind_set
             path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
             shipped_speaker_model.cache_clear()
-            out = Path("/tmp") / "speaker_sweep.jsonl"
-            parse_cache.quotes(cache, out)
-            result = score(out)
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "sweep.jsonl"
+                parse_cache.quotes(cache, out)
+                result = score(out)
             print(f"kinds={'+'.join(kind_set)} margin={margin}", " | ".join(
                 part + " " + " ".join(f"{v:.4f}" for v in metrics.values()) for part, metrics in result.items()), flush=True)
-    if not keep:
-        path.write_text(json.dumps(original, ensure_ascii=False, indent=0), "utf-8")
+            mean = sum(result["tuning"].values()) / len(result["tuning"])
+            if best is None or mean > best[0]:
+                best = (mean, margin, kind_set)
+    assert best is not None
+    config["margin"], config["kinds"] = best[1], best[2]
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
+    print(f"kept margin={best[1]} kinds={'+'.join(best[2])}", file=sys.stderr)
 
 
 if __name__ == "__main__":
@@ -166,12 +177,12 @@ if __name__ == "__main__":
     parser.add_argument("folder", type=Path)
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--marked", type=float, default=1.0, help="weight of direct and mixed quotes' groups")
     parser.add_argument("--margins", default="0,0.1,0.2,0.3")
     parser.add_argument("--kinds", default="direct+mixed,direct+mixed+indirect")
-    parser.add_argument("--keep", action="store_true", help="leave the last setting in config.json")
     args = parser.parse_args()
     if args.command == "fit":
-        fit(args.cache, args.folder, args.l2, args.min_count)
+        fit(args.cache, args.folder, args.l2, args.min_count, args.marked)
     else:
         sweep(args.cache, args.folder, [float(m) for m in args.margins.split(",")],
-              [k.split("+") for k in args.kinds.split(",")], args.keep)
+              [k.split("+") for k in args.kinds.split(",")])

@@ -18,6 +18,7 @@ import bisect
 import itertools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ _PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "who", "him"
 _SKIP_DEPS = frozenset({"compound", "flat", "nmod", "npadvmod", "nummod", "amod", "quantmod"})
 _TOKEN_BUCKETS = (0, 2, 5, 10, 20, 40, 80)
 _MAX_CANDIDATES = 40
+_NEWLINE = re.compile("\n")
 
 
 def _bucket(n: int, bounds: tuple[int, ...] = _TOKEN_BUCKETS) -> int:
@@ -156,6 +158,7 @@ class _Context:
     def __init__(self, rules: Any, doc: Any, quotes: list[RawQuote]) -> None:
         self.doc = doc
         self.text = rules._text
+        self.breaks = [m.start() for m in _NEWLINE.finditer(self.text)]
         self.sents = list(doc.sents)
         self.sent_of = [0] * len(doc)
         for n, sent in enumerate(self.sents):
@@ -166,6 +169,7 @@ class _Context:
             if span is not None:
                 quoted.update(range(span.start, span.end))
         self.quoted = quoted
+        self._static: dict[int, tuple[str, str, list[str]]] = {}
         from spacy.symbols import NOUN, PRON, PROPN  # spaCy is loaded by now: the doc is its parse
 
         strings = doc.vocab.strings
@@ -188,7 +192,22 @@ class _Context:
                 self.counts[token.lower_] = self.counts.get(token.lower_, 0) + 1
 
     def paragraph_start(self, char: int) -> int:
-        return self.text.rfind("\n", 0, char) + 1
+        """Where the line holding ``char`` starts (``text.rfind('\\n', 0, char) + 1``, by bisection)."""
+        index = bisect.bisect_left(self.breaks, char) - 1
+        return self.breaks[index] + 1 if index >= 0 else 0
+
+    def static(self, token: Any) -> tuple[str, str, list[str]]:
+        """A mention's kind, entity label and the features that do not depend on the quote (kept per token:
+        a token is a candidate of several quotes)."""
+        found = self._static.get(token.i)
+        if found is None:
+            kind, label = _kind(token), token.ent_type_ or "-"
+            salience = _bucket(self.counts.get(token.lower_, 0) if token.pos_ == "PROPN" else 0, (0, 1, 2, 4, 8))
+            word = token.lemma_.lower() if token.pos_ == "NOUN" else "-"
+            found = (kind, label, ["k=" + kind, "ent=" + label, "dep=" + token.dep_, f"sal={salience}", "noun=" + word,
+                                   f"cap={token.text[:1].isupper()}+k={kind}", f"sal={salience}+ent={label}"])
+            self._static[token.i] = found
+        return found
 
 
 def candidates(rules: Any, doc: Any, quotes: list[RawQuote], context: _Context | None = None) -> list[list[Mention]]:
@@ -280,8 +299,7 @@ def _quote_candidates(rules: Any, ctx: _Context, quote: RawQuote, previous: RawQ
 
 def _features(ctx: _Context, quote: RawQuote, token: Any, cue: Any | None, span: Any, side: str,
               first_sent: int, last_sent: int, para: int) -> list[str]:
-    kind = _kind(token)
-    label = token.ent_type_ or "-"
+    kind, label, static = ctx.static(token)
     rel = _relation(token, cue)
     sent = ctx.sent_of[token.i]
     sdist = "same" if first_sent <= sent <= last_sent else "prev" if sent < first_sent else "next"
@@ -290,20 +308,18 @@ def _features(ctx: _Context, quote: RawQuote, token: Any, cue: Any | None, span:
     gap = span.start - token.i if side == "before" else token.i - span.end + 1 if side == "after" else 0
     cue_gap = abs(token.i - cue.i) if cue is not None else -1
     same_para = ctx.paragraph_start(token.idx) == para
-    salience = ctx.counts.get(token.lower_, 0) if token.pos_ == "PROPN" else 0
-    word = token.lemma_.lower() if token.pos_ == "NOUN" else "-"
     # 'Carl Bialik: “…”', 'Trump (on Twitter): “…”': a name handing over to the quotation with a colon.
     between = ctx.text[token.idx + len(token.text):span.start_char] if side == "before" and gap <= 6 else ""
     colon = between.rstrip().endswith(":") and "\n" not in between
     cue_side = "-" if cue is None else "before" if cue.i < span.start else "after" if cue.i >= span.end else "inside"
+    gap_bucket = _bucket(gap)
     return [
-        "k=" + kind, "ent=" + label, "dep=" + token.dep_, "rel=" + rel, "side=" + side, "sdist=" + sdist,
-        f"gap={_bucket(gap)}", f"cgap={_bucket(cue_gap) if cue_gap >= 0 else 'x'}", f"para={same_para}",
-        f"sal={_bucket(salience, (0, 1, 2, 4, 8))}", "noun=" + word, f"q={quote.kind}+k={kind}",
+        static[0], static[1], static[2], "rel=" + rel, "side=" + side, "sdist=" + sdist,
+        f"gap={gap_bucket}", f"cgap={_bucket(cue_gap) if cue_gap >= 0 else 'x'}", f"para={same_para}",
+        *static[3:], f"q={quote.kind}+k={kind}",
         f"q={quote.kind}+rel={rel}", f"k={kind}+rel={rel}", f"ent={label}+rel={rel}", f"side={side}+sdist={sdist}",
         f"k={kind}+side={side}+sdist={sdist}", f"ent={label}+side={side}+sdist={sdist}", f"cside={cue_side}+side={side}",
-        f"rel={rel}+cside={cue_side}", f"k={kind}+gap={_bucket(gap)}", f"ent={label}+gap={_bucket(gap)}",
-        f"cap={token.text[:1].isupper()}+k={kind}", f"sal={_bucket(salience, (0, 1, 2, 4, 8))}+ent={label}",
+        f"rel={rel}+cside={cue_side}", f"k={kind}+gap={gap_bucket}", f"ent={label}+gap={gap_bucket}",
         f"para={same_para}+side={side}+k={kind}", f"colon={colon}", f"colon={colon}+k={kind}",
     ]
 
