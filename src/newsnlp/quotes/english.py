@@ -36,6 +36,7 @@ from newsnlp.quotes.english_mixed import (
 )
 from newsnlp.quotes.english_fragments import expand, fragment_candidates
 from newsnlp.quotes.english_indirect import IndirectRules
+from newsnlp.quotes.english_speakers import choose_speakers, shipped_speaker_model
 from newsnlp.quotes.english_model import after_dateline, candidates, shipped_fragment_model, shipped_model
 from newsnlp.quotes.marks import find_quoted_paragraphs
 from newsnlp.quotes.patterns import (
@@ -130,7 +131,7 @@ class EnglishQuotes(IndirectRules):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
             quotes.append(found)
-        return quotes
+        return self._speakers(doc, quotes)
 
     def _reported(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
         """Indirect quotes: the rules' proposals and every verb's contents, chosen by the learned model."""
@@ -139,6 +140,13 @@ class EnglishQuotes(IndirectRules):
         if model is None:
             return [after_dateline(doc, q, self._dateline_tokens) for q in proposed]
         return model.select(candidates(self, doc, quotes, proposed), [(q.start, q.end) for q in quotes])
+
+    def _speakers(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
+        """The learned speaker chooser replaces the rules' speaker where it is confident."""
+        model = shipped_speaker_model() if self.learned else None
+        if model is None:
+            return quotes
+        return choose_speakers(self, doc, quotes, model)
 
     def _extents(self, doc: Any, quotes: list[RawQuote], quoted: list[tuple[int, int]]) -> list[RawQuote]:
         """Fragments the learned extent model reads as part of a mixed quote become that quote."""
