@@ -30,8 +30,9 @@ TERMS = {
               "TNEWS (research terms); encoders all-MiniLM-L6-v2 (Apache-2.0) and m3e-small. "
               "See models/topics/README.md.",
     "pages": "Research use only: trained on L3S-GN1 (research-use licence), newspaper4k test pages, the Chinese "
-             "Web Content Extraction Dataset and GeneralNewsExtractor test pages (pages belong to their "
-             "publishers). See models/pages/README.md.",
+             "Web Content Extraction Dataset and GeneralNewsExtractor test pages; byline ranker also on the train "
+             "part of trafilatura's evaluation pages (Apache-2.0 repository; pages belong to their publishers). "
+             "See models/pages/README.md.",
     "quotes_en": "Research use only: trained on PolNeAR (US political news 2015-16; no stated licence, research "
                  "and evaluation use). See models/quotes_en/README.md.",
 }

@@ -75,11 +75,11 @@ def test_pages_as_html(shared: Path, tmp_path: Path) -> None:
 # The dev part of the corpus built by models/pages/build_corpus.py from trafilatura's evaluation pages
 # (English, 32 pages from 32 sites, never trained on, nothing tuned on it). Its gold body is only a few
 # chunks, so only title and author (22 pages name one) are gated, a little below what was measured
-# (models/pages/README.md, version 1.1): as text title 0.813, author 0.364; as HTML title 0.844,
-# author 0.773 (one page is 3.1 points of title and 4.5 of author).
+# (models/pages/README.md, version 1.2): as text title 0.813, author 0.682; as HTML title 0.844,
+# author 0.818 (one page is 3.1 points of title and 4.5 of author).
 CORPUS_DEV = ROOT / "models" / "pages" / "corpus" / "trafilatura" / "dev"
-CORPUS_TEXT_FLOORS = {"title_acc": 0.78, "author_acc": 0.31}
-CORPUS_HTML_FLOORS = {"title_acc": 0.81, "author_acc": 0.72}
+CORPUS_TEXT_FLOORS = {"title_acc": 0.78, "author_acc": 0.63}
+CORPUS_HTML_FLOORS = {"title_acc": 0.81, "author_acc": 0.77}
 
 
 @pytest.mark.parametrize("mode", ["text", "html"])

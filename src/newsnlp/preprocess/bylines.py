@@ -28,7 +28,8 @@ _EN_BY = re.compile(
 _ONLY_NAME = re.compile(rf"^\s*(?P<name>{_NAME})\s*$")
 _ZH_NAMES = rf"[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}])(?:[\s、,，]+[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}]))*"
 _ZH_BY = re.compile(
-    r"(?:本报记者|特约记者|见习记者|首席记者|记者|作者|撰文|编译|通讯员|责任编辑|实习编辑|编辑|责编|文|图/文|文/图)"
+    rf"(?:本报记者|特约记者|见习记者|首席记者|记者|作者|撰文|编译|通讯员|责任编辑|实习编辑|编辑|责编|图/文|文/图"
+    rf"|(?<![{HAN_BASIC}])文(?!章))"  # 文 alone, not in 正文 or 文章
     rf"\s*[:：/／|｜]?\s*(?P<name>{_ZH_NAMES})"
 )
 _ZH_BRACKET = re.compile(rf"^\s*[\[【(（]\s*(?P<name>{_ZH_NAMES})\s*[\]】)）]")

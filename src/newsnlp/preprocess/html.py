@@ -193,6 +193,7 @@ def _page_metadata(html: str) -> dict[str, str]:
     import lxml.html
 
     from newsnlp.preprocess.bylines import author_span
+    from newsnlp.preprocess.page_features import line_features
     from newsnlp.preprocess.page_rules import page_spans
     from newsnlp.preprocess.structure import default_labeller, label_structure
 
@@ -217,7 +218,8 @@ def _page_metadata(html: str) -> dict[str, str]:
     if labeller is None or not text:
         return {}
     spans = page_spans(text)
-    probs = labeller.predict(text, spans)
+    rows = line_features(text, spans)
+    probs = labeller.predict_rows(rows)
     named: dict[int, str] = {}
     for i, (start, end) in enumerate(spans):
         line = _fold(text[start:end])
@@ -236,7 +238,8 @@ def _page_metadata(html: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if best is not None and best_score >= 0.3:
         found["title"] = text[spans[best][0]:spans[best][1]]
-    structure = label_structure(text, spans, probs, known_title=found.get("title"))
+    structure = label_structure(text, spans, probs, known_title=found.get("title"),
+                                byline_weights=labeller.byline_weights, rows=rows)
     if structure.author:
         found["author"] = text[slice(*structure.author)]
         block = next(b for b in structure.blocks if b.start <= structure.author[0] < b.end)

@@ -137,6 +137,7 @@ def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     return open_ended >= 0.6 * len(inner)
 
 
+@lru_cache(maxsize=4096)  # the labeller's features and the rules test the same lines
 def _is_breadcrumb(segment: str) -> bool:
     if len(segment) > 300:  # checked before the split: most long lines are text
         return False

@@ -27,6 +27,7 @@ import numpy as np
 
 from newsnlp.chars import han_count
 from newsnlp.errors import ModelFormatError
+from newsnlp.preprocess.byline_rank import BYLINE_INPUTS, rank_bylines
 from newsnlp.preprocess.bylines import author_span, closing_credit
 from newsnlp.preprocess.dates import find_date
 from newsnlp.preprocess.page_features import (
@@ -82,6 +83,7 @@ class LineLabeller:
     title_hidden_w: np.ndarray | None = None
     title_hidden_b: np.ndarray | None = None
     title_hidden_v: np.ndarray | None = None
+    byline_weights: np.ndarray | None = None
     width: int = 2
     context: int = 3
 
@@ -98,6 +100,9 @@ class LineLabeller:
         if title_inputs is not None and title_inputs != TITLE_INPUTS + 1:
             raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
                                    f"this code makes {TITLE_INPUTS}: retrain it with models/pages/train.py")
+        if "byline_weights" in tensors and tensors["byline_weights"].shape[0] != BYLINE_INPUTS + 1:
+            raise ModelFormatError(f"page labeller in {folder}: its byline ranker has other inputs than this code "
+                                   "makes: retrain it with models/pages/train.py")
         return cls(**tensors, width=config["width"], context=config["context"])
 
     def first_pass(self, rows: np.ndarray) -> np.ndarray:
@@ -126,9 +131,12 @@ class LineLabeller:
 
     def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
-        if not spans:
+        return self.predict_rows(line_features(text, spans))
+
+    def predict_rows(self, rows: np.ndarray) -> np.ndarray:
+        """:meth:`predict` from the spans' line features (:func:`~newsnlp.preprocess.page_features.line_features`)."""
+        if not len(rows):
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        rows = line_features(text, spans)
         return self.rank_titles(rows, self.second_pass(rows, self.first_pass(rows)))
 
 
@@ -161,7 +169,9 @@ def find_structure(text: str, *, known_title: str | None = None, labeller: LineL
     if model is None or _looks_clean(text, spans):
         found = rule_structure(text, spans, known_title=known_title)
         return replace(found, published=_published(text, found.blocks))
-    return label_structure(text, spans, model.predict(text, spans), known_title=known_title)
+    rows = line_features(text, spans)
+    return label_structure(text, spans, model.predict_rows(rows), known_title=known_title,
+                           byline_weights=model.byline_weights, rows=rows)
 
 
 def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
@@ -179,8 +189,14 @@ def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
 
 
 def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, *,
-                    known_title: str | None = None) -> Structure:
-    """Roles, title, author, dateline and date from the labeller's probabilities over ``spans``."""
+                    known_title: str | None = None, byline_weights: np.ndarray | None = None,
+                    rows: np.ndarray | None = None) -> Structure:
+    """Roles, title, author, dateline and date from the labeller's probabilities over ``spans``.
+
+    With ``byline_weights`` (the labeller's byline ranker) the author is the ranker's pick among the
+    page's candidate names (``rows``: the spans' line features, found again when not given);
+    without, the name in the byline line nearest the title.
+    """
     roles = [LABELS[k] for k in probs.argmax(axis=1)] if len(spans) else []
     lengths = [e - s for s, e in spans]
     title_index = _title_index(text, spans, probs, known_title)
@@ -209,12 +225,18 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
             if roles[i] == "boilerplate" and lengths[i] <= 120 and (
                     _BYLINE.match(segment) or _ZH_BYLINE.match(segment)):
                 roles[i] = "byline"
-    for i in _by_distance(roles, "byline", title_index):
+    if byline_weights is not None:
+        rows = line_features(text, spans) if rows is None else rows
+        picked = rank_bylines(text, spans, probs, title_index, byline_weights, rows)
+        if picked is not None:
+            line, start, end = picked
+            author = (spans[line][0] + start, spans[line][0] + end)
+    for i in _by_distance(roles, "byline", title_index) if byline_weights is None else ():
         found = author_span(text[spans[i][0]:spans[i][1]])
         if found:
             author = (spans[i][0] + found[0], spans[i][0] + found[1])
             break
-    if author is None and title_index is not None:
+    if author is None and title_index is not None and byline_weights is None:
         author = _weak_byline(text, spans, probs, roles, title_index)
     if author is None:  # no byline: an editor's note (（责任编辑：…）) names who signed the page off
         for i in range((title_index or 0) + 1, len(spans)):
@@ -262,6 +284,11 @@ def _is_prose(segment: str) -> bool:
     """A long line of sentences: 150+ characters (60+ Han characters) with clause punctuation."""
     han = han_count(segment)
     return (len(segment) >= 150 or han >= 60) and len(_CLAUSE_MARK.findall(segment)) >= 2
+
+
+def title_line(text: str, spans: list[tuple[int, int]], probs: np.ndarray, known_title: str | None = None) -> int | None:
+    """The index of the title line: the one equal to ``known_title``, else the most title-like short line."""
+    return _title_index(text, spans, probs, known_title)
 
 
 def _title_index(text: str, spans: list[tuple[int, int]], probs: np.ndarray, known_title: str | None) -> int | None:
