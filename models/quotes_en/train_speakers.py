@@ -7,6 +7,7 @@ and which quote kinds the chooser may touch.
 
     export PYTHONPATH=src OMP_NUM_THREADS=1
     python models/quotes_en/train_speakers.py fit /tmp/qen/train models/quotes_en/model/speakers [--l2 1.0]
+    python models/quotes_en/train_speakers.py cv /tmp/qen/train - --l2 3.0 --margins 0.05   # train alone, by article
     python models/quotes_en/train_speakers.py sweep /tmp/qen/dev models/quotes_en/model/speakers --margins 0,0.05,0.1,0.2
 
 Steps of ``fit``: the whole English quote stage (rules and the other learned parts) runs over each
@@ -105,15 +106,11 @@ def _objective(w: np.ndarray, x: Any, y: np.ndarray, starts: np.ndarray, l2: flo
     return loss, grad
 
 
-def fit(cache: Path, out: Path, l2: float, min_count: int, marked: float = 1.0) -> None:
-    """Train on the cached PolNeAR train articles and write ``out``."""
-    from scipy.optimize import minimize
+def _design(feats: list[list[list[str]]], labels: list[list[int]], vocabulary: dict[str, int],
+            marked: float) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """The sparse candidate matrix, labels, group starts and group weights."""
     from scipy.sparse import csr_matrix
 
-    feats, labels, ids, stats = groups(cache, TRAIN)
-    print(dict(stats), file=sys.stderr)
-    counts = Counter(f for group in feats for fs in group for f in set(fs))
-    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
     rows, cols, starts, y, weights = [], [], [], [], []
     r = 0
     for group, row in zip(feats, labels):
@@ -127,17 +124,65 @@ def fit(cache: Path, out: Path, l2: float, min_count: int, marked: float = 1.0) 
             y.append(label)
             r += 1
     x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocabulary)))
-    result = minimize(_objective, np.zeros(len(vocabulary)), args=(x, np.array(y, dtype=float), np.array(starts), l2, np.array(weights)),
+    return x, np.array(y, dtype=float), np.array(starts), np.array(weights)
+
+
+def _train(feats: list[list[list[str]]], labels: list[list[int]], l2: float, min_count: int,
+           marked: float) -> tuple[dict[str, int], np.ndarray, Any]:
+    from scipy.optimize import minimize
+
+    counts = Counter(f for group in feats for fs in group for f in set(fs))
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    x, y, starts, weights = _design(feats, labels, vocabulary, marked)
+    result = minimize(_objective, np.zeros(len(vocabulary)), args=(x, y, starts, l2, weights),
                       jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return vocabulary, result.x, result
+
+
+def fit(cache: Path, out: Path, l2: float, min_count: int, marked: float = 1.0) -> None:
+    """Train on the cached PolNeAR train articles and write ``out``."""
+    feats, labels, ids, stats = groups(cache, TRAIN)
+    print(dict(stats), file=sys.stderr)
+    vocabulary, weights, result = _train(feats, labels, l2, min_count, marked)
+    r = sum(len(row) for row in labels)
     print(f"{len(feats)} groups, {r} candidates, {len(vocabulary)} features; loss {result.fun:.1f} ({result.message})",
           file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out / "weights.npz", coef=result.x.astype(np.float32))
+    np.savez_compressed(out / "weights.npz", coef=weights.astype(np.float32))
     previous = json.loads((out / "config.json").read_text("utf-8")) if (out / "config.json").is_file() else {}
     config = {"version": VERSION, "margin": previous.get("margin", 0.0), "kinds": previous.get("kinds", ["direct", "mixed"]),
               "l2": l2, "marked_weight": marked, "min_count": min_count, "groups": len(feats), "candidates": r,
               "rules_right": stats["rules_right"], "no_positive": stats["no_positive"], "vocabulary": vocabulary}
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
+
+
+def cross_validate(cache: Path, l2: float, min_count: int, margin: float, folds: int = 5) -> None:
+    """Grouped (by article) ``folds``-fold check on PolNeAR train alone: how often the rules' speaker
+    and the chooser's (at ``margin``) touch the gold source, over the held-out groups with a right candidate."""
+    from newsnlp.quotes.english_speakers import Mention, SpeakerModel
+
+    feats, labels, ids, _ = groups(cache, TRAIN)
+    articles = sorted(set(ids))
+    fold_of = {a: n % folds for n, a in enumerate(articles)}
+    tally: Counter[str] = Counter()
+    for fold in range(folds):
+        train = [n for n, a in enumerate(ids) if fold_of[a] != fold]
+        vocabulary, weights, _ = _train([feats[n] for n in train], [labels[n] for n in train], l2, min_count, 1.0)
+        model = SpeakerModel(vocabulary, weights, margin, frozenset({"direct", "mixed", "indirect"}))
+        for n, a in enumerate(ids):
+            if fold_of[a] != fold:
+                continue
+            mentions = [Mention(None, None, fs, rules=any(f == "rules" for f in fs)) for fs in feats[n]]
+            rules = next((i for i, m in enumerate(mentions) if m.rules), None)
+            best = model.choose(mentions)
+            chosen = mentions.index(best) if best is not None else rules
+            kind = "marked" if any(f.startswith("D|") for f in feats[n][0]) else "indirect"
+            tally[kind] += 1
+            tally[kind + " rules"] += int(rules is not None and labels[n][rules] == 1)
+            tally[kind + " chooser"] += int(chosen is not None and labels[n][chosen] == 1)
+    for kind in ("marked", "indirect"):
+        print(f"{kind}: {tally[kind]} groups; rules right {tally[kind + ' rules'] / tally[kind]:.4f}, "
+              f"chooser right {tally[kind + ' chooser'] / tally[kind]:.4f}")
 
 
 def sweep(cache: Path, folder: Path, margins: list[float], kinds: list[list[str]]) -> None:
@@ -172,7 +217,7 @@ def sweep(cache: Path, folder: Path, margins: list[float], kinds: list[list[str]
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("fit", "sweep"))
+    parser.add_argument("command", choices=("fit", "sweep", "cv"))
     parser.add_argument("cache", type=Path)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--l2", type=float, default=1.0)
@@ -183,6 +228,8 @@ if __name__ == "__main__":
     args = parser.parse_args()
     if args.command == "fit":
         fit(args.cache, args.folder, args.l2, args.min_count, args.marked)
+    elif args.command == "cv":  # FOLDER is not written; --margins gives the one margin
+        cross_validate(args.cache, args.l2, args.min_count, float(args.margins.split(",")[0]))
     else:
         sweep(args.cache, args.folder, [float(m) for m in args.margins.split(",")],
               [k.split("+") for k in args.kinds.split(",")])
