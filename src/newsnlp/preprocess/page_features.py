@@ -104,7 +104,8 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         all_caps = 1.0 if alpha and all(w.isupper() for w in alpha if len(w) > 1) and any(len(w) > 1 for w in alpha) else 0.0
         stripped = seg.rstrip()
         digits = sum(map(str.isdigit, seg))
-        found_date = find_date(seg) if length <= 200 and digits >= 4 else None  # a date has 4+ digits
+        # a date has 4+ digits; the date forms the labeller was trained with (dates.find_date)
+        found_date = find_date(seg, more=False) if length <= 200 and digits >= 4 else None
         if long_flags[i]:
             prev_long = i
         near = sum(long_flags[max(0, i - 5):i + 6])
