@@ -203,3 +203,11 @@ def test_a_labeller_of_other_features_is_refused(tmp_path) -> None:
     np.savez(tmp_path / "model.npz", mean1=np.zeros(1))
     with pytest.raises(ModelFormatError, match="retrain"):
         LineLabeller.load(tmp_path)
+
+
+def test_digit_class_counts_what_isdigit_counts() -> None:
+    import sys
+
+    from newsnlp.preprocess.page_features import _DIGIT
+
+    assert [c for c in range(sys.maxunicode + 1) if bool(_DIGIT.match(chr(c))) != chr(c).isdigit()] == []
