@@ -44,3 +44,28 @@ def test_text_listing_gives_no_body_and_a_warning(blank_preprocessor) -> None:
     article = blank_preprocessor.analyze(listing)
     assert article.body == ()
     assert any("body is empty" in w for w in article.meta["warnings"])
+
+
+DECKED = (
+    "<!DOCTYPE html><html><head><title>The Collapse of the Old Port | Harbour Review</title>"
+    "<meta property='og:title' content='The Collapse of the Old Port'></head><body>"
+    "<nav><a href='/'>Home</a> | <a href='/c'>City</a> | <a href='/p'>Politics</a></nav>"
+    "<article><h1>The Collapse of the Old Port</h1>"
+    "<h2>The long-dominant harbour board brought the city debts, strikes and empty quays, and now it is gone.</h2>"
+    "<p>For forty years the harbour board ran the quays as it liked, setting fees, hiring crews and deciding "
+    "which ships would wait, and for most of those years nobody in the city asked what it did with the money.</p>"
+    "<p>That changed last spring, when auditors found that the board had borrowed against land it did not own "
+    "and had kept two sets of books, one for the council and one for itself.</p>"
+    "<p>By the autumn the council had voted to dissolve the board and hand the port to a new authority.</p>"
+    "</article><footer>© 2024 Harbour Review</footer></body></html>"
+)
+
+
+def test_html_title_named_by_title_og_and_h1_beats_its_deck(blank_preprocessor) -> None:
+    from newsnlp.preprocess.html import _hint_set, _names
+
+    folds, parts, _ = _hint_set(["The Collapse of the Old Port | Harbour Review"])
+    assert _names("the collapse of the old port", folds, parts, set())
+    assert not _names("harbour", folds, parts, set())
+    article = blank_preprocessor.analyze(DECKED.encode("utf-8"))
+    assert article.title.text == "The Collapse of the Old Port"

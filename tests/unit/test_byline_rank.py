@@ -94,3 +94,13 @@ def test_shipped_ranker_reads_a_bare_name_under_the_headline() -> None:
     found = find_structure(text)
     assert found.author is not None and text[slice(*found.author)] == "Edward Russell"
     assert found.published == "2020-10-13"
+
+
+def test_date_beside_the_author_line() -> None:
+    from newsnlp.preprocess.page_rules import Block
+    from newsnlp.preprocess.structure import _published
+
+    text = "\n\n".join(["Port to Double in Size", BODY, "Author: Ann Lee", "Published:", "03 December 2019", "Share"])
+    blocks = tuple(Block(s, e, "body" if i == 1 else "boilerplate") for i, (s, e) in enumerate(page_spans(text)))
+    assert _published(text, blocks, 0) is None  # no date or byline line
+    assert _published(text, blocks, 0, author_line=2) == "2019-12-03"

@@ -32,6 +32,11 @@ from newsnlp.preprocess.structure import label_structure
         ("2024-03-04", "2024-03-04"),
         ("2024/3/4", "2024-03-04"),
         ("Posted on September 30, 2023 at 12:00 am", "2023-09-30T00:00"),
+        ("21.10.2019", "2019-10-21"),
+        ("12/30/2019 05:03 AM EST", "2019-12-30T05:03"),
+        ("30/12/2019", "2019-12-30"),
+        ("31. October, 2023", "2023-10-31"),
+        ("Original Research7 April 2020", "2020-04-07"),
     ],
 )
 def test_dates_in_both_languages(text: str, iso: str) -> None:
@@ -42,6 +47,19 @@ def test_dates_in_both_languages(text: str, iso: str) -> None:
                                   "2023-02-30", "Call 555-2024-12"])
 def test_no_date_from_a_year_or_an_impossible_day(text: str) -> None:
     assert date_in_text(text) is None
+
+
+def test_numeric_dates_in_the_order_the_page_writes() -> None:
+    from newsnlp.preprocess.dates import slash_day_first
+
+    assert find_date("02/10/2020")[2] == "2020-02-10"  # month first by default
+    assert find_date("02/10/2020", day_first=True)[2] == "2020-10-02"
+    assert find_date("02/10/2020", day_first=None) is None  # order unknown: no guess
+    assert find_date("30/12/2019", day_first=None)[2] == "2019-12-30"
+    assert slash_day_first("Posted 12/04/2020\n\nComment 14/04/2020 at 3:00 pm") is True
+    assert slash_day_first("12/30/2019") is False and slash_day_first("12/04/2020") is None
+    # The labeller's features keep the forms it was trained with.
+    assert find_date("21.10.2019", more=False) is None and find_date("31. October, 2023", more=False) is None
 
 
 def test_date_span_points_at_the_date() -> None:
@@ -185,3 +203,11 @@ def test_a_labeller_of_other_features_is_refused(tmp_path) -> None:
     np.savez(tmp_path / "model.npz", mean1=np.zeros(1))
     with pytest.raises(ModelFormatError, match="retrain"):
         LineLabeller.load(tmp_path)
+
+
+def test_digit_class_counts_what_isdigit_counts() -> None:
+    import sys
+
+    from newsnlp.preprocess.page_features import _DIGIT
+
+    assert [c for c in range(sys.maxunicode + 1) if bool(_DIGIT.match(chr(c))) != chr(c).isdigit()] == []

@@ -146,7 +146,8 @@ def candidate_features(text: str, spans: list[tuple[int, int]], probs: np.ndarra
     if not candidates:
         return np.zeros((0, len(CANDIDATE_FEATURES)), dtype=np.float32)
     title_words = set(w.lower() for w in _WORD.findall(text[slice(*spans[title])])) if title is not None else set()
-    dates = set(np.flatnonzero((rows[:, _HAS_DATE_COLUMN] > 0) & (np.array([e - s for s, e in spans]) <= 150)).tolist())
+    around = {c.line + k for c in candidates for k in (-2, -1, 0, 1, 2)}
+    dates = {i for i in around if 0 <= i < len(spans) and rows[i, _HAS_DATE_COLUMN] > 0 and spans[i][1] - spans[i][0] <= 150}
     table = []
     n = len(spans)
     given, surnames = _name_lists()
@@ -237,7 +238,8 @@ def rank_bylines(text: str, spans: list[tuple[int, int]], probs: np.ndarray, tit
     if not candidates:
         return None
     inputs = ranker_inputs(candidate_features(text, spans, probs, title, main, candidates, rows))
-    scores = inputs @ weights[:-1] + weights[-1] * np.r_[np.ones(len(candidates)), 0.0]
+    scores = inputs @ weights[:-1]
+    scores[:-1] += weights[-1]  # the constant of the candidates' standardisation, not of "nobody"
     best = int(np.argmax(scores))
     if best == len(candidates):
         return None

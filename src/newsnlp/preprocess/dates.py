@@ -39,19 +39,37 @@ _PATTERNS = [
     re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]+(?:of\s+)?" + _MONTH + r",?[\s-]+(?P<y>(?:19|20)\d{2})\b" + _TIME,
                re.IGNORECASE),
 ]
+# More forms (1.2), for the publication date: the line labeller's features keep the forms above, the
+# ones it was trained with (models/pages/README.md).
+_MORE_PATTERNS = [
+    *_PATTERNS[:2],
+    # 31. October, 2023 / "Research7 April 2020" (glued to a word)
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?[\s-]+(?:of\s+)?" + _MONTH + r",?[\s-]+(?P<y>(?:19|20)\d{2})\b"
+               + _TIME, re.IGNORECASE),
+    # 21.10.2019 (day first), 12/30/2019 and 30/12/2019 (the order the numbers allow)
+    re.compile(r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?![\d./])" + _TIME,
+               re.IGNORECASE),
+]
 # A time printed before the date ("9:22 PM EST, Mon November 6, 2023", "2:18pm Tuesday 1st January 2008").
 _TIME_FIRST = re.compile(r"(?<![\d:])(?P<hh>\d{1,2})[:：](?P<mm>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权", re.IGNORECASE)
 
 
-def find_date(text: str) -> tuple[int, int, str] | None:
-    """The first date in ``text``: its span and ISO value, or ``None``."""
+def find_date(text: str, *, day_first: bool | None = False, more: bool = True) -> tuple[int, int, str] | None:
+    """The first date in ``text``: its span and ISO value, or ``None``.
+
+    ``day_first``: read "04/05/2020" as 4 May (``True``: the page writes day first, see
+    :func:`slash_day_first`), as April 5 (``False``, the default), or not at all (``None``: the order
+    is unknown). "21.10.2019" is always day first, "30/12/2019" and "12/30/2019" as the numbers allow.
+    ``more=False``: only the forms of version 1.1 (no numeric day-month dates, no "31. October, 2023",
+    no day glued to a word): the line labeller's features, which it was trained with.
+    """
     if _COPYRIGHT.search(text) and not re.search(r"\d{1,2}\D{1,3}(?:19|20)\d{2}|(?:19|20)\d{2}\D{1,3}\d{1,2}", text):
         return None
     best: tuple[int, int, str] | None = None
-    for pattern in _PATTERNS:
+    for pattern in _MORE_PATTERNS if more else _PATTERNS:
         for match in pattern.finditer(text):
-            iso = _iso(match, text)
+            iso = _iso(match, text, day_first)
             if iso is not None:
                 if best is None or match.start() < best[0]:
                     best = (match.start(), match.end(), iso)
@@ -65,10 +83,33 @@ def date_in_text(text: str) -> str | None:
     return found[2] if found else None
 
 
-def _iso(match: re.Match[str], text: str) -> str | None:
+def slash_day_first(text: str) -> bool | None:
+    """Whether the page writes numeric dates day first: ``True`` when one of its "dd/mm/yyyy" dates has
+    a first number over 12, ``False`` when one has a second number over 12, ``None`` when none says."""
+    for match in _SLASH.finditer(text):
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 >= second:
+            return True
+        if second > 12 >= first:
+            return False
+    return None
+
+
+_SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(?:19|20)\d{2}(?![\d/])")
+
+
+def _iso(match: re.Match[str], text: str, day_first: bool | None = False) -> str | None:
     groups = match.groupdict()
-    year, day = int(groups["y"]), int(groups["d"])
-    month = _MONTHS[groups["mon"].lower()[:3]] if groups.get("mon") else int(groups["m"])
+    year = int(groups["y"])
+    if groups.get("a"):  # numeric day and month: 21.10.2019, 12/30/2019, 30/12/2019
+        a, b = int(groups["a"]), int(groups["b"])
+        if groups["sep"] == "/" and a <= 12 and b <= 12 and day_first is None:
+            return None  # 04/05/2020 on a page that does not say which order it writes
+        first = groups["sep"] == "." or a > 12 or (bool(day_first) and b <= 12)
+        day, month = (a, b) if first else (b, a)
+    else:
+        day = int(groups["d"])
+        month = _MONTHS[groups["mon"].lower()[:3]] if groups.get("mon") else int(groups["m"])
     if not (1 <= month <= 12 and 1 <= day <= _days(year, month) and 1900 <= year <= 2100):
         return None
     date = f"{year:04d}-{month:02d}-{day:02d}"
@@ -94,4 +135,4 @@ def _days(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-__all__ = ["date_in_text", "find_date"]
+__all__ = ["date_in_text", "find_date", "slash_day_first"]

@@ -29,7 +29,7 @@ from newsnlp.chars import han_count
 from newsnlp.errors import ModelFormatError
 from newsnlp.preprocess.byline_rank import BYLINE_INPUTS, rank_bylines
 from newsnlp.preprocess.bylines import author_span, closing_credit
-from newsnlp.preprocess.dates import find_date
+from newsnlp.preprocess.dates import find_date, slash_day_first
 from newsnlp.preprocess.page_features import (
     FEATURES,
     LABELS,
@@ -57,6 +57,7 @@ _BYLINE_COLUMN = LABELS.index("byline")
 _EDITOR = re.compile(r"责任编辑|责编|编辑[:：]")
 _REPORTER = re.compile(r"记者|通讯员|报道")
 _MAX_META_CHARS = 200
+_NEAR_AUTHOR_CHARS = 150  # a date line beside the author's line is short
 # Byline probability from which a short line near the headline may give the author when no line
 # won the byline role. Chosen on the train part of the trafilatura corpus (not trained on by the
 # shipped model; models/pages/README.md): 0.1 → 0.02 finds 35 of 65 gold authors instead of 31, and
@@ -261,7 +262,8 @@ def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, 
         if found_dl:
             dateline = (spans[first_body][0] + found_dl[0], spans[first_body][0] + found_dl[1])
     blocks = tuple(Block(s, e, r) for (s, e), r in zip(spans, roles))
-    return Structure(blocks, title, author, dateline, published=_published(text, blocks, title_index))
+    author_line = next((i for i, (s, e) in enumerate(spans) if s <= author[0] < e), None) if author else None
+    return Structure(blocks, title, author, dateline, published=_published(text, blocks, title_index, author_line))
 
 
 def _weak_byline(text: str, spans: list[tuple[int, int]], probs: np.ndarray, roles: list[str],
@@ -311,13 +313,21 @@ def _by_distance(roles: list[str], role: str, anchor: int | None) -> list[int]:
     return sorted(found, key=lambda i: (abs(i - base) + (0.5 if i < base else 0.0)))
 
 
-def _published(text: str, blocks: tuple[Block, ...], title_index: int | None = None) -> str | None:
-    """The publication date: from the date lines (nearest the title first), then the byline."""
-    for role in ("date", "byline"):
-        for i in _by_distance([b.role for b in blocks], role, title_index):
-            found = find_date(text[blocks[i].start:blocks[i].end])
-            if found:
-                return found[2]
+def _published(text: str, blocks: tuple[Block, ...], title_index: int | None = None,
+               author_line: int | None = None) -> str | None:
+    """The publication date: from the date lines (nearest the title first), then the byline; else a
+    short line at most two lines from the author's ("Author: Ann Lee / Published: / 3 December 2019")."""
+    roles = [b.role for b in blocks]
+    near_author = [] if author_line is None else [
+        i for i in (author_line, author_line + 1, author_line - 1, author_line + 2, author_line - 2)
+        if 0 <= i < len(blocks) and blocks[i].end - blocks[i].start <= _NEAR_AUTHOR_CHARS]
+    for i in [*_by_distance(roles, "date", title_index), *_by_distance(roles, "byline", title_index), *near_author]:
+        segment = text[blocks[i].start:blocks[i].end]
+        found = find_date(segment)
+        if found and "/" in segment[found[0]:found[1]]:  # 04/05/2020: the page's other dates say which order
+            found = find_date(segment, day_first=slash_day_first(text))
+        if found:
+            return found[2]
     return None
 
 
