@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 import parse_cache  # noqa: E402  (the recipe folder is not a package)
 
 STRIP = set(" \t\r\n\u00a0,.;:!?\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb")
-VERSION = "1.2"
+VERSION = "1.3"
 
 
 def _norm(span: tuple[int, int], text: str) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from newsnlp.quotes.english_mixed import (
     object_tail,
     surface_name,
 )
+from newsnlp.quotes.english_filter import filter_quotes, shipped_filter_model
 from newsnlp.quotes.english_fragments import expand, fragment_candidates
 from newsnlp.quotes.english_indirect import IndirectRules
 from newsnlp.quotes.english_speakers import choose_speakers, shipped_speaker_model
@@ -131,7 +132,7 @@ class EnglishQuotes(IndirectRules):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
             quotes.append(found)
-        return self._speakers(doc, quotes)
+        return self._filter(doc, self._speakers(doc, quotes))
 
     def _reported(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
         """Indirect quotes: the rules' proposals and every verb's contents, chosen by the learned model."""
@@ -147,6 +148,13 @@ class EnglishQuotes(IndirectRules):
         if model is None:
             return quotes
         return choose_speakers(self, doc, quotes, model)
+
+    def _filter(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
+        """The learned quotation filter drops direct quotes unlike any PolNeAR attribution."""
+        model = shipped_filter_model() if self.learned else None
+        if model is None:
+            return quotes
+        return filter_quotes(self, doc, quotes, model)
 
     def _extents(self, doc: Any, quotes: list[RawQuote], quoted: list[tuple[int, int]]) -> list[RawQuote]:
         """Fragments the learned extent model reads as part of a mixed quote become that quote."""
