@@ -27,13 +27,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsnlp.entities.accurate import load_tagger, save_tagger, word_pieces, word_spans  # noqa: E402
+from newsnlp.entities.accurate import load_tagger, pack, save_tagger, unpack, word_pieces, word_spans  # noqa: E402
 from newsnlp.transformer import WordPiece  # noqa: E402
 
 logger = logging.getLogger("ner_accurate.prune")
 
 
-def prune(tagger, texts, min_count: int = 1) -> int:
+def prune(tagger, texts, min_count: int = 1, word_bits: int = 8) -> int:
     """Cut ``tagger``'s vocabulary in place to pieces seen ``min_count`` times (see the module
     docstring); returns the rows kept."""
     tok = tagger.tokenizer
@@ -48,7 +48,8 @@ def prune(tagger, texts, min_count: int = 1) -> int:
     rows = np.array(sorted(keep))
     tagger.tokenizer = WordPiece({words[i]: j for j, i in enumerate(rows)}, lowercase=tok.lowercase,
                                  strip_accents=tok.strip_accents)
-    tagger.packed = dict(tagger.packed, word_q=tagger.packed["word_q"][rows], word_s=tagger.packed["word_s"][rows])
+    word, dense = unpack(tagger.packed)
+    tagger.packed = pack(word[rows], dense, word_bits)
     tagger._word = tagger._dense = None
     return len(rows)
 
@@ -58,6 +59,8 @@ def main() -> None:
     ap.add_argument("model", type=Path)
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--texts", type=Path, nargs="+", required=True, help="JSONL files with a 'text' field")
+    ap.add_argument("--word-bits", type=int, choices=(4, 8), default=8, help="bits per word-table weight")
+    ap.add_argument("--version", default=None, help="model version to record (the stamp reads it)")
     ap.add_argument("--min-count", type=int, default=1, help="keep pieces seen at least this often")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -67,9 +70,11 @@ def main() -> None:
     for path in args.texts:
         with path.open(encoding="utf-8") as f:
             texts += [json.loads(line)["text"] for line in f if line.strip()]
-    kept = prune(tagger, texts, args.min_count)
-    meta["vocabulary"] = {"before": before, "kept": kept, "min_count": args.min_count, "pruned_on": [p.name for p in args.texts],
+    kept = prune(tagger, texts, args.min_count, args.word_bits)
+    meta["vocabulary"] = {"before": before, "kept": kept, "min_count": args.min_count, "word_bits": args.word_bits, "pruned_on": [p.name for p in args.texts],
                           "recipe": "models/ner_accurate/prune.py"}
+    if args.version:
+        meta["version"] = args.version
     save_tagger(tagger, args.output, meta)
     logger.info("kept %d of %d pieces; saved %s", kept, before, args.output)
 

@@ -43,6 +43,7 @@ from train_encoder import PRETRAINED, build_model, export, fetch_wheel, length_b
 from newsnlp.entities.accurate import (  # noqa: E402
     N_SHAPES, TokenTagger, case_shape, pack, save_tagger, windows, word_pieces, word_spans,
 )
+from newsnlp.entities.casing import title_case, upper_case  # noqa: E402
 from newsnlp.transformer import WordPiece  # noqa: E402
 
 logger = logging.getLogger("ner_accurate")
@@ -75,17 +76,26 @@ def units(records: list[dict], tok: WordPiece, label_index: dict[str, int], size
         pieces, shapes, labels = words_of(r, tok, label_index)
         if not pieces:
             continue
+        spans = word_spans(r["text"])
+        recased = [[case_shape(t[s:e]) for s, e in spans] for t in (title_case(r["text"]), upper_case(r["text"]))]
         for a, b in windows([len(p) for p in pieces], size):
-            out.append((r.get("doc_id") or r["id"], (pieces[a:b], shapes[a:b], labels[a:b])))
+            out.append((r.get("doc_id") or r["id"], (pieces[a:b], shapes[a:b], labels[a:b],
+                                                     recased[0][a:b], recased[1][a:b])))
     return out
 
 
-def chunks(sents: list[tuple[str, tuple]], size: int, rng: random.Random, pack_docs: bool) -> list[tuple]:
-    """Consecutive units of one group joined up to a random length (one epoch's examples)."""
+def chunks(sents: list[tuple[str, tuple]], size: int, rng: random.Random, pack_docs: bool,
+           recase: float = 0.0) -> list[tuple]:
+    """Consecutive units of one group joined up to a random length (one epoch's examples); a unit
+    is read in Title Case or UPPER (only its case shapes change: the encoder is uncased) with
+    probability ``recase`` (half each)."""
     out: list[tuple] = []
     cur: tuple | None = None
     group, target = None, 0
-    for g, (pieces, shapes, labels) in sents:
+    for g, (pieces, shapes, labels, title, upper) in sents:
+        draw = rng.random() if recase else 1.0
+        if draw < recase:
+            shapes = title if draw < recase / 2 else upper
         n = sum(map(len, pieces))
         cur_n = sum(map(len, cur[0])) if cur else 0
         if cur is not None and pack_docs and g == group and cur_n + n <= target:
@@ -128,6 +138,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=float, default=HYPER["epochs"])
     ap.add_argument("--lr", type=float, default=HYPER["lr"])
     ap.add_argument("--minutes", type=float, default=0.0, help="wall-clock cap on training (0: none)")
+    ap.add_argument("--recase", type=float, default=0.0,
+                    help="share of sentences read in Title Case or UPPER (casing augmentation; 0: none)")
     ap.add_argument("--no-case", action="store_true", help="no casing-shape embedding (ablation)")
     ap.add_argument("--limit", type=int, default=0, help="first N records only (smoke tests)")
     args = ap.parse_args()
@@ -137,7 +149,7 @@ def main() -> None:
     import torch.nn.functional as F
 
     torch.set_num_threads(2)
-    hyper = dict(HYPER, epochs=args.epochs, lr=args.lr, case=not args.no_case)
+    hyper = dict(HYPER, epochs=args.epochs, lr=args.lr, case=not args.no_case, recase=args.recase)
     torch.manual_seed(hyper["seed"])
     rng = random.Random(hyper["seed"])
     spec = PRETRAINED[args.lang]
@@ -205,7 +217,7 @@ def main() -> None:
     step, t0, epoch = 0, time.time(), 0
     model.train()
     while step < plan["steps"]:
-        examples = chunks(sents, size, rng, args.lang == "en")
+        examples = chunks(sents, size, rng, args.lang == "en", hyper["recase"])
         for rows in length_batches(range(len(examples)), lambda i, ex=examples: sum(map(len, ex[i][0])), hyper["batch"], rng):
             ids, mask, shapes, gold = tensors([examples[i] for i in rows])
             loss = F.cross_entropy(forward(ids, mask, shapes).reshape(-1, len(labels)), gold.reshape(-1), ignore_index=-100)

@@ -91,3 +91,36 @@ def test_save_load_round_trip_and_tampering(tmp_path: Path) -> None:
     (tmp_path / "m" / "tagger.json").write_text(json.dumps(doc), "utf-8")
     with pytest.raises(ModelFormatError):
         load_tagger(tmp_path / "m")
+
+
+def test_four_bit_word_table_round_trip(tmp_path: Path) -> None:
+    from newsnlp.entities.accurate import dequantize4, pack, quantize4, unpack
+
+    w = np.random.default_rng(7).normal(size=(50, 16)).astype(np.float32)
+    q, s = quantize4(w)
+    assert q.shape == (50, 8) and q.dtype == np.uint8
+    assert np.abs(dequantize4(q, s) - w).max() <= s.max() / 2 + 1e-6
+    tagger = random_tagger(["PERSON"], seed=8)
+    word, dense = unpack(tagger.packed)
+    tagger.packed, tagger._word = pack(word, dense, word_bits=4), None
+    save_tagger(tagger, tmp_path / "m4", {})
+    loaded, _ = load_tagger(tmp_path / "m4")
+    texts = random_texts(20, seed=9)
+    assert loaded.tag(texts) == tagger.tag(texts)
+
+
+@pytest.mark.slow
+def test_shipped_english_tagger_loads_and_finds_names() -> None:
+    import time
+
+    from newsnlp.entities.accurate import load_tagger
+    from newsnlp.shipped import check_model, model_dir
+
+    check_model("en_ner_accurate", full=True)
+    start = time.perf_counter()
+    tagger, meta = load_tagger(model_dir("en_ner_accurate"))
+    text = "Angela Merkel met Emmanuel Macron in Paris, the European Commission said."
+    found = {(text[s:e], label) for s, e, label in tagger.tag([text])[0]}
+    assert time.perf_counter() - start < 20  # about 1 s measured (load, int8/4-bit to float32, one text)
+    assert {("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON"), ("Paris", "LOC")} <= found, found
+    assert meta["lang"] == "en" and meta["version"] and tagger.types == ["LOC", "MISC", "ORG", "PERSON"]

@@ -33,7 +33,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from contextlib import nullcontext
+from typing import Any, ContextManager, Sequence
 
 import numpy as np
 
@@ -46,6 +47,16 @@ logger = logging.getLogger(__name__)
 TAGGER_FILE, TAGGER_ARRAYS, FORMAT = "tagger.json", "tagger.npz", "newsnlp-token-tagger"
 N_SHAPES = 5  # case_shape's values
 MAX_PIECES_PER_WORD = 16
+
+
+def _one_blas_thread() -> ContextManager[Any]:
+    """numpy's BLAS on one thread while the tagger runs: a sentence's matrices are small, and a
+    second thread mostly spins (13 times slower per sentence measured on the shared machine)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # threadpoolctl comes with scikit-learn; without it BLAS keeps its default
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def case_shape(word: str) -> int:
@@ -179,6 +190,10 @@ class TokenTagger:
 
     def word_scores(self, texts: Sequence[str]) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
         """Per text: word spans and the words' label log-probabilities (words × labels)."""
+        with _one_blas_thread():
+            return self._word_scores(texts)
+
+    def _word_scores(self, texts: Sequence[str]) -> list[tuple[list[tuple[int, int]], np.ndarray]]:
         word, dense = self._unpacked()
         prepared = [self.prepare(t) for t in texts]
         jobs: list[tuple[int, int, int]] = []  # (text, first word, end word)
@@ -235,10 +250,29 @@ class TokenTagger:
 
 
 # ---- storage ------------------------------------------------------------------------------------
-def pack(word: np.ndarray, dense: Sequence[dict[str, tuple[np.ndarray, np.ndarray]]]) -> dict[str, np.ndarray]:
-    """int8 word table (a scale per row) and dense weights (a scale per output column)."""
-    q, s = quantize(word, axis=1)
-    arrays = {"word_q": q, "word_s": s}
+def quantize4(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """4-bit rows (values -7..7, two per byte, high nibble first) with a float32 scale per row."""
+    scale = np.abs(w).max(axis=1) / 7.0
+    scale[scale == 0] = 1.0
+    q = (np.clip(np.rint(w / scale[:, None]), -7, 7) + 8).astype(np.uint8)
+    if q.shape[1] % 2:
+        raise ValueError("4-bit rows need an even width")
+    return (q[:, 0::2] << 4) | q[:, 1::2], scale.astype(np.float32)
+
+
+def dequantize4(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    out = np.empty((q.shape[0], 2 * q.shape[1]), dtype=np.float32)
+    out[:, 0::2] = (q >> 4).astype(np.float32) - 8.0
+    out[:, 1::2] = (q & 15).astype(np.float32) - 8.0
+    out *= scale[:, None]
+    return out
+
+
+def pack(word: np.ndarray, dense: Sequence[dict[str, tuple[np.ndarray, np.ndarray]]], word_bits: int = 8) -> dict[str, np.ndarray]:
+    """Word table in int8 or (``word_bits=4``) 4 bits, a scale per row; int8 dense weights, a scale
+    per output column."""
+    q, s = quantize(word, axis=1) if word_bits == 8 else quantize4(word)
+    arrays = {"word_q" if word_bits == 8 else "word_q4": q, "word_s": s}
     for layer, parts in enumerate(dense):
         for part in LAYER_PARTS:
             w, b = parts[part]
@@ -253,6 +287,8 @@ def unpack(packed: dict[str, np.ndarray]) -> tuple[np.ndarray, list[dict[str, tu
     layers = sum(1 for key in packed if key.endswith("_qkv_q"))
     dense = [{part: (dequantize(packed[f"{n}_{part}_q"], packed[f"{n}_{part}_s"], axis=0), packed[f"{n}_{part}_b"])
               for part in LAYER_PARTS} for n in range(layers)]
+    if "word_q4" in packed:
+        return dequantize4(packed["word_q4"], packed["word_s"]), dense
     return dequantize(packed["word_q"], packed["word_s"], axis=1), dense
 
 
@@ -294,7 +330,11 @@ def load_tagger(folder: str | os.PathLike[str]) -> tuple[TokenTagger, dict[str, 
     p = doc["params"]
     width, layers, n_labels = p["width"], p["layers"], len(p["labels"])
     expect = {"position": (p["max_len"], width), "norms": (1 + 2 * layers, 2, width), "case": (N_SHAPES, width),
-              "out_w": (width, n_labels), "out_b": (n_labels,), "word_q": (p["vocab_size"], width)}
+              "out_w": (width, n_labels), "out_b": (n_labels,), "word_s": (p["vocab_size"],)}
+    if "word_q4" in arrays:
+        expect["word_q4"] = (p["vocab_size"], width // 2)
+    else:
+        expect["word_q"] = (p["vocab_size"], width)
     for key, shape in expect.items():
         if key not in arrays or arrays[key].shape != shape:
             raise ModelFormatError(f"{src / TAGGER_ARRAYS}: {key!r} missing or not of shape {shape}", source=str(src))
