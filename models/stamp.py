@@ -24,6 +24,8 @@ from newsnlp.shipped import SHIPPED_MODELS, STAMP, digest_of, file_digests  # no
 TERMS = {
     "en_ner": "Research use only: trained on CoNLL-2003 (Reuters RCV1, NIST research agreement); "
               "initialised from en_core_web_sm (MIT). See models/en_ner/README.md.",
+    "en_ner_accurate": "Research use only: trained on CoNLL-2003 (Reuters RCV1, NIST research agreement); "
+                       "initialised from all-MiniLM-L6-v2 (Apache-2.0). See models/en_ner_accurate/README.md.",
     "zh_ner": "Research use only: trained on MSRA NER and People's Daily 1998 (research use, no licence on "
               "the mirrors). See models/zh_ner/README.md.",
     "topics": "Research use only: trained on HuffPost, AG News, BBC, MasakhaNEWS, THUCNews, NLPCC 2017 and "
@@ -39,7 +41,7 @@ TERMS = {
 
 
 def _version(folder: Path) -> str:
-    for meta in ("meta.json", "model.json", "config.json"):
+    for meta in ("meta.json", "model.json", "config.json", "tagger.json"):
         path = folder / meta
         if path.is_file():
             data = json.loads(path.read_text("utf-8"))

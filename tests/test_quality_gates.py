@@ -48,6 +48,16 @@ ENTITY_GATES = [
 ]
 
 
+# The accurate profile (models/en_ner_accurate), same parts; measured 2026-12-07, model 0.1.0.
+ACCURATE = ["--cmd", "newsnlp annotate {input} -o {output} --stages entities --profile accurate -q"]
+ACCURATE_GATES = [
+    ("ner-en", "report", ["f1=90", "org_f1=79", "country_f1=97.8"]),  # 90.57 / 79.56 / 98.32
+    ("ner-en", "report-title", ["f1=73.8"]),                          # 74.31
+    ("ner-en", "report-upper", ["f1=83.9"]),                          # 84.41
+    ("entities", "report", ["entity_f1=0.89", "grouping_f1=0.99"]),   # en 0.899 / 1.0 (--lang en)
+]
+
+
 @pytest.mark.parametrize("task, extra, floors", GATES, ids=[g[0] + "".join(g[1][:2]) for g in GATES])
 def test_dev_floor(shared: Path, task: str, extra: list[str], floors: list[str]) -> None:
     run_gate(shared, task, extra, floors)
@@ -60,6 +70,12 @@ def test_entity_report_floor(shared: Path, tmp_path: Path, task: str, part: str,
     splits = _entity_splits()
     gold = splits.split_files(shared, task, tmp_path)[part]
     run_gate(shared, task, extra, floors, gold)
+
+
+@pytest.mark.parametrize("task, part, floors", ACCURATE_GATES, ids=[f"{g[0]}-{g[1]}" for g in ACCURATE_GATES])
+def test_accurate_profile_report_floor(shared: Path, tmp_path: Path, task: str, part: str, floors: list[str]) -> None:
+    gold = _entity_splits().split_files(shared, task, tmp_path)[part]
+    run_gate(shared, task, ACCURATE + (["--lang", "en"] if task == "entities" else []), floors, gold)
 
 
 def _entity_splits():

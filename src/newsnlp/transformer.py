@@ -155,8 +155,11 @@ def dequantize(q: np.ndarray, scale: np.ndarray, axis: int) -> np.ndarray:
 
 def encode_layers(word: np.ndarray, position: np.ndarray, norms: Sequence[np.ndarray],
                   dense: Sequence[dict[str, tuple[np.ndarray, np.ndarray]]], heads: int,
-                  batch: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+                  batch: Sequence[Sequence[int]], extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Last hidden states of one padded batch: ``(states (n, t, width), mask (n, t))``.
+
+    ``extra`` (optional, shape (n, t, width)) is added to the input embeddings before their norm
+    (the accurate tagger's casing embeddings).
 
     ``dense[l][part]`` is ``(W, b)`` of dense layer ``part`` (:data:`LAYER_PARTS`) of layer ``l``
     (``W`` maps inputs to outputs); ``norms`` holds the (gain, bias) pairs: the embedding norm, then
@@ -171,7 +174,10 @@ def encode_layers(word: np.ndarray, position: np.ndarray, norms: Sequence[np.nda
     width = word.shape[1]
     d = width // heads
     # Rows are (text, position) pairs, so every dense layer is one matrix product.
-    x = _layer_norm((word[ids] + position[:t]).reshape(n * t, width), norms[0])
+    emb = word[ids] + position[:t]
+    if extra is not None:
+        emb += extra[:, :t]
+    x = _layer_norm(emb.reshape(n * t, width), norms[0])
     bias = ((1.0 - mask) * -1e4)[:, None, None, :]
     scale = np.float32(1.0 / math.sqrt(d))
     for layer, parts in enumerate(dense):

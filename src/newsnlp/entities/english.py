@@ -67,9 +67,12 @@ def _lexicon() -> dict[str, Any]:
 class EnglishMentions:
     """Builds candidate mentions for the English part of an article."""
 
-    def __init__(self, nlp: Any) -> None:
+    def __init__(self, nlp: Any, tagger: Any = None) -> None:
         from spacy.matcher import PhraseMatcher
 
+        #: The accurate profile's :class:`~newsnlp.entities.accurate.TokenTagger`: when set, names
+        #: come from it instead of ``doc.ents`` and the headline re-reading.
+        self.tagger = tagger
         self.gazetteer: CountryGazetteer = country_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         tokenizer = nlp.tokenizer
@@ -116,6 +119,8 @@ class EnglishMentions:
     def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
         """``doc.ents`` as (token start, token end, label); a headline-case line's entities are
         those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
+        if self.tagger is not None:
+            return self._tagged(doc)
         ents = [(e.start, e.end, e.label_) for e in doc.ents]
         if not hasattr(self.nlp, "component_names"):  # a user's own pipeline (spaCy component): its ner stands
             return ents
@@ -137,6 +142,15 @@ class EnglishMentions:
             else:
                 ents = [e for e in ents if e[1] <= head.start or e[0] >= head.end] + found
         return sorted(ents)
+
+    def _tagged(self, doc: Any) -> list[tuple[int, int, str]]:
+        """The accurate tagger's entities as token spans (a span inside a token takes the whole token)."""
+        out = []
+        for start, end, label in self.tagger.tag([doc.text])[0]:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and len(span):
+                out.append((span.start, span.end, label))
+        return sorted(set(out))
 
     def _headline_docs(self, texts: list[str]) -> Any:
         """The headline NER (``ner_headline`` when the model ships one, else ``ner``) over texts."""

@@ -1,6 +1,8 @@
 """The ``entities`` stage: mentions per language, then canonical entities per article.
 
-English mentions come from the article's spaCy parse (:mod:`newsnlp.entities.english`);
+English mentions come from the article's spaCy parse (:mod:`newsnlp.entities.english`), their
+names from its NER, or, in the accurate profile, from the transformer tagger
+(:mod:`newsnlp.entities.accurate`);
 Chinese ones from the Chinese stage when its model is installed. The byline's author is a
 PERSON mention too. Grouping (:mod:`newsnlp.entities.canonical`) is shared by both languages.
 """
@@ -35,7 +37,12 @@ class EntityStage:
         from newsnlp.entities.en_pipeline import english_pipeline
 
         nlp = self._english_nlp or english_pipeline(self.settings)
-        return EnglishMentions(nlp)
+        tagger = None
+        if self.settings.profile == "accurate":
+            from newsnlp.entities.accurate import accurate_tagger
+
+            tagger = accurate_tagger(self.settings.en_ner_accurate_model, "en_ner_accurate")
+        return EnglishMentions(nlp, tagger=tagger)
 
     @cached_property
     def chinese(self) -> Any:
