@@ -198,6 +198,6 @@ def partial_labels(page: dict, scorer, body: bool = False) -> list[str | None]:
             continue
         if author and author.split(", ")[0] in seg:
             labels[i] = "byline"
-        elif date and len(seg) <= 80 and (found := find_date(seg)) and found[2].startswith(date):
+        elif date and len(seg) <= 80 and (found := find_date(seg, more=False)) and found[2].startswith(date):
             labels[i] = "date"
     return labels

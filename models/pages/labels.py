@@ -102,11 +102,11 @@ def label_lines(page: dict, scorer) -> list[str]:
             continue
         if author and author.split(", ")[0] in seg and not _EDITOR.search(seg):
             labels[i] = "byline"
-        elif date and (found := find_date(seg)) and found[2].startswith(date):
+        elif date and (found := find_date(seg, more=False)) and found[2].startswith(date):
             labels[i] = "date"
         elif not author and i in near and len(seg) <= 120 and (_BYLINE.match(seg) or _ZH_BYLINE.match(seg)):
             labels[i] = "byline"
-        elif not date and i in near and len(seg) <= 80 and (found := find_date(seg)) and found[0] <= 30:
+        elif not date and i in near and len(seg) <= 80 and (found := find_date(seg, more=False)) and found[0] <= 30:
             labels[i] = "date"
     return labels
 
