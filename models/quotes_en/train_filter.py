@@ -10,7 +10,7 @@ TUNING part (``dev_split.py``) only chooses the threshold; the report part is on
     python models/quotes_en/train_filter.py fit train.json models/quotes_en/model/filter [--c 0.5]
     python models/quotes_en/train_filter.py sweep dev.json dev_articles.jsonl models/quotes_en/model/filter
 
-``collect`` runs the whole English quote stage (the shipped indirect, extent and speaker models)
+``collect`` (``--kinds direct`` by default; ``direct,mixed`` records mixed quotes too) runs the whole English quote stage (the shipped indirect, extent and speaker models)
 over a parse cache (``parse_cache.py``) with the filter switched off and records, for every
 direct quote, :func:`newsnlp.quotes.english_filter.quote_features` and its label: positive
 when it overlaps a gold attribution of any kind by half of both spans (the scorer's rule) and
@@ -37,11 +37,11 @@ sys.path.insert(0, str(HERE))
 import parse_cache  # noqa: E402  (the recipe folder is not a package)
 from train import _matrix, _norm, _ratio  # noqa: E402
 
-KINDS = ("direct", "mixed")
+KINDS = ("direct", "mixed")  # the kinds a threshold may drop (the shipped model: direct only)
 
 
-def collect(cache: Path, gold_path: Path, out: Path, articles: Path | None) -> None:
-    """Features and labels of every direct quote of the cached articles, written to ``out``."""
+def collect(cache: Path, gold_path: Path, out: Path, articles: Path | None, kinds: tuple[str, ...] = ("direct",)) -> None:
+    """Features and labels of every quote of ``kinds`` in the cached articles, written to ``out``."""
     from newsnlp.config import Settings
     from newsnlp.quotes.english import EnglishQuotes
     from newsnlp.quotes.english_filter import quote_features
@@ -51,7 +51,7 @@ def collect(cache: Path, gold_path: Path, out: Path, articles: Path | None) -> N
         captured: ClassVar[list[Any]] = []
 
         def _filter(self, doc: Any, quotes: list[Any]) -> list[Any]:
-            self.captured.extend((q, quote_features(self, doc, quotes, i)) for i, q in enumerate(quotes) if q.kind in KINDS)
+            self.captured.extend((q, quote_features(self, doc, quotes, i)) for i, q in enumerate(quotes) if q.kind in kinds)
             return quotes
 
     gold = {row["id"]: row for row in map(json.loads, gold_path.read_text("utf-8").splitlines()) if row}
@@ -103,7 +103,8 @@ def fit(data: Path, out: Path, c: float, min_count: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
     previous = json.loads((out / "config.json").read_text("utf-8")) if (out / "config.json").is_file() else {}
-    config = {"version": "1.3", "thresholds": previous.get("thresholds", dict.fromkeys(KINDS, 0.2)),
+    kinds = sorted({r["kind"] for r in rows})
+    config = {"version": "1.3", "thresholds": previous.get("thresholds", dict.fromkeys(kinds, 0.2)), "kinds_trained": kinds,
               "bias": float(model.intercept_[0]), "c": c, "min_count": min_count, "quotes": len(rows),
               "positives": int(y.sum()), "cv_log_loss": float(-cv.mean()), "vocabulary": vocabulary}
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
@@ -135,7 +136,7 @@ def sweep(data: Path, articles: Path, folder: Path, thresholds: list[float], mix
     config_path = folder / "config.json"
     config = json.loads(config_path.read_text("utf-8"))
     best = max(results, key=lambda t: (sum(results[t]["tuning"].values()), -sum(t)))
-    config["thresholds"] = dict(zip(KINDS, best))
+    config["thresholds"] = {kind: t for kind, t in zip(KINDS, best) if t > 0}  # 0: that kind is never dropped
     config["dev"] = results[best]
     config_path.write_text(json.dumps(config, ensure_ascii=False, indent=0), "utf-8")
     print("chosen", best, file=sys.stderr)
@@ -148,6 +149,7 @@ if __name__ == "__main__":
     parser.add_argument("--gold", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--c", type=float, default=0.5)
+    parser.add_argument("--kinds", default="direct", help="collect: the quote kinds recorded (direct,mixed)")
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--thresholds", default="0,0.1,0.15,0.2,0.25,0.3,0.35,0.4,0.5")
     parser.add_argument("--mixed-thresholds", default="0,0.1,0.2,0.3")
@@ -155,7 +157,7 @@ if __name__ == "__main__":
     shared = HERE.parents[1].parent / "shared"
     if args.command == "collect":
         gold = args.gold or (shared / ("eval/quotes/dev.jsonl" if "dev" in args.paths[0].name else "data/quotes/train.jsonl"))
-        collect(args.paths[0], gold, args.paths[1], args.out)
+        collect(args.paths[0], gold, args.paths[1], args.out, tuple(args.kinds.split(",")))
     elif args.command == "fit":
         fit(args.paths[0], args.paths[1], args.c, args.min_count)
     else:
