@@ -58,8 +58,9 @@ class Settings:
             one (``models/en_ner_accurate``).
         profile: ``"fast"`` (the CNN entity models; default) or ``"accurate"``: English mentions
             come from a fine-tuned transformer tagger (:mod:`newsnlp.entities.accurate`, numpy at
-            run time, several times slower) instead of the CNN NER; everything else in the entity
-            stage (countries, rules, linking) is the same, and Chinese keeps the CNN model.
+            run time, about 4x slower) instead of the CNN NER; everything else in the entity stage
+            (headline-case lines, countries, rules, linking) is the same, and Chinese keeps the CNN
+            model. See ``models/en_ner_accurate/README.md``.
     """
 
     english_model: str | None = None

@@ -71,7 +71,7 @@ class EnglishMentions:
         from spacy.matcher import PhraseMatcher
 
         #: The accurate profile's :class:`~newsnlp.entities.accurate.TokenTagger`: when set, names
-        #: come from it instead of ``doc.ents`` and the headline re-reading.
+        #: come from it instead of ``doc.ents`` (headline-case lines are still re-read).
         self.tagger = tagger
         self.gazetteer: CountryGazetteer = country_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -119,9 +119,9 @@ class EnglishMentions:
     def _entities(self, doc: Any) -> list[tuple[int, int, str]]:
         """``doc.ents`` as (token start, token end, label); a headline-case line's entities are
         those the casing-robust NER finds in it (ALL CAPS read in Title Case)."""
-        if self.tagger is not None:
-            return self._tagged(doc)
-        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        # The accurate tagger (uncased encoder, trained on cased text) reads ordinary lines; a
+        # headline-case line still goes to the casing-robust NER below, as in the fast profile.
+        ents = self._tagged(doc) if self.tagger is not None else [(e.start, e.end, e.label_) for e in doc.ents]
         if not hasattr(self.nlp, "component_names"):  # a user's own pipeline (spaCy component): its ner stands
             return ents
         heads = []
