@@ -74,6 +74,18 @@ def test_html_page(blank_preprocessor) -> None:
     assert "Buy now" not in a.text and "track()" not in a.text and "central bank" in a.text
 
 
+def test_html_page_that_opens_with_a_style_sheet(blank_preprocessor) -> None:
+    # Some saved pages put a long <style> block before <html>: still a page, not text full of CSS.
+    css = "<style>" + ".nav { margin: 0; padding: 0 }\n" * 300 + "</style>\n"
+    page = (
+        css + "<html><head><title>Rates rise</title></head><body><article><h1>Rates rise</h1>"
+        "<p>The central bank raised interest rates on Thursday, the third rise this year.</p>"
+        "<p>Economists had expected the move after prices rose faster than forecast.</p></article></body></html>"
+    )
+    a = blank_preprocessor.analyze(page.encode("utf-8"))
+    assert a.meta["source_format"] == "html" and "margin" not in a.text and "central bank" in a.text
+
+
 @pytest.mark.parametrize("content", ["", "   \n\t\u3000", b"", b"   \n"])
 def test_empty_input_is_the_same_typed_error_from_str_and_bytes(preprocessor, content) -> None:
     with pytest.raises(EmptyInputError):

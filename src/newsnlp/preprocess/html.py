@@ -22,6 +22,11 @@ from newsnlp.preprocess.page_rules import Block, Structure
 _PAGE_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAG = re.compile(r"<(?:div|p|article|section|span|a|li|td|meta|link|script)\b", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+# A page's frame: an opening <html>/<body> tag and a closing one, wherever the page starts.
+_FRAME_OPEN = re.compile(r"<(?:html|body)\b[^<>]*>", re.IGNORECASE)
+_FRAME_CLOSE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+# Style sheets and scripts some pages (and saved fragments) put before everything else.
+_LEADING_CODE = re.compile(r"^\s*(?:<(style|script)\b[^>]*>.*?</\1\s*>\s*)+", re.IGNORECASE | re.DOTALL)
 # Elements that start a new line in a browser's (or a scraper's) copy of the page.
 _BLOCKS = frozenset(
     ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article", "header", "footer", "nav", "ul", "ol", "table", "blockquote", "figure", "figcaption", "aside", "main", "dd", "dt", "pre", "form", "hr", "td", "th", "address", "time"]
@@ -59,10 +64,24 @@ class Page:
 
 
 def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is an HTML page (not plain text with a few stray tags)."""
-    head = text[:5000]
-    if _PAGE_START.match(head):
+    """Whether ``text`` is an HTML page (not plain text with a few stray tags).
+
+    A page may open with a style sheet or a script before its ``<html>`` tag:
+
+    >>> looks_like_html("<style>p { color: red }</style>\\n<html><body><p>Text</p></body></html>")
+    True
+    >>> looks_like_html("<style>" + "p { margin: 0 }\\n" * 500 + "</style><div><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p></div>")
+    True
+    >>> looks_like_html("Use the <b>bold</b> tag, said the <html> guide.")
+    False
+    """
+    page = _LEADING_CODE.sub("", text[:200_000], count=1)
+    if _PAGE_START.match(page[:5000]):
         return True
+    opened = _FRAME_OPEN.search(page)
+    if opened and _FRAME_CLOSE.search(page, opened.end()) and len(_BLOCK_TAG.findall(page, opened.end())) >= 5:
+        return True
+    head = page[:5000]
     if len(_BLOCK_TAG.findall(head)) < 5:
         return False
     tag_chars = sum(len(m) for m in _ANY_TAG.findall(head))
