@@ -14,7 +14,6 @@ speaker). Quotes below the model's threshold are dropped.
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -22,8 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from newsnlp.errors import ModelFormatError
-from newsnlp.quotes.english_model import _speaker_features
+from newsnlp.quotes.english_model import _speaker_features, read_linear
 from newsnlp.quotes.spans import RawQuote
 
 _MARKS = "“”\"‘’'«»„ "
@@ -121,14 +119,9 @@ class FilterModel:
     @classmethod
     def load(cls, folder: Path) -> FilterModel:
         """Read ``config.json`` and ``weights.npz`` from ``folder``."""
-        try:
-            config = json.loads((folder / "config.json").read_text("utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                weights = arrays["coef"].astype(np.float64)
-            thresholds = {kind: float(value) for kind, value in config["thresholds"].items()}
-            return cls(config["vocabulary"], weights, float(config["bias"]), thresholds)
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelFormatError(f"cannot load the English quotation filter from {folder}: {error}") from error
+        config, weights = read_linear(folder, "quotation filter", ("vocabulary", "bias", "thresholds"))
+        thresholds = {kind: float(value) for kind, value in config["thresholds"].items()}
+        return cls(config["vocabulary"], weights, float(config["bias"]), thresholds)
 
     def probability(self, features: list[str]) -> float:
         """P(the quote is an annotated attribution with the right speaker)."""

@@ -158,6 +158,24 @@ def _verb_features(rules: Any, verb: Any, who: list[str], kind: str) -> list[str
     return feats
 
 
+def read_linear(folder: Path, what: str, required: tuple[str, ...]) -> tuple[dict[str, Any], np.ndarray]:
+    """A linear scorer's ``config.json`` and its ``coef`` array from ``weights.npz`` (no pickle).
+
+    Shared by the English quote stage's learned parts; anything missing or unreadable is a
+    :class:`~newsnlp.errors.ModelFormatError` naming the ``what`` and the folder.
+    """
+    try:
+        config = json.loads((folder / "config.json").read_text("utf-8"))
+        with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
+            weights = arrays["coef"].astype(np.float64)
+    except (OSError, KeyError, ValueError) as error:
+        raise ModelFormatError(f"cannot load the English {what} from {folder}: {error}") from error
+    missing = [key for key in required if key not in config]
+    if missing:
+        raise ModelFormatError(f"cannot load the English {what} from {folder}: config.json lacks {', '.join(missing)}")
+    return config, weights
+
+
 class AttributionModel:
     """Vocabulary, weights and threshold of the indirect-attribution scorer."""
 
@@ -170,12 +188,7 @@ class AttributionModel:
     @classmethod
     def load(cls, folder: Path) -> AttributionModel:
         """Read ``config.json`` and ``weights.npz`` from ``folder``."""
-        try:
-            config = json.loads((folder / "config.json").read_text("utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                weights = arrays["coef"].astype(np.float64)
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelFormatError(f"cannot load the English attribution model from {folder}: {error}") from error
+        config, weights = read_linear(folder, "attribution model", ("vocabulary", "bias", "threshold"))
         return cls(config["vocabulary"], weights, float(config["bias"]), float(config["threshold"]))
 
     def probability(self, features: list[str]) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from newsnlp.errors import ModelFormatError
+from newsnlp.quotes.english_model import read_linear
 from newsnlp.quotes.spans import RawQuote, span_of
 
 _PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "who", "him", "her", "them", "us", "me"})
@@ -112,12 +111,7 @@ class SpeakerModel:
     @classmethod
     def load(cls, folder: Path) -> SpeakerModel:
         """Read ``config.json`` and ``weights.npz`` from ``folder``."""
-        try:
-            config = json.loads((folder / "config.json").read_text("utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as arrays:
-                weights = arrays["coef"].astype(np.float64)
-        except (OSError, KeyError, ValueError) as error:
-            raise ModelFormatError(f"cannot load the English speaker model from {folder}: {error}") from error
+        config, weights = read_linear(folder, "speaker model", ("vocabulary", "margin"))
         return cls(config["vocabulary"], weights, float(config["margin"]), frozenset(config.get("kinds", ["direct", "mixed"])))
 
     def scores(self, mentions: list[Mention]) -> list[float]:
