@@ -141,6 +141,8 @@ def main() -> None:
     ap.add_argument("--recase", type=float, default=0.0,
                     help="share of sentences read in Title Case or UPPER (casing augmentation; 0: none)")
     ap.add_argument("--no-case", action="store_true", help="no casing-shape embedding (ablation)")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="torch threads (1 on a busy machine: spinning threads slow each other down)")
     ap.add_argument("--limit", type=int, default=0, help="first N records only (smoke tests)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -148,7 +150,7 @@ def main() -> None:
     import torch.nn as nn
     import torch.nn.functional as F
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     hyper = dict(HYPER, epochs=args.epochs, lr=args.lr, case=not args.no_case, recase=args.recase)
     torch.manual_seed(hyper["seed"])
     rng = random.Random(hyper["seed"])

@@ -130,18 +130,33 @@ def test_refuses_tampered_arrays(saved: Path) -> None:
 
 
 @pytest.mark.parametrize("mutate", [
-    lambda a: a.__setitem__("en.coef", a["en.coef"][:-1]),
-    lambda a: a.__setitem__("en.coef", a["en.coef"].astype(np.float64)),
+    lambda a: a.__setitem__("en.coef_q", a["en.coef_q"][:-1]),
+    lambda a: a.__setitem__("en.coef_q", a["en.coef_q"].astype(np.float64)),
+    lambda a: a.__setitem__("en.coef_scale", a["en.coef_scale"][:-1]),
     lambda a: a.__setitem__("en.intercept", a["en.intercept"][:2]),
     lambda a: a.__setitem__("labels", np.array(["chess", "fruit", "stars"])),
     lambda a: a.__setitem__("zh.labels", np.array(["chess", "fruit"])),
     lambda a: a.pop("zh.idf0"),
     lambda a: a.__setitem__("en.vocab0", np.frombuffer(b"just\nthree\nterms", dtype=np.uint8)),
-], ids=["shape", "dtype", "intercept", "labels", "lang_labels", "missing", "vocab"])
+], ids=["shape", "dtype", "scale", "intercept", "labels", "lang_labels", "missing", "vocab"])
 def test_refuses_inconsistent_arrays(saved: Path, mutate) -> None:
     _rewrite_arrays(saved, mutate)
     with pytest.raises(TopicModelError):
         TopicModel.load(saved)
+
+
+def test_reads_format_4_float16_coefficients(small_model: TopicModel, saved: Path) -> None:
+    """Models saved before format 5 kept the linear coefficients as two float16 matrices."""
+    def to_float16(arrays: dict) -> None:
+        for lang in ("en", "zh"):
+            both = arrays.pop(f"{lang}.coef_q").astype(np.float32) * arrays.pop(f"{lang}.coef_scale")[:, None]
+            k = both.shape[1] // 2
+            arrays[f"{lang}.coef"], arrays[f"{lang}.coef_long"] = both[:, :k].astype(np.float16), both[:, k:].astype(np.float16)
+
+    _rewrite_arrays(saved, to_float16)
+    _edit_json(saved, format_version=4)
+    texts = ["planet rocket", "棋盘象棋", "apple knight orbit"]
+    assert TopicModel.load(saved).predict(texts) == small_model.predict(texts)
 
 
 def test_refuses_label_mismatch_in_json(saved: Path) -> None:

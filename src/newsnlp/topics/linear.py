@@ -27,7 +27,7 @@ from sklearn.svm import LinearSVC
 
 from .encoder import TextEncoder
 from .features import AnalyzerSpec, featurize, normalize_text
-from .neural import NeuralHead, fit_head, quantize_rows, softmax
+from .neural import NeuralHead, dequantize_rows, fit_head, quantize_rows, softmax
 from .short import FineLinear, fine_label_index, tune_short
 
 logger = logging.getLogger(__name__)
@@ -272,6 +272,9 @@ class LangModel:
         else:
             coef_long = np.zeros_like(coef)
             long_bias = np.zeros(len(classes), np.float32)
+        # Stored as int8 rows (storage format 5): round now, so a reloaded model scores identically.
+        coef, coef_long = split_coefficients(dequantize_rows(*quantize_rows(np.concatenate([coef, coef_long], axis=1))),
+                                             len(classes))
         info = {"n_train": len(texts), "n_long": int(long.sum()) if config.long_chars else 0,
                 "n_features": int(n_feat), "nb_mix": config.nb_mix}
         fine_part = None
@@ -299,11 +302,16 @@ class LangModel:
                    config.long_chars if use_long else 0, config.max_chars, info, fine=fine_part)
 
 
+def split_coefficients(both: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (short-text, long-text) coefficient matrices stored side by side in ``both``."""
+    return np.ascontiguousarray(both[:, :k]), np.ascontiguousarray(both[:, k:])
+
+
 def _fit_weights(x: sp.csr_matrix, y: np.ndarray, classes: Sequence[Any], n_feat: int, config: LangConfig, C: float,
                  seed: int, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest LinearSVC (mixed with NB-SVM by ``config.nb_mix``) on ``x``; rows follow ``classes``.
 
-    Weights are rounded to float16 (they are stored so), so a reloaded model scores identically.
+    Weights are rounded to float16 here; the caller rounds them to the int8 rows they are stored as.
     """
     svm = LinearSVC(C=C, random_state=seed, max_iter=5000)
     svm.fit(x, y, sample_weight=weights)

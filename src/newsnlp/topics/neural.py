@@ -44,6 +44,11 @@ def quantize_rows(e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale.astype(np.float32)
 
 
+def dequantize_rows(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The float32 matrix ``q * scale[:, None]`` (the one computation fitting and loading share)."""
+    return q.astype(np.float32) * scale.astype(np.float32)[:, None]
+
+
 @dataclass
 class NeuralHead:
     """Fitted network; ``label_map[j]`` is the coarse label column of fine label ``j``."""
