@@ -9,6 +9,7 @@ research/evaluation terms, see the card). Never the dev gold: the dev TUNING par
     python models/quotes_en/parse_cache.py build ../shared/eval/quotes/dev.jsonl /tmp/qen/dev
     python models/quotes_en/train.py fit /tmp/qen/train models/quotes_en/model [--c 0.5]
     python models/quotes_en/train.py threshold /tmp/qen/dev models/quotes_en/model   # sweeps on the tuning part
+    python models/quotes_en/train.py cv-fragments /tmp/qen/train - --c 0.05 --thresholds 0.3,0.35,0.4  # train-only check
 
 Steps of ``fit``: the rules run over each parsed training article (direct and mixed quotes, and
 their own indirect proposals); :func:`newsnlp.quotes.english_model.candidates` lists every
@@ -36,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 import parse_cache  # noqa: E402  (the recipe folder is not a package)
 
+EVAL = HERE.parents[1].parent / "shared" / "eval"
 STRIP = set(" \t\r\n\u00a0,.;:!?\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb")
 VERSION = "1.3"
 
@@ -161,9 +163,57 @@ def sweep(cache: Path, folder: Path, thresholds: list[float], metric: str = "all
     print("chosen", config["threshold"], file=sys.stderr)
 
 
+def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int = 2) -> dict[float, list[float]]:
+    """End-to-end check of the fragment scorer on PolNeAR train alone: 5 folds grouped by article,
+    each article's fragments scored by a model fitted without it, the whole quote stage run and the
+    train gold scoring it (direct, direct+mixed, all). The speaker chooser and the filter were
+    trained on these articles, so the figures compare fragment scorers, not the stage."""
+    from sklearn.linear_model import LogisticRegression
+
+    from newsnlp.config import Settings
+    from newsnlp.quotes import english
+    from newsnlp.quotes.english_model import AttributionModel
+    from newsnlp.quotes.stage import QuoteStage
+
+    sys.path.insert(0, str(EVAL))
+    import score_quotes
+    from evaluate import quote_system
+
+    train = HERE.parents[1].parent / "shared" / "data" / "quotes" / "train.jsonl"
+    features, labels, ids = labelled_candidates(cache, train, fragments=True)
+    fold = {article: n % 5 for n, article in enumerate(sorted(set(ids)))}
+    models = {}
+    for k in range(5):
+        rows = [n for n, article in enumerate(ids) if fold[article] != k]
+        counts = Counter(f for n in rows for f in set(features[n]))
+        vocabulary = {f: i for i, f in enumerate(sorted(f for f, m in counts.items() if m >= min_count and f != "bias"))}
+        fitted = LogisticRegression(C=c, max_iter=2000).fit(_matrix([features[n] for n in rows], vocabulary),
+                                                            np.array([labels[n] for n in rows]))
+        models[k] = AttributionModel(vocabulary, fitted.coef_[0].astype(np.float32), float(fitted.intercept_[0]), 0.5)
+    gold = {row["id"]: row for row in map(json.loads, train.read_text("utf-8").splitlines())}
+    works = parse_cache.load(cache)
+    current: dict[str, AttributionModel] = {}
+    english.shipped_fragment_model = lambda: current["model"]  # type: ignore[assignment]  # this process only
+    stage = QuoteStage(Settings())
+    results = {}
+    for threshold in thresholds:
+        articles = {}
+        for work in works:
+            current["model"] = models[fold.get(work.id, 0)]
+            current["model"].threshold = threshold
+            work.quotes.clear()
+            stage([work])
+            articles[work.id] = work.to_article().to_dict(tokens=False)
+        system = quote_system(articles)
+        results[threshold] = [score_quotes.score(gold, system, kinds)["overlap"]["e2e_f1"]
+                              for kinds in ({"direct"}, {"direct", "mixed"}, None)]
+        print(threshold, " ".join(f"{f:.4f}" for f in results[threshold]), flush=True)
+    return results
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=("fit", "threshold", "fit-fragments", "threshold-fragments"))
+    parser.add_argument("command", choices=("fit", "threshold", "fit-fragments", "threshold-fragments", "cv-fragments"))
     parser.add_argument("cache", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("--c", type=float, default=0.5)
@@ -177,5 +227,7 @@ if __name__ == "__main__":
         fit(args.cache, args.model / "fragments", args.c, args.min_count, fragments=True)
     elif args.command == "threshold":
         sweep(args.cache, args.model, thresholds)
+    elif args.command == "cv-fragments":
+        cv_fragments(args.cache, args.c, thresholds, args.min_count)  # ``model`` is not used
     else:
         sweep(args.cache, args.model / "fragments", thresholds, "direct_mixed_e2e_f1")

@@ -86,3 +86,14 @@ def test_the_shipped_fragment_model_is_consistent() -> None:
     assert model is not None and model is shipped_fragment_model()  # loaded once per process
     assert model.weights.shape == (len(model.vocabulary),)
     assert 0.0 < model.threshold < 1.0
+
+
+def test_a_direct_fragment_inside_a_mixed_quote_goes() -> None:
+    from newsnlp.quotes.english import unnested
+
+    text = 'Hicks said that Trump “has a long history of support” and has “made contributions.” He won.'
+    mixed = RawQuote(text.index("that"), text.index(".”") + 2, "mixed", None, None)
+    piece = RawQuote(text.index("“has"), text.index("support”") + 8, "direct", None, None)
+    alone = RawQuote(text.index("He"), len(text), "direct", None, None)
+    assert unnested([mixed, piece, alone]) == [mixed, alone]
+    assert unnested([piece, alone]) == [piece, alone]  # no mixed quote around it: it stays

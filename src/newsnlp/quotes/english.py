@@ -61,6 +61,13 @@ _MIXED_WORDS = 2
 _DIGEST_SOURCE = re.compile(r"\s[-–—]\s+((?:[A-Z][\w.'’]*\s+(?:and\s+)?){0,4}[A-Z][\w.'’]*):\s*$")
 
 
+def unnested(quotes: list[RawQuote]) -> list[RawQuote]:
+    """``quotes`` without direct quotes that lie inside a mixed quote: 'that Trump “has a long history
+    …” and has “made …”' is one mixed quote; the rules can also keep its first fragment alone."""
+    mixed = [q for q in quotes if q.kind == "mixed"]
+    return [q for q in quotes if q.kind != "direct" or not any(m.start <= q.start and q.end <= m.end for m in mixed)]
+
+
 class EnglishQuotes(IndirectRules):
     """Finds quotes in one parsed English view."""
 
@@ -132,7 +139,7 @@ class EnglishQuotes(IndirectRules):
             if any(found.start <= a and b <= found.end for a, b in quoted):
                 found.kind = "mixed"  # 'According to Limbaugh, the move reeks of “fear”': reported words quoted in part
             quotes.append(found)
-        return self._filter(doc, self._speakers(doc, quotes))
+        return unnested(self._filter(doc, self._speakers(doc, quotes)))
 
     def _reported(self, doc: Any, quotes: list[RawQuote]) -> list[RawQuote]:
         """Indirect quotes: the rules' proposals and every verb's contents, chosen by the learned model."""
