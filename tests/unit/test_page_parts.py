@@ -211,3 +211,44 @@ def test_digit_class_counts_what_isdigit_counts() -> None:
     from newsnlp.preprocess.page_features import _DIGIT
 
     assert [c for c in range(sys.maxunicode + 1) if bool(_DIGIT.match(chr(c))) != chr(c).isdigit()] == []
+
+
+def test_title_context_counts_the_words_the_article_repeats() -> None:
+    from newsnlp.preprocess.title_context import title_context
+
+    lines = ["Home", "All news archive", "Port to Double in Size by 2030",
+             "The port will double in size, the harbour authority said, with a second terminal on the eastern shore."]
+    text = "\n\n".join(lines)
+    spans = page_spans(text)
+    probs = _probs(["boilerplate", "boilerplate", "title", "body"])
+    found = title_context(text, spans, line_features(text, spans), probs, np.array([1, 2]))
+    # "news archive": neither word in the text; port, double, size but not 2030: 3 of 4
+    assert found[:, 0].tolist() == [0.0, pytest.approx(3 / 4)]
+
+
+def test_a_title_ranker_with_or_without_the_page_context_is_read(tmp_path) -> None:
+    import json
+
+    from newsnlp.errors import ModelFormatError
+    from newsnlp.preprocess.page_features import TITLE_INPUTS
+    from newsnlp.preprocess.structure import RANKER_INPUTS, LineLabeller, default_labeller
+
+    shipped = default_labeller()
+    if shipped is None:
+        pytest.skip("models/pages/model is not installed")
+    text = "\n\n".join(["Menu", "Port to Double in Size",
+                        "The port will double in size, the harbour authority said on Tuesday, with a second terminal."])
+    spans = page_spans(text)
+    for inputs in (TITLE_INPUTS, RANKER_INPUTS):
+        folder = tmp_path / str(inputs)
+        folder.mkdir()
+        arrays = {k: getattr(shipped, k) for k in ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2",
+                                                   "weights2", "bias2")}
+        np.savez(folder / "model.npz", **arrays, title_weights=np.zeros(inputs + 1, dtype=np.float32))
+        (folder / "model.json").write_text(json.dumps({"features": list(FEATURES), "labels": list(LABELS),
+                                                      "width": shipped.width, "context": shipped.context}), "utf-8")
+        probs = LineLabeller.load(folder).predict(text, spans)
+        assert probs.shape == (3, len(LABELS))
+    np.savez(folder / "model.npz", **arrays, title_weights=np.zeros(RANKER_INPUTS + 2, dtype=np.float32))
+    with pytest.raises(ModelFormatError, match="retrain"):
+        LineLabeller.load(folder)

@@ -248,7 +248,7 @@ def _page_metadata(html: str) -> dict[str, str]:
         return {}
     spans = page_spans(text)
     rows = line_features(text, spans)
-    probs = labeller.predict_rows(rows)
+    probs = labeller.predict_rows(text, spans, rows)
     named: dict[int, str] = {}
     agree: dict[int, int] = {}  # how many of <title>, og/twitter:title and <h1> name the line
     sources = [_hint_set([title_tag]), _hint_set(social), (set(), set(), headings)]

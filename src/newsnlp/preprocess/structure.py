@@ -39,6 +39,7 @@ from newsnlp.preprocess.page_features import (
     title_candidates,
     window_features,
 )
+from newsnlp.preprocess.title_context import TITLE_CONTEXT, title_context
 from newsnlp.preprocess.page_rules import (
     _BYLINE,
     _ZH_BYLINE,
@@ -98,9 +99,10 @@ class LineLabeller:
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:  # plain arrays, never pickles
             tensors = {key: arrays[key].astype(np.float32) for key in arrays.files}
         title_inputs = tensors["title_weights"].shape[0] if "title_weights" in tensors else None
-        if title_inputs is not None and title_inputs != TITLE_INPUTS + 1:
+        if title_inputs is not None and title_inputs not in (TITLE_INPUTS + 1, RANKER_INPUTS + 1):
             raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
-                                   f"this code makes {TITLE_INPUTS}: retrain it with models/pages/train.py")
+                                   f"this code makes {TITLE_INPUTS} or {RANKER_INPUTS}: retrain it with "
+                                   "models/pages/train.py")
         if "byline_weights" in tensors and tensors["byline_weights"].shape[0] != BYLINE_INPUTS + 1:
             raise ModelFormatError(f"page labeller in {folder}: its byline ranker has other inputs than this code "
                                    "makes: retrain it with models/pages/train.py")
@@ -115,11 +117,12 @@ class LineLabeller:
         features = np.hstack([window_features(rows, self.width), context_features(first, self.context)])
         return _softmax(((features - self.mean2) / self.scale2) @ self.weights2 + self.bias2)
 
-    def rank_titles(self, rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    def rank_titles(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
         """``probs`` with its title column replaced by the title ranker's choice among candidates."""
         if self.title_weights is None:
             return probs
-        order, features = title_candidates(rows, probs)
+        with_context = self.title_weights.shape[0] == RANKER_INPUTS + 1
+        order, features = ranker_features(text, spans, rows, probs, with_context=with_context)
         ranked = probs.copy()
         ranked[:, _TITLE] = 0.0
         if len(order):
@@ -132,13 +135,29 @@ class LineLabeller:
 
     def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
-        return self.predict_rows(line_features(text, spans))
+        return self.predict_rows(text, spans, line_features(text, spans))
 
-    def predict_rows(self, rows: np.ndarray) -> np.ndarray:
+    def predict_rows(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray) -> np.ndarray:
         """:meth:`predict` from the spans' line features (:func:`~newsnlp.preprocess.page_features.line_features`)."""
         if not len(rows):
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self.rank_titles(rows, self.second_pass(rows, self.first_pass(rows)))
+        return self.rank_titles(text, spans, rows, self.second_pass(rows, self.first_pass(rows)))
+
+
+#: Inputs of a title ranker with the page context per candidate (:func:`ranker_features`); a ranker
+#: without it (the shipped 1.2 one) has ``TITLE_INPUTS``.
+RANKER_INPUTS = TITLE_INPUTS + len(TITLE_CONTEXT)
+
+
+def ranker_features(text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray, *,
+                    with_context: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The title candidates and the ranker's inputs for them: their line and role features
+    (:func:`~newsnlp.preprocess.page_features.title_candidates`), then, ``with_context``, what the
+    article says about them (:func:`~newsnlp.preprocess.title_context.title_context`)."""
+    order, features = title_candidates(rows, probs)
+    if not with_context:
+        return order, features
+    return order, np.hstack([features, title_context(text, spans, rows, probs, order)])
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -171,7 +190,7 @@ def find_structure(text: str, *, known_title: str | None = None, labeller: LineL
         found = rule_structure(text, spans, known_title=known_title)
         return replace(found, published=_published(text, found.blocks))
     rows = line_features(text, spans)
-    return label_structure(text, spans, model.predict_rows(rows), known_title=known_title,
+    return label_structure(text, spans, model.predict_rows(text, spans, rows), known_title=known_title,
                            byline_weights=model.byline_weights, rows=rows)
 
 
