@@ -48,13 +48,13 @@ ENTITY_GATES = [
 ]
 
 
-# The accurate profile (models/en_ner_accurate), same parts; measured 2026-12-07, model 0.1.0.
+# The accurate profile (models/en_ner_accurate), same parts; measured 2026-12-07, model 0.2.0.
 ACCURATE = ["--cmd", "newsnlp annotate {input} -o {output} --stages entities --profile accurate -q"]
 ACCURATE_GATES = [
-    ("ner-en", "report", ["f1=90.4", "org_f1=80.3", "country_f1=97.8"]),  # 90.96 / 80.95 / 98.32 (fast 90.58)
-    ("ner-en", "report-title", ["f1=85.1"]),                              # 85.70 (fast 86.13)
+    ("ner-en", "report", ["f1=92.2", "org_f1=84.3", "country_f1=98.2"]),  # 92.71 / 85.02 / 98.89 (fast 90.58)
+    ("ner-en", "report-title", ["f1=85.3"]),                              # 85.87 (fast 86.13)
     ("ner-en", "report-upper", ["f1=84.7"]),                              # 85.30 (fast 85.30)
-    ("entities", "report", ["entity_f1=0.885", "grouping_f1=0.99"]),      # en 0.893 / 1.0 (fast 0.883)
+    ("entities", "report", ["entity_f1=0.865", "grouping_f1=0.99"]),      # en 0.871 / 1.0 (0.1.0: 0.893; fast 0.883)
 ]
 
 
