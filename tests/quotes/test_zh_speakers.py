@@ -237,3 +237,24 @@ def test_a_topic_phrase_may_stand_between_a_quotation_and_its_source(quotes) -> 
 def test_a_concession_ends_the_reported_content(quotes) -> None:
     found = quotes("标题\n\n在律师的压力下，校方虽然表示会考虑全额退款，但提出了新的要求。")
     assert [q for q in found if q[3] == "表示"] == [("indirect", "会考虑全额退款", "校方", "表示")]
+
+
+def test_speech_verbs_that_only_frame_a_quotation(quotes) -> None:
+    # 嘀咕, 催促, 续指 are cues right before a quotation and nothing elsewhere (回忆往事, 催促他离开)
+    found = quotes("标题\n\n老周不停地嘀咕：“这批货怕是赶不上了。”过了不久，经理汪海过来催促，“车间今晚必须停工检修。”"
+                   "她续指，“但较难解释的是成本为何上涨。”老周回忆往事时十分感慨。汪海催促他离开车间，去医院检查身体。",
+                   names=("老周", "汪海"))
+    assert ("direct", "“这批货怕是赶不上了。”", "老周", "嘀咕") in found
+    assert ("direct", "“车间今晚必须停工检修。”", "经理汪海", "催促") in found
+    assert ("direct", "“但较难解释的是成本为何上涨。”", "她", "续指") in found
+    assert not [q for q in found if q[3] in ("回忆", "催促") and q[0] != "direct"]
+
+
+def test_a_cue_glued_to_its_manner_before_a_quotation(quotes) -> None:
+    found = quotes("标题\n\n集会开始后，工人们振臂高呼“工厂必须补发拖欠的工资，我们要讨个说法！”")
+    assert [(q[0], q[2], q[3]) for q in found] == [("direct", "工人", "振臂高呼")]
+
+
+def test_a_hypothetical_shout_or_a_word_in_marks_is_no_frame(quotes) -> None:
+    found = quotes("标题\n\n倘若考试有灵，一定会大声喊“我比窦娥还冤哪！”现场太吵，连导演喊“开机”都没人听到。")
+    assert found == []

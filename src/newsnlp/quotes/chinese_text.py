@@ -34,6 +34,15 @@ _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|
 _ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
 _LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
+# Right before a quotation (他嘀咕：“, 休姆过来催促，“, 学生们振臂高呼“): a speech verb's strongest frame.
+_QUOTE_FRAME = re.compile(r"(?:道|说)?[,，:：]?[“「『\"]")
+_TERM = re.compile(r"[^,，。!?！？;；:：”」』\"]{1,4}[”」』\"]")  # 导演喊“开机”: a word in marks, no speech
+
+
+def _before_quotation(text: str, end: int) -> bool:
+    """Whether a quotation that holds more than a word or two opens right after ``end``."""
+    m = _QUOTE_FRAME.match(text, end)
+    return m is not None and not _TERM.match(text, m.end())
 
 
 @lru_cache(maxsize=1)
@@ -122,20 +131,30 @@ class Paragraph:
         # 说/道/称 glue to the cue before them (回答说); a verb after a noun cue is a cue of its own
         # (统计显示: the statistics show), whose subject holds the noun (晨星的统计).
         glue = set(zh_lexicon()["glue_ok"])
+        frame_only = set(zh_lexicon()["frame_only"])
         for m in _cue_pattern().finditer(self.text):
             if not self._is_cue(*m.span()):
                 continue
             if cues and cues[-1][1] == m.start() and m.group() in glue:  # 回答说, 解释说: one cue
                 cues[-1] = (cues[-1][0], m.end())
             else:
-                cues.append(m.span())
+                cues.append(self._glued_manner(*m.span()) if m.group() not in frame_only else m.span())
         self.cues = cues
         # Every whole-word cue, even one that reports nothing here (也这样认为): it still opens a
         # clause with its own source, where reported content ends.
-        frame_only = set(zh_lexicon()["frame_only"])
+        quote_frame = set(zh_lexicon()["quote_frame"])
         self.cue_like = [m.span() for m in _cue_pattern().finditer(self.text)
                          if m.start() in self.word_starts and m.end() in self.word_ends and not self.in_quote(m.start())
-                         and (m.group() not in frame_only or "据" in self.text[max(0, m.start() - 12):m.start()])]
+                         and (m.group() not in frame_only or "据" in self.text[max(0, m.start() - 12):m.start()])
+                         and (m.group() not in quote_frame or _before_quotation(self.text, m.end()))]
+
+    def _glued_manner(self, start: int, end: int) -> tuple[int, int]:
+        """振臂高呼“: a cue jieba glued to a manner of two or more characters before it is that whole
+        word (the subject ends before the manner; 她续|指 keeps its pronoun)."""
+        if start in self.word_starts or len(self.text[start:end]) < 2:
+            return start, end
+        word_start = next((s for s, e in self.words if s < start < e), start)
+        return (word_start, end) if start - word_start >= 2 else (start, end)
 
     def _to_view(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Source spans (entity names) inside this paragraph, in view offsets."""
@@ -167,6 +186,8 @@ class Paragraph:
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
+        if cue in lex["quote_frame"] and (not _before_quotation(text, end) or re.search(r"会|可能|也许|或许", text[max(0, start - 4):start])):
+            return False  # 回忆往事, 催促他离开, 一定会大声喊“……”: narration, a directive, a hypothetical
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
         manner = prev == "的" and cue in ("说", "道") and nxt in SEP  # 感慨的说，: 的 for 地, a manner
@@ -183,6 +204,8 @@ class Paragraph:
         # A cue is a whole word, or jieba glued a one-character cue to a name (周立群称).
         if prev == "据" and end in self.word_ends:
             return True  # 据介绍 is often one jieba word
+        if len(cue) >= 2 and end in self.word_ends and _before_quotation(text, end) and text[end:end + 1] not in "道说":
+            return True  # 振臂高呼“……”: jieba glued the verb to its manner, the quotation marks the frame
         return (start in self.word_starts and end in self.word_ends) or (
             (start in self.word_starts or end in self.word_ends) and (cue in lex["glue_ok"] or cue in lex["frame_only"]))
 
