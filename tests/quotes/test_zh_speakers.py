@@ -258,3 +258,15 @@ def test_a_cue_glued_to_its_manner_before_a_quotation(quotes) -> None:
 def test_a_hypothetical_shout_or_a_word_in_marks_is_no_frame(quotes) -> None:
     found = quotes("标题\n\n倘若考试有灵，一定会大声喊“我比窦娥还冤哪！”现场太吵，连导演喊“开机”都没人听到。")
     assert found == []
+
+
+def test_questions_answered_next_are_the_askers(quotes) -> None:
+    found = quotes("标题\n\n发布会一结束，该公司董事长就被围住了。“请问新工厂什么时候投产？”“投资规模有多大？”"
+                   "面对记者的提问，这位董事长只表示工厂会按计划建设。")
+    assert [q[2] for q in found if q[0] == "direct"] == ["记者", "记者"]
+
+
+def test_the_next_sentence_attributes_a_quotation_through_its_cue_clause(quotes) -> None:
+    found = quotes("标题\n\n雨越下越大。“不好意思，这里不能停车。”过了一会儿，保安孙启明过来解释，这条路晚上要封闭施工。",
+                   names=("孙启明",))
+    assert ("direct", "“不好意思，这里不能停车。”", "保安孙启明", "解释") in found

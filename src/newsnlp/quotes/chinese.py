@@ -36,6 +36,8 @@ _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回�
 _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
+# “……吗？”“……？”面对记者的提问，……: the questions are the asker's
+_ASKED = re.compile(r"(?:面对|对于|针对|听到|对)(?P<asker>[^,，。:：“”]{1,15}?)的(?:提问|追问|询问|发问|质问|问题)")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
@@ -294,10 +296,13 @@ class ChineseQuotes(Continuations):
             own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
             if span is not None and not own_cue and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
+        asker = self._asker(p, q_start, q_end)
+        if asker is not None:
+            return Item(q_start, q_end, "direct", self.speaker(p, asker), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following
             cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
-            subject_from = n_a
+            subject_from = n_a if cue is None else p.clause_start(cue[0], n_a)  # 过了不久，特工休姆过来催促
             if _TOPIC.match(text, n_a):  # “……。”对高考后正打算留学的考生，X说，B: a topic phrase, then the source
                 reach = min(p.clause_end(p.clause_end(n_a, n_b) + 1, n_b), n_a + 60)
                 cue = next((c for c in p.cues if n_a <= c[0] < reach and text[c[1]:c[1] + 1] in SEP), None)
@@ -321,6 +326,22 @@ class ChineseQuotes(Continuations):
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
+
+    @staticmethod
+    def _asker(p: Paragraph, q_start: int, q_end: int) -> tuple[int, int] | None:
+        """“请问……？”“……吗？”面对记者的提问，……: a question whose next sentence (past the questions
+        that follow it) answers 面对X的提问 was asked by X."""
+        text = p.text
+        if text[q_end - 2:q_end - 1] not in "?？":
+            return None
+        end = q_end
+        for s, e in p.quoted:
+            if s == end:
+                end = e
+        m = _ASKED.match(text, end)
+        if m is None:
+            return None
+        return p.span(m.start("asker"), m.end("asker"))
 
     def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
         """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""
