@@ -270,3 +270,11 @@ def test_the_next_sentence_attributes_a_quotation_through_its_cue_clause(quotes)
     found = quotes("标题\n\n雨越下越大。“不好意思，这里不能停车。”过了一会儿，保安孙启明过来解释，这条路晚上要封闭施工。",
                    names=("孙启明",))
     assert ("direct", "“不好意思，这里不能停车。”", "保安孙启明", "解释") in found
+
+
+def test_a_glued_heading_before_a_person_noun_and_its_cue(quotes) -> None:
+    # the page lost the line break after a section heading: the person noun next to the cue speaks
+    found = quotes("标题\n\n旧房翻新费用不高更要请教专业人士提醒，装修前一定要先检查水电线路。"
+                   "会后他向分析师表示，公司的利润今年将增长一成。")
+    assert ("indirect", "装修前一定要先检查水电线路", "专业人士", "提醒") in found
+    assert ("indirect", "公司的利润今年将增长一成", "他", "表示") in found  # 分析师 is the addressee

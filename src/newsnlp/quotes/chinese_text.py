@@ -34,6 +34,7 @@ _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|
 _ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
 _LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
+_PERSON_END = "人者员师家士"  # 专业人士, 分析师, 专家: a person noun ends in one of these
 # Right before a quotation (他嘀咕：“, 休姆过来催促，“, 学生们振臂高呼“): a speech verb's strongest frame.
 _QUOTE_FRAME = re.compile(r"(?:道|说)?[,，:：]?[“「『\"]")
 _TERM = re.compile(r"[^,，。!?！？;；:：”」』\"]{1,4}[”」』\"]")  # 导演喊“开机”: a word in marks, no speech
@@ -309,12 +310,30 @@ class Paragraph:
             # 法语学习500学时不一定够金吉列留学首席顾问陈璐怡说: a heading glued to the sentence; the
             # name next to the cue speaks.
             return self.noun_before(start, end) or found
+        if found is not None and self._glued_heading(found, end):
+            # 墙漆涂料花费不多更要精选专业人士提醒: a heading glued to the sentence, then the person noun
+            # next to the cue
+            return self.noun_before(found[1], end)
         position = start
         while found is None and position - 1 > floor and not self.in_quote(position - 2):
             earlier = self.clause_start(position - 1, floor)
             found = self.presented(earlier, position - 1) or self.span(earlier, position - 1)
             position = earlier
         return found
+
+    def _glued_heading(self, found: tuple[int, int], end: int) -> bool:
+        """Whether ``found`` (no name, pronoun or person noun) heads a glued heading and a person noun
+        stands next to the cue after a verb (not an addressee: 他对记者说, 公司向分析师表示)."""
+        mention = self.text[found[0]:found[1]]
+        if any(s < found[1] and found[0] < e for s, e in self.names) or mention in ("他", "她", "他们", "她们"):
+            return False
+        if mention[-1] in _PERSON_END:
+            return False
+        noun = self.noun_before(found[1], end)
+        if noun is None or noun[0] <= found[1] or self.text[noun[1] - 1] not in _PERSON_END:
+            return False
+        between = [self.text[s:e] for s, e in self.words if found[1] <= s and e <= noun[0]]
+        return not any(w in _ADDRESSEE_PREPOSITIONS + "在从据由经" for w in between)
 
     def name_before_cue(self, start: int, end: int) -> tuple[int, int] | None:
         """The person's name (entity stage) nearest a cue at ``end`` in the same clause, with at most
