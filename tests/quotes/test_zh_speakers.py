@@ -278,3 +278,28 @@ def test_a_glued_heading_before_a_person_noun_and_its_cue(quotes) -> None:
                    "会后他向分析师表示，公司的利润今年将增长一成。")
     assert ("indirect", "装修前一定要先检查水电线路", "专业人士", "提醒") in found
     assert ("indirect", "公司的利润今年将增长一成", "他", "表示") in found  # 分析师 is the addressee
+
+
+def test_a_web_link_mark_after_a_name_is_no_part_of_the_subject(quotes) -> None:
+    found = quotes("标题\n\n鼓手阿杰(微博)也透露，“我们明年还要去更多的城市开演唱会。”", names=("阿杰",))
+    assert ("direct", "“我们明年还要去更多的城市开演唱会。”", "鼓手阿杰", "透露") in found
+
+
+def test_a_colon_after_a_description_of_the_speaker(quotes) -> None:
+    # the clause before the colon describes the speaker (声音洪亮, 将……送给) or is no source at all
+    found = quotes("标题\n\n他站在礼堂的讲台上，面对数百名新生，声音洪亮：“欢迎大家来到这所学校。”"
+                   "校友赵一鸣十分激动，他快步上台，将一束鲜花送给校长：“我代表全体校友祝学校越办越好。”",
+                   names=("赵一鸣",))
+    assert [q[2] for q in found] == ["他", "他"]
+
+
+def test_a_first_person_quotation_after_a_colon_with_no_source_is_the_context_speaker(quotes) -> None:
+    found = quotes("标题\n\n造型师林慧说，她参考了很多古代壁画。“我们做了三个月的功课。”"
+                   "女主角的造型也与壁画有着紧密联系：“她的发型都是我按照壁画设计的。”", names=("林慧",))
+    assert [q[2] for q in found if q[0] == "direct"][-1] != "女主角的造型"
+
+
+def test_a_name_that_ends_the_clause_before_a_quotation_is_its_object(quotes) -> None:
+    found = quotes("标题\n\n会上，宋凯特别感谢了制片人方正，“我们合作得非常愉快，拍摄的过程完全是一种享受。”",
+                   names=("宋凯", "方正"))
+    assert [q[2] for q in found if q[0] == "direct"] == ["宋凯"]

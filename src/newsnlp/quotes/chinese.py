@@ -36,8 +36,6 @@ _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回�
 _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
-# “……吗？”“……？”面对记者的提问，……: the questions are the asker's
-_ASKED = re.compile(r"(?:面对|对于|针对|听到|对)(?P<asker>[^,，。:：“”]{1,15}?)的(?:提问|追问|询问|发问|质问|问题)")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
@@ -251,9 +249,18 @@ class ChineseQuotes(Continuations):
             noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
             span = p.noun_before(clause, noun.start()) if noun else None
             span = span or p.subject(clause, colon, a)
-            label_only = span is not None and not noun and colon - clause <= 5
+            label_only = span is not None and not noun and colon - clause <= 5 and clause == a
             if label_only and not self._source(p, span):
                 return "heading"  # 形象：“我自己都笑死了”: a section heading's label, not a source
+            if not noun and (span is None or not self._source(p, p.head(span))
+                             or text[clause:colon].lstrip().startswith(("将", "把"))):
+                # 他站在台阶上，……，声音沉稳有力：“……” / 他……，将这首诗送给总理：“……”: the clause before
+                # the colon describes the speaker; its subject is a person in an earlier clause
+                earlier = self._person_before(p, clause, a) if clause > a else None
+                if earlier is not None:
+                    span = earlier
+                elif span is not None and not self._source(p, p.head(span)) and re.search("我", text[q_start:q_end]):
+                    return None  # 狐狸精造型亦与马王堆有着紧密联系：“……我参考了……”: the context's speaker
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
@@ -285,7 +292,12 @@ class ChineseQuotes(Continuations):
         group = self.new_group()
         byline = p.text[q_start - 1:q_start] in ")）"  # 北京考试报讯(记者 马海丽)“……”: a byline, never the source
         if q_start > a and not heading and not byline:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
-            span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
+            clause = p.clause_start(q_start - 1, a)  # the clause's subject; a name at its end is its object
+            span = p.presented(clause, q_start - 1) or p.span(clause, q_start - 1)  # (感谢了导演李玉，“……”)
+            if text[clause:q_start].lstrip().startswith(("将", "把")):
+                span = None  # 将这首诗送给总理：: the clause has no subject of its own
+            if span is None and clause > a:
+                span = self._person_before(p, clause, a)
             if span is not None and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
@@ -296,7 +308,7 @@ class ChineseQuotes(Continuations):
             own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
             if span is not None and not own_cue and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
-        asker = self._asker(p, q_start, q_end)
+        asker = p.asker(q_start, q_end)
         if asker is not None:
             return Item(q_start, q_end, "direct", self.speaker(p, asker), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
@@ -327,21 +339,19 @@ class ChineseQuotes(Continuations):
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
 
-    @staticmethod
-    def _asker(p: Paragraph, q_start: int, q_end: int) -> tuple[int, int] | None:
-        """“请问……？”“……吗？”面对记者的提问，……: a question whose next sentence (past the questions
-        that follow it) answers 面对X的提问 was asked by X."""
-        text = p.text
-        if text[q_end - 2:q_end - 1] not in "?？":
-            return None
-        end = q_end
-        for s, e in p.quoted:
-            if s == end:
-                end = e
-        m = _ASKED.match(text, end)
-        if m is None:
-            return None
-        return p.span(m.start("asker"), m.end("asker"))
+    def _person_before(self, p: Paragraph, clause: int, a: int) -> tuple[int, int] | None:
+        """The subject of an earlier clause of the sentence, when it is a person (他, a name, 那位女士)."""
+        while clause > a:
+            earlier = p.clause_start(clause - 1, a)
+            span = p.span(earlier, clause - 1)
+            if span is not None and self._personal(p, span):
+                return span
+            lead = len(p.text[earlier:clause]) - len(p.text[earlier:clause].lstrip())
+            pronoun = re.match(r"(?:他们|她们|他|她)(?!的)", p.text[earlier + lead:clause])
+            if pronoun is not None:  # 他口中念念有词
+                return earlier + lead, earlier + lead + pronoun.end()
+            clause = earlier
+        return None
 
     def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
         """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""

@@ -109,11 +109,28 @@ def _tokens(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
         if inside and (len(inside) > 1 or not inside[0][2].startswith("\u0000")):
             tokens = [t for t in tokens if t not in inside] + [(n_start, n_end, "\u0000" + text[n_start:n_end])]
             tokens.sort()
-    tokens = _join_split_names(tokens)
+    tokens = _join_split_names(_drop_link_marks(tokens))
     for k in range(len(tokens) - 1, -1, -1):  # a dateline or parenthesis ends before the subject
         if tokens[k][2] in (")", "）", "】", "讯", "电") and k + 1 < len(tokens):
             return tokens[k + 1:]
     return tokens
+
+
+# 怪兽(微博)也透露: the web page's link after a name (its microblog, blog, songs) is no part of the text
+_LINK_MARKS = {"微博", "博客", "blog", "听歌", "音乐"}
+
+
+def _drop_link_marks(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(tokens):
+        if (k + 2 < len(tokens) and tokens[k][2] in ("(", "（") and tokens[k + 1][2].lower() in _LINK_MARKS
+                and tokens[k + 2][2] in (")", "）") and out):
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 _FUNCTION_TAGS = ("d", "c", "p", "u", "r", "m", "q", "f", "x", "y", "e", "t")

@@ -35,6 +35,8 @@ _ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
 _LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
 _PERSON_END = "人者员师家士"  # 专业人士, 分析师, 专家: a person noun ends in one of these
+# “……吗？”“……？”面对记者的提问，……: the questions are the asker's
+_ASKED = re.compile(r"(?:面对|对于|针对|听到|对)(?P<asker>[^,，。:：“”]{1,15}?)的(?:提问|追问|询问|发问|质问|问题)")
 # Right before a quotation (他嘀咕：“, 休姆过来催促，“, 学生们振臂高呼“): a speech verb's strongest frame.
 _QUOTE_FRAME = re.compile(r"(?:道|说)?[,，:：]?[“「『\"]")
 _TERM = re.compile(r"[^,，。!?！？;；:：”」』\"]{1,4}[”」』\"]")  # 导演喊“开机”: a word in marks, no speech
@@ -355,6 +357,23 @@ class Paragraph:
         if k == len(words):
             return None
         return self.span(words[k][0], end)
+
+    def asker(self, q_start: int, q_end: int) -> tuple[int, int] | None:
+        """“请问……？”“……吗？”面对记者的提问，……: a question whose next sentence (past the questions
+        that follow it) answers 面对X的提问 was asked by X."""
+        if self.text[q_end - 2:q_end - 1] not in "?？":
+            return None
+        end = q_end
+        for s, e in self.quoted:
+            if s == end:
+                end = e
+        m = _ASKED.match(self.text, end)
+        return self.span(m.start("asker"), m.end("asker")) if m is not None else None
+
+    def head(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The head of a noun phrase: what follows its last 的 (周迅饰演的狐狸精造型 → 狐狸精造型)."""
+        k = self.text.rfind("的", span[0], span[1] - 1)
+        return (k + 1, span[1]) if k >= 0 else span
 
     def presented(self, start: int, end: int) -> tuple[int, int] | None:
         """The person a presentative clause brings on (警车中就出来一位……女特工, 走过来一位特工)."""
