@@ -303,3 +303,20 @@ def test_a_name_that_ends_the_clause_before_a_quotation_is_its_object(quotes) ->
     found = quotes("标题\n\n会上，宋凯特别感谢了制片人方正，“我们合作得非常愉快，拍摄的过程完全是一种享受。”",
                    names=("宋凯", "方正"))
     assert [q[2] for q in found if q[0] == "direct"] == ["宋凯"]
+
+
+def test_a_titled_subject_before_a_quotation_with_no_cue(quotes) -> None:
+    found = quotes("标题\n\n接着，校长讲起了鲁迅弃医从文的故事。“他告诉我们，一个人的选择可以改变很多人。同学们要记住这一点。”",
+                   names=("鲁迅",))
+    assert [q[2] for q in found] == ["校长"]  # the subject, not the person the story is about
+
+
+def test_a_quotation_that_ends_reported_content_is_not_attributed_forward(quotes) -> None:
+    found = quotes("标题\n\n该党主席却表示，他们对市长一年来工作的评价是“不满意！”多家媒体指出，游行的人数超过了十万。")
+    assert [q for q in found if q[0] == "direct"] == []
+    assert [(q[0], q[1][:6], q[2]) for q in found if q[3] == "表示"] == [("mixed", "他们对市长一", "该党主席")]
+
+
+def test_a_nickname_in_marks_as_subject(quotes) -> None:
+    found = quotes("标题\n\n发布会上，新片的男主角被剧组称为好搭档。而“周姐”更是在现场感叹“这次自己再厉害也演不过他了”。")
+    assert ("direct", "“这次自己再厉害也演不过他了”", "周姐", "感叹") in found

@@ -36,6 +36,7 @@ _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回�
 _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PERSON_END = "人者员师家士官长方"
+_TITLE = re.compile(r"[^,，。:：“”]{0,6}?(?:总理|主席|总统|首相|总裁|导演|教练|主帅|主任|教授|校长|部长|市长|省长|局长|董事长|行长|院长|经理|大使|队长)")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
@@ -143,7 +144,8 @@ class ChineseQuotes(Continuations):
                 sentence_like = p.text[q_end - 2:q_end - 1] in END
                 if embedded or self._frame_before(p, q_start, a) or self._after_report(p, q_start, floor, cues):
                     item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
-                    if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
+                    reporting = embedded and any(c[1] <= q_start for c in cues)  # 表示，他们的评价是“不满意！”
+                    if item is None and (not embedded or sentence_like) and not reporting:  # 生活补贴“……了。”留学顾问告诉记者
                         item = self._after_frame(p, q_start, q_end, b, cues, used, items)
                 else:
                     item = self._after_frame(p, q_start, q_end, b, cues, used, items)
@@ -334,10 +336,24 @@ class ChineseQuotes(Continuations):
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         if previous is not None:  # the person the previous sentence is about
-            mention = self._person_in(p, *previous)
+            mention = self._titled_subject(p, *previous) or self._person_in(p, *previous)
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
+
+    @staticmethod
+    def _titled_subject(p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
+        """接着，总理讲起了孔子……的故事。“……”: a sentence's subject that is a title (总理, 导演, 教练),
+        not the person its predicate names."""
+        clause = a
+        while clause < b:
+            end = p.clause_end(clause, b)
+            span = p.span(clause, end)
+            if span is not None:  # (总理讲起了……的故事 is one noun phrase to the subject finder)
+                title = _TITLE.match(p.text, span[0], min(span[1], span[0] + 8))
+                return (span[0], title.end()) if title else None
+            clause = end + 1
+        return None
 
     def _person_before(self, p: Paragraph, clause: int, a: int) -> tuple[int, int] | None:
         """The subject of an earlier clause of the sentence, when it is a person (他, a name, 那位女士)."""

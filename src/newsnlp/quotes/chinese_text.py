@@ -306,6 +306,8 @@ class Paragraph:
         near = self.name_before_cue(start, end)
         if found is None:  # 获奖之后陈德森说: no subject by word class, but a person's name next to the cue
             found = near
+        if found is None:  # 而“范爷”更是在现场感叹: a nickname in marks heads the clause
+            found = self._quoted_name(start, floor)
         elif near is not None and near[0] >= found[1] and not any(c in _ADDRESSEE_PREPOSITIONS for c in self.text[found[1]:near[0]]):
             found = near  # 启德教育老师姜红良指出: the name next to the cue, not an organisation before it (not 对李四说)
         if found is not None and not self._names_in(*found) and self._names_in(found[1], end):
@@ -336,6 +338,14 @@ class Paragraph:
             return False
         between = [self.text[s:e] for s, e in self.words if found[1] <= s and e <= noun[0]]
         return not any(w in _ADDRESSEE_PREPOSITIONS + "在从据由经" for w in between)
+
+    def _quoted_name(self, start: int, floor: int) -> tuple[int, int] | None:
+        """A short quotation (a nickname, “范爷”) that ends right at ``start`` and opens its clause."""
+        q = next(((s, e) for s, e in self.quoted if e == start and 3 <= e - s <= 8), None)
+        if q is None or self.text[q[0] + 1:q[1] - 1].strip(" ,，") != self.text[q[0] + 1:q[1] - 1]:
+            return None
+        before = self.text[max(floor, q[0] - 1):q[0]]
+        return (q[0] + 1, q[1] - 1) if q[0] <= floor or before in CLAUSE + "而但则也" else None
 
     def name_before_cue(self, start: int, end: int) -> tuple[int, int] | None:
         """The person's name (entity stage) nearest a cue at ``end`` in the same clause, with at most
