@@ -20,7 +20,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from zh_gold import ANNOTATIONS, EXTRA, load, split_of  # noqa: E402  (found through sys.path)
+from zh_gold import ANNOTATIONS, DIRECT, EXTRA, load, split_of  # noqa: E402  (found through sys.path)
 
 KINDS = {"direct", "mixed", "indirect"}
 
@@ -39,7 +39,10 @@ def test_split_is_fixed_by_file_name_hash() -> None:
 
 
 def test_annotations_are_offsets_only() -> None:
-    for row in rows(ANNOTATIONS) + rows(EXTRA):
+    direct = rows(DIRECT)
+    assert [r["file"] for r in direct] == [f"{i:04d}.txt" for i in range(241, 300, 2)]  # every file, none picked
+    assert all(r["split"] == "direct" and all(q["kind"] == "direct" for q in r["quotes"]) for r in direct)
+    for row in rows(ANNOTATIONS) + rows(EXTRA) + direct:
         assert set(row) == {"file", "sha256", "split", "quotes"} and len(row["sha256"]) == 64
         for q in row["quotes"]:
             assert q["kind"] in KINDS
