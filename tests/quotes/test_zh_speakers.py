@@ -320,3 +320,15 @@ def test_a_quotation_that_ends_reported_content_is_not_attributed_forward(quotes
 def test_a_nickname_in_marks_as_subject(quotes) -> None:
     found = quotes("标题\n\n发布会上，新片的男主角被剧组称为好搭档。而“周姐”更是在现场感叹“这次自己再厉害也演不过他了”。")
     assert ("direct", "“这次自己再厉害也演不过他了”", "周姐", "感叹") in found
+
+
+def test_dialogue_with_the_reporter(quotes) -> None:
+    # 对记者说 is a cue (or 或者说 is not); an answer before 面对X的追问，Y is Y's; after the reporter
+    # spoke, a quotation that asks nothing is the reply of the person the reporter turned to
+    found = quotes("标题\n\n“我们会赢的。”他笑着对记者说。“这个问题我不想回答。”面对记者的追问，刘翔摇摇头。"
+                   "或者说，这是一个新的开始。记者解释说，我只是随便看看，还给她看了记者证。“哦。这里不能拍照。”",
+                   names=("刘翔",))
+    assert ("direct", "“我们会赢的。”", "他", "说") in found
+    assert ("direct", "“这个问题我不想回答。”", "刘翔", None) in found
+    assert ("direct", "“哦。这里不能拍照。”", "她", None) in found
+    assert not [q for q in found if q[1].startswith("这是一个新的开始")]

@@ -14,7 +14,8 @@ In each sentence (quotation marks never end one), in this order:
 * **continuations** (:mod:`newsnlp.quotes.chinese_continuations`, GUIDELINES_zh.md): sentences after an attribution that refer to the speaker
   in the first person, carry on an enumeration (其次, 最后), or sit between two such sentences.
 
-Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
+People that only the context gives (quotations with no cue, colon frames whose clause names no
+source) come from :mod:`newsnlp.quotes.chinese_context`. Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
 to the most salient person. A title is a sentence like any other: with no cue and no ``X：``
 frame naming an entity, a headline is not a quote.
 """
@@ -25,6 +26,7 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
+from newsnlp.quotes.chinese_context import ContextPeople
 from newsnlp.quotes.chinese_continuations import Continuations
 from newsnlp.quotes.chinese_reported import _content, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
@@ -35,13 +37,11 @@ _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
 _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
-_PERSON_END = "人者员师家士官长方"
-_TITLE = re.compile(r"[^,，。:：“”]{0,6}?(?:总理|主席|总统|首相|总裁|导演|教练|主帅|主任|教授|校长|部长|市长|省长|局长|董事长|行长|院长|经理|大使|队长)")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
 
 
-class ChineseQuotes(Continuations):
+class ChineseQuotes(Continuations, ContextPeople):
     """Finds quotes in the Chinese paragraphs of one article (a reader per article: it keeps the
     article's state, such as salience and the last speaker, on itself)."""
 
@@ -326,6 +326,9 @@ class ChineseQuotes(Continuations):
                 if span is not None:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
+            reply = self._reporters_interlocutor(p, q_start, q_end, previous)
+            if reply is not None:  # 记者解释说，……，还给他瞄了一眼笔记本。“哦。……”: the reply is his
+                return Item(q_start, q_end, "direct", self.speaker(p, reply), None, group, weak=True)
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
         before = self._person_in(p, *previous) if previous is not None else None
         if following is not None and q_end >= b - 1 and following[0] - q_end <= 1 and (
@@ -340,58 +343,3 @@ class ChineseQuotes(Continuations):
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
-
-    @staticmethod
-    def _titled_subject(p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
-        """接着，总理讲起了孔子……的故事。“……”: a sentence's subject that is a title (总理, 导演, 教练),
-        not the person its predicate names."""
-        clause = a
-        while clause < b:
-            end = p.clause_end(clause, b)
-            span = p.span(clause, end)
-            if span is not None:  # (总理讲起了……的故事 is one noun phrase to the subject finder)
-                title = _TITLE.match(p.text, span[0], min(span[1], span[0] + 8))
-                return (span[0], title.end()) if title else None
-            clause = end + 1
-        return None
-
-    def _person_before(self, p: Paragraph, clause: int, a: int) -> tuple[int, int] | None:
-        """The subject of an earlier clause of the sentence, when it is a person (他, a name, 那位女士)."""
-        while clause > a:
-            earlier = p.clause_start(clause - 1, a)
-            span = p.span(earlier, clause - 1)
-            if span is not None and self._personal(p, span):
-                return span
-            lead = len(p.text[earlier:clause]) - len(p.text[earlier:clause].lstrip())
-            pronoun = re.match(r"(?:他们|她们|他|她)(?!的)", p.text[earlier + lead:clause])
-            if pronoun is not None:  # 他口中念念有词
-                return earlier + lead, earlier + lead + pronoun.end()
-            clause = earlier
-        return None
-
-    def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
-        """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""
-        s, e = p.para.view.to_source(*span)
-        return bool(self.linker._inside(s, e)) or self._personal(p, span) or p.text[span[1] - 1:span[1]] in _PERSON_END
-
-    def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
-        """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
-        words = p.text[span[0]:span[1]]
-        s, e = p.para.view.to_source(*span)
-        return (words in ("他", "她", "他们", "她们") or "位" in words or "名" in words[:3]
-                or any(m[2].label == "PERSON" for m in self.linker._inside(s, e)))
-
-    def _person_in(self, p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
-        s, e = p.para.view.to_source(a, b)
-        persons = [m for m in self.linker._inside(s, e) if m[2].label == "PERSON"]
-        if not persons:
-            return None
-        start, end, _ = persons[0]  # the sentence's subject, before the people it mentions
-        view = p.para.view
-        for i in range(a, b):  # back to view offsets
-            if view.to_source(i, i + 1)[0] >= start:
-                j = i
-                while j < b and view.to_source(j, j + 1)[1] <= end:
-                    j += 1
-                return (i, j) if j > i else None
-        return None

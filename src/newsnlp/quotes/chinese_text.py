@@ -189,6 +189,8 @@ class Paragraph:
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
+        if cue == "说" and text[max(0, start - 2):start] in ("或者", "再者"):
+            return False  # 或者说: in other words (not 对记者说)
         if cue in lex["quote_frame"] and (not _before_quotation(text, end) or re.search(r"会|可能|也许|或许", text[max(0, start - 4):start])):
             return False  # 回忆往事, 催促他离开, 一定会大声喊“……”: narration, a directive, a hypothetical
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
@@ -370,15 +372,20 @@ class Paragraph:
 
     def asker(self, q_start: int, q_end: int) -> tuple[int, int] | None:
         """“请问……？”“……吗？”面对记者的提问，……: a question whose next sentence (past the questions
-        that follow it) answers 面对X的提问 was asked by X."""
-        if self.text[q_end - 2:q_end - 1] not in "?？":
-            return None
+        that follow it) answers 面对X的提问 was asked by X; “……。”面对记者的追问，刘翔摇摇头: an answer
+        is the person who faces the question."""
+        question = self.text[q_end - 2:q_end - 1] in "?？"
         end = q_end
         for s, e in self.quoted:
-            if s == end:
+            if s == end and question:
                 end = e
         m = _ASKED.match(self.text, end)
-        return self.span(m.start("asker"), m.end("asker")) if m is not None else None
+        if m is None:
+            return None
+        if question:
+            return self.span(m.start("asker"), m.end("asker"))
+        after = m.end() + (1 if self.text[m.end():m.end() + 1] in SEP else 0)
+        return self.span(after, self.clause_end(after, len(self.text)))
 
     def head(self, span: tuple[int, int]) -> tuple[int, int]:
         """The head of a noun phrase: what follows its last 的 (周迅饰演的狐狸精造型 → 狐狸精造型)."""
