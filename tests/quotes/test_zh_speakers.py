@@ -332,3 +332,9 @@ def test_dialogue_with_the_reporter(quotes) -> None:
     assert ("direct", "“这个问题我不想回答。”", "刘翔", None) in found
     assert ("direct", "“哦。这里不能拍照。”", "她", None) in found
     assert not [q for q in found if q[1].startswith("这是一个新的开始")]
+
+
+def test_a_biography_label_and_a_notice_are_the_papers_voice(quotes) -> None:
+    found = quotes("标题\n\n导演林川昨日病逝。林川生平简史：1936年林川出生于上海，1958年考入电影学院。"
+                   "他一生拍摄了三十多部电影。声明：本网独家稿件，转载请注明出处。", names=("林川",))
+    assert found == []

@@ -95,8 +95,8 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         wide = max(text.rfind(c, a, cue[0]) for c in CLAUSE) + 1 if cue[0] > a else a
         wide = max(wide, a)
         according = list(_ACCORDING.finditer(text, wide, cue[0]))
-        if text[cue[1]:cue[1] + 1] in ":：" and any((pre + word).endswith(x) for x in lex["labels"]):
-            continue  # 编辑点评：, 一句话点评：: the paper's own voice
+        if text[cue[1]:cue[1] + 1] in ":：" and (any((pre + word).endswith(x) for x in lex["labels"]) or not pre.strip()):
+            continue  # 编辑点评：, 一句话点评：, ……。声明：: the paper's own voice (a cue that opens its clause)
         if word in ("获悉", "了解到"):  # 记者从X获悉: X, whole (人力资源和社会保障部)
             k = pre.rfind("从")
             if k < 0:
