@@ -43,6 +43,7 @@ def speaker_of(phrase: str) -> str | None:
     ("上海市一些媒体", "上海市一些媒体"),
     ("向记者", None),                      # an addressee is no subject
     ("这", None),                          # nor a bare demonstrative
+    ("另一封来自学生家长的感谢信", "另一封来自学生家长的感谢信"),  # 另一封 opens the noun phrase
 ])
 def test_subject_is_a_mention(phrase: str, expected: str | None) -> None:
     assert speaker_of(phrase) == expected

@@ -35,6 +35,7 @@ _NOMINAL_TAGS = {"r", "rz", "rr", "j", "eng", "b", "s", "nz"}
 _LEAD_TAGS = {"c", "d", "ad", "t", "tg", "uj", "x", "y", "e", "o"}
 _STOP_TAGS = {"vshi", "d", "ad", "c", "p", "t", "uv", "ul", "uz", "ug", "ud", "v", "vn", "vg", "vd", "a", "ag", "m", "q", "mq", "zg", "y"}
 _TIME_WORD = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)(?:年|月|日|号|时|点|分|周)")
+_DETERMINER = re.compile(r"^(?:另|每|这|那|其中)一[位名个封家只条篇份项批群]$")
 _PERSON_SUFFIXES = ("人", "者", "员", "长", "官", "师")
 _PRONOUN_RE = re.compile(r"^(?:他们|她们|他|她|对方|其)$")
 
@@ -70,6 +71,8 @@ def tag_of(word: str) -> str | None:
         return None
     if _TIME_WORD.match(word):
         return "t"
+    if _DETERMINER.match(word):
+        return "m"  # 另一封 (an idiom to jieba): a numeral phrase that opens a noun phrase
     if word.isdigit():
         return "m"
     return word_tags().get(word)
