@@ -339,3 +339,9 @@ def test_a_biography_label_and_a_notice_are_the_papers_voice(quotes) -> None:
     found = quotes("标题\n\n导演林川昨日病逝。林川生平简史：1936年林川出生于上海，1958年考入电影学院。"
                    "他一生拍摄了三十多部电影。声明：本网独家稿件，转载请注明出处。", names=("林川",))
     assert found == []
+
+
+def test_said_this_after_a_quotation(quotes) -> None:
+    found = quotes("标题\n\n“那时候我们什么都没有，只能靠自己。”说这话时，王刚的眼圈红了。“我一定会回来。”说着，李娜挥了挥手。",
+                   names=("王刚", "李娜"))
+    assert [q[2] for q in found] == ["王刚", "李娜"]

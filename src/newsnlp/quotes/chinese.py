@@ -39,6 +39,7 @@ _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
+_SAID_THIS = re.compile(r"说(?:这话|这番话|这些话|这些|到这里|到这儿|起这些|着)时?[,，]")
 
 
 class ChineseQuotes(Continuations, ContextPeople):
@@ -197,8 +198,11 @@ class ChineseQuotes(Continuations, ContextPeople):
             between = text[q_end:cue[0]]
             if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
                 return None
-            if not between and text[cue[0]:cue[1]] in ("说罢", "说完"):  # “……”说罢他指指……
-                span = p.span(cue[1], p.clause_end(cue[1], b))
+            said = _SAID_THIS.match(text, cue[0]) if not between else None
+            if not between and (text[cue[0]:cue[1]] in ("说罢", "说完") or said):  # “……”说罢他指指……
+                start = said.end() if said else cue[1]  # “……”说这话时，王刚的眼圈红了
+                end = p.clause_end(start, len(text))
+                span = (self._person_in(p, start, end) if said else None) or p.span(start, end)
                 if span is None:
                     return None
                 used.add(cue)
