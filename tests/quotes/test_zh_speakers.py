@@ -345,3 +345,9 @@ def test_said_this_after_a_quotation(quotes) -> None:
     found = quotes("标题\n\n“那时候我们什么都没有，只能靠自己。”说这话时，王刚的眼圈红了。“我一定会回来。”说着，李娜挥了挥手。",
                    names=("王刚", "李娜"))
     assert [q[2] for q in found] == ["王刚", "李娜"]
+
+
+def test_a_name_in_parentheses_before_the_cue_is_a_note(quotes) -> None:
+    # even when the entity stage takes the link mark for a name
+    found = quotes("标题\n\n周海（微博）表示：“我会继续做慈善。”", names=("周海", "微博"))
+    assert found == [("direct", "“我会继续做慈善。”", "周海", "表示")]

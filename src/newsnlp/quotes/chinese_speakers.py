@@ -127,7 +127,7 @@ def _drop_link_marks(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int,
     out: list[tuple[int, int, str]] = []
     k = 0
     while k < len(tokens):
-        if (k + 2 < len(tokens) and tokens[k][2] in ("(", "（") and tokens[k + 1][2].lower() in _LINK_MARKS
+        if (k + 2 < len(tokens) and tokens[k][2] in ("(", "（") and tokens[k + 1][2].lstrip("\u0000").lower() in _LINK_MARKS
                 and tokens[k + 2][2] in (")", "）") and out):
             k += 3
             continue

@@ -354,7 +354,8 @@ class Paragraph:
         a manner phrase between (李宇春风趣地说)."""
         near = [(s, e) for s, e in self.persons if start <= s and e <= end and end - e <= 6
                 and not any(c in CLAUSE + "“”" for c in self.text[e:end])
-                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS]  # 还跟李心洁有感情戏：the object of 跟
+                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS  # 还跟李心洁有感情戏：the object of 跟
+                and not (self.text[s - 1:s] in "(（" and self.text[e:e + 1] in ")）")]  # 李连杰（微博）表示: a note
         return max(near) if near else None
 
     def _names_in(self, start: int, end: int) -> bool:
