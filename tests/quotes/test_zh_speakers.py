@@ -351,3 +351,8 @@ def test_a_name_in_parentheses_before_the_cue_is_a_note(quotes) -> None:
     # even when the entity stage takes the link mark for a name
     found = quotes("标题\n\n周海（微博）表示：“我会继续做慈善。”", names=("周海", "微博"))
     assert found == [("direct", "“我会继续做慈善。”", "周海", "表示")]
+
+
+def test_a_cue_word_inside_a_zai_zhong_frame_is_a_noun(quotes) -> None:
+    found = quotes("标题\n\n该公司在声明中称：“我们将全力配合调查。”他在回答中说，市场还会继续调整。")
+    assert [(q[0], q[2], q[3]) for q in found] == [("direct", "该公司", "称"), ("indirect", "他", "说")]

@@ -152,8 +152,7 @@ class Paragraph:
                          and (m.group() not in quote_frame or _before_quotation(self.text, m.end()))]
 
     def _glued_manner(self, start: int, end: int) -> tuple[int, int]:
-        """振臂高呼“: a cue jieba glued to a manner of two or more characters before it is that whole
-        word (the subject ends before the manner; 她续|指 keeps its pronoun)."""
+        """振臂高呼“: a cue glued to a manner of 2+ characters is the whole word (not 她续|指)."""
         if start in self.word_starts or len(self.text[start:end]) < 2:
             return start, end
         word_start = next((s for s, e in self.words if s < start < e), start)
@@ -183,8 +182,8 @@ class Paragraph:
         if self.in_quote(start):
             return False
         nxt, prev = text[end:end + 1], text[start - 1:start]
-        if nxt and nxt in "和与及":
-            return False  # 研究分析和前瞻性建议: a noun in a coordination, not a speech verb
+        if nxt and nxt in "和与及" or (nxt and nxt in "中上里" and re.search(r"[在于][^,，。:：“”]{0,8}$", text[max(0, start - 9):start])):
+            return False  # 研究分析和前瞻性建议, 在声明中称: a noun (coordinated, or in a 在……中 frame)
         if nxt and nxt in lex["not_cue_next"].get(cue, ""):
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
@@ -343,8 +342,8 @@ class Paragraph:
 
     def _quoted_name(self, start: int, floor: int) -> tuple[int, int] | None:
         """A short quotation (a nickname, “范爷”) that ends right at ``start`` and opens its clause."""
-        q = next(((s, e) for s, e in self.quoted if e == start and 3 <= e - s <= 8), None)
-        if q is None or self.text[q[0] + 1:q[1] - 1].strip(" ,，") != self.text[q[0] + 1:q[1] - 1]:
+        q = next(((s, e) for s, e in self.quoted if e == start and 3 <= e - s <= 8 and not set(",，") & set(self.text[s:e])), None)
+        if q is None:
             return None
         before = self.text[max(floor, q[0] - 1):q[0]]
         return (q[0] + 1, q[1] - 1) if q[0] <= floor or before in CLAUSE + "而但则也" else None
