@@ -356,3 +356,10 @@ def test_a_name_in_parentheses_before_the_cue_is_a_note(quotes) -> None:
 def test_a_cue_word_inside_a_zai_zhong_frame_is_a_noun(quotes) -> None:
     found = quotes("标题\n\n该公司在声明中称：“我们将全力配合调查。”他在回答中说，市场还会继续调整。")
     assert [(q[0], q[2], q[3]) for q in found] == [("direct", "该公司", "称"), ("indirect", "他", "说")]
+
+
+def test_a_possessor_before_a_speech_noun_and_the_attribution_phrase_ru_shi_shuo(quotes) -> None:
+    found = quotes("标题\n\n记者问起退役的事。林琳的回答很干脆：“我不会退役。”“这是我演过最难的角色。”张伟在接受采访时如是说。",
+                   names=("林琳", "张伟"))
+    assert ("direct", "“我不会退役。”", "林琳", "：") in found
+    assert ("direct", "“这是我演过最难的角色。”", "张伟", "如是说") in found

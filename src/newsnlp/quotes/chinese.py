@@ -26,7 +26,7 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
-from newsnlp.quotes.chinese_context import ContextPeople
+from newsnlp.quotes.chinese_context import ContextPeople, head, possessor
 from newsnlp.quotes.chinese_continuations import Continuations
 from newsnlp.quotes.chinese_reported import _content, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
@@ -258,14 +258,15 @@ class ChineseQuotes(Continuations, ContextPeople):
             label_only = span is not None and not noun and colon - clause <= 5 and clause == a
             if label_only and not self._source(p, span):
                 return "heading"  # 形象：“我自己都笑死了”: a section heading's label, not a source
-            if not noun and (span is None or not self._source(p, p.head(span))
-                             or text[clause:colon].lstrip().startswith(("将", "把"))):
+            if not noun and (span is None or not self._source(p, head(p, span)) or text[clause:colon].lstrip()[:1] in "将把"):
                 # 他站在台阶上，……，声音沉稳有力：“……” / 他……，将这首诗送给总理：“……”: the clause before
                 # the colon describes the speaker; its subject is a person in an earlier clause
-                earlier = self._person_before(p, clause, a) if clause > a else None
+                disposal = text[clause:colon].lstrip().startswith(("将", "把"))  # no subject of its own
+                earlier = possessor(p, span) if span is not None and not disposal else None  # 李娜的回答很干脆：“
+                earlier = earlier or (self._person_before(p, clause, a) if clause > a else None)
                 if earlier is not None:
                     span = earlier
-                elif span is not None and not self._source(p, p.head(span)) and re.search("我", text[q_start:q_end]):
+                elif span is not None and not self._source(p, head(p, span)) and re.search("我", text[q_start:q_end]):
                     return None  # 狐狸精造型亦与马王堆有着紧密联系：“……我参考了……”: the context's speaker
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
@@ -304,7 +305,8 @@ class ChineseQuotes(Continuations, ContextPeople):
                 span = None  # 将这首诗送给总理：: the clause has no subject of its own
             if span is None and clause > a:
                 span = self._person_before(p, clause, a)
-            if span is not None and self._personal(p, span):
+            span = (possessor(p, span) or span) if span is not None else None  # 李娜的回答很干脆，“……”
+            if span is not None and self._personal(p, span) and not self._thing_head(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
         if (q_start == a or heading) and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开

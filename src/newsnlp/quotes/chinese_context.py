@@ -15,6 +15,18 @@ _PERSON_END = "人者员师家士官长方"
 _TITLE = re.compile(r"[^,，。:：“”]{0,6}?(?:总理|主席|总统|首相|总裁|导演|教练|主帅|主任|教授|校长|部长|市长|省长|局长|董事长|行长|院长|经理|大使|队长)")
 
 
+def possessor(p: Paragraph, span: tuple[int, int]) -> tuple[int, int] | None:
+    """李娜的回答 → 李娜: a person's name (entity stage) that is all of the phrase before its 的."""
+    k = p.text.find("的", span[0], span[1])
+    return (span[0], k) if k > span[0] and (span[0], k) in p.persons else None
+
+
+def head(p: Paragraph, span: tuple[int, int]) -> tuple[int, int]:
+    """The head of a noun phrase: what follows its last 的 (周迅饰演的狐狸精造型 → 狐狸精造型)."""
+    k = p.text.rfind("的", span[0], span[1] - 1)
+    return (k + 1, span[1]) if k >= 0 else span
+
+
 class ContextPeople:
     """Mixin: people found from context (needs ``linker`` and ``previous_speaker``)."""
 
@@ -57,6 +69,14 @@ class ContextPeople:
                 return earlier + lead, earlier + lead + pronoun.end()
             clause = earlier
         return None
+
+    def _thing_head(self, p: Paragraph, span: tuple[int, int]) -> bool:
+        """周迅饰演的狐狸精造型: a person in the relative clause, a thing at the head."""
+        k = p.text.rfind("的", span[0], span[1] - 1)
+        if k < 0 or "位" in p.text[span[0]:span[1]] or "名" in p.text[span[0]:span[0] + 3]:
+            return False
+        head = (k + 1, span[1])
+        return not self._personal(p, head) and p.text[span[1] - 1] not in _PERSON_END + "女男子工生姐哥妹弟友"
 
     def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
         """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""

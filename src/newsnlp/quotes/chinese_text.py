@@ -387,11 +387,6 @@ class Paragraph:
         after = m.end() + (1 if self.text[m.end():m.end() + 1] in SEP else 0)
         return self.span(after, self.clause_end(after, len(self.text)))
 
-    def head(self, span: tuple[int, int]) -> tuple[int, int]:
-        """The head of a noun phrase: what follows its last 的 (周迅饰演的狐狸精造型 → 狐狸精造型)."""
-        k = self.text.rfind("的", span[0], span[1] - 1)
-        return (k + 1, span[1]) if k >= 0 else span
-
     def presented(self, start: int, end: int) -> tuple[int, int] | None:
         """The person a presentative clause brings on (警车中就出来一位……女特工, 走过来一位特工)."""
         m = _PRESENTATIVE.search(self.text, start, end)
