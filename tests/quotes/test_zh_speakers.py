@@ -363,3 +363,9 @@ def test_a_possessor_before_a_speech_noun_and_the_attribution_phrase_ru_shi_shuo
                    names=("林琳", "张伟"))
     assert ("direct", "“我不会退役。”", "林琳", "：") in found
     assert ("direct", "“这是我演过最难的角色。”", "张伟", "如是说") in found
+
+
+def test_a_time_clause_after_a_quotation_names_no_speaker(quotes) -> None:
+    found = quotes("标题\n\n对于未来，林琳并不担心。“我还年轻，还有很多机会。”记者见到张伟时，他正在训练。",
+                   names=("林琳", "张伟"))
+    assert [q[2] for q in found] == ["林琳"]
