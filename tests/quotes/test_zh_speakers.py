@@ -369,3 +369,8 @@ def test_a_time_clause_after_a_quotation_names_no_speaker(quotes) -> None:
     found = quotes("标题\n\n对于未来，林琳并不担心。“我还年轻，还有很多机会。”记者见到张伟时，他正在训练。",
                    names=("林琳", "张伟"))
     assert [q[2] for q in found] == ["林琳"]
+
+
+def test_a_predicate_with_no_subject_after_a_quotation_shares_its_speaker(quotes) -> None:
+    found = quotes("标题\n\n宋凯称，“这是一个误会”，并表示“我们会尽快澄清”。", names=("宋凯",))
+    assert [q[2] for q in found] == ["宋凯", "宋凯"]

@@ -246,7 +246,9 @@ class ChineseQuotes(Continuations, ContextPeople):
             if _FILLER.match(gap) or self._addressee(p, cue, gap):
                 used.add(cue)
                 span = p.subject(p.clause_start(cue[0], a), cue[0], a)
-                return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+                # 王刚称，“……”，并表示“……”: a predicate with no subject after a quotation shares its speaker
+                speaker = self.speaker(p, span) if span is not None or floor == a else self.last_speaker
+                return Item(q_start, q_end, "direct", speaker, cue, self.new_group())
             if text[q_start - 1:q_start] in SEP:
                 return "defer"  # 称X，“Y”: reported speech takes this quotation
         if text[q_start - 1:q_start] in ":：":
