@@ -374,3 +374,9 @@ def test_a_time_clause_after_a_quotation_names_no_speaker(quotes) -> None:
 def test_a_predicate_with_no_subject_after_a_quotation_shares_its_speaker(quotes) -> None:
     found = quotes("标题\n\n宋凯称，“这是一个误会”，并表示“我们会尽快澄清”。", names=("宋凯",))
     assert [q[2] for q in found] == ["宋凯", "宋凯"]
+
+
+def test_consecutive_quotations_and_a_split_frame_after_a_pause(quotes) -> None:
+    found = quotes("标题\n\n“我们还会再来的。”宋凯顿了顿，又说，“下次带家人一起来。”“你好！”她热情地跟记者打招呼。",
+                   names=("宋凯",))
+    assert [(q[2], q[3]) for q in found] == [("宋凯", "说"), ("宋凯", "说"), ("她", None)]

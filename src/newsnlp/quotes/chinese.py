@@ -214,7 +214,7 @@ class ChineseQuotes(Continuations, ContextPeople):
                 if not (cue[1] >= b - 1 or (tail[:1] in SEP and tail[1:] in OPEN)):
                     return None
                 start = p.clause_start(cue[0], q_end)
-            span = p.span(start, cue[0])
+            span = p.span(start, cue[0]) or (p.subject(start, cue[0], q_end) if start > q_end else None)  # ，又说，“
             if span is None:
                 return None
             used.add(cue)

@@ -256,16 +256,20 @@ class Paragraph:
         return pieces
 
     def _quote_ends_sentence(self, i: int) -> bool:
-        """Whether a new sentence starts at ``i``, right after a quotation that ends with 。！？ and is
-        not followed by its attribution (a cue in the next clause: “……。”X说)."""
-        if self.text[i - 1:i] not in "”」』" or self.text[i - 2:i - 1] not in END or self.in_quote(i):
+        """Whether a sentence starts at ``i``, after a quotation ending in 。！？ and no attribution (“……。”X说)."""
+        if self.text[i - 1:i] not in "”」』" or self.text[i - 2:i - 1] not in END:
             return False
-        if self.text[i:i + 1] in CLAUSE + OPEN + "”」』" or not self.text[i:i + 1].strip():
+        if self.text[i:i + 1] in OPEN:
+            return True  # “……。”“……？”: the next quotation is a sentence of its own
+        if self.in_quote(i) or self.text[i:i + 1] in CLAUSE + "”」』" or not self.text[i:i + 1].strip():
             return False
         end = i
         while end < len(self.text) and end - i < 24 and self.text[end] not in CLAUSE + OPEN:
             end += 1
-        return not any(i <= c[0] < end for c in self.cues)
+        reach = i  # “A。”张伟顿了顿，又说，“B”: a cue that opens the next part of the quotation
+        while reach < len(self.text) and reach - i < 24 and self.text[reach] not in END + OPEN:
+            reach += 1
+        return not any(i <= c[0] < end or (i <= c[0] < reach and _QUOTE_FRAME.match(self.text, c[1])) for c in self.cues)
 
     def _garbled(self, i: int) -> bool:
         """A '?' between two Han characters in the source is a character the encoding lost (赤?角)."""
