@@ -380,3 +380,9 @@ def test_consecutive_quotations_and_a_split_frame_after_a_pause(quotes) -> None:
     found = quotes("标题\n\n“我们还会再来的。”宋凯顿了顿，又说，“下次带家人一起来。”“你好！”她热情地跟记者打招呼。",
                    names=("宋凯",))
     assert [(q[2], q[3]) for q in found] == [("宋凯", "说"), ("宋凯", "说"), ("她", None)]
+
+
+def test_the_clause_after_a_quotation_that_frames_the_next_one_is_not_its_speaker(quotes) -> None:
+    found = quotes("标题\n\n宋凯还说，球队需要时间来调整。“我相信我们能做到。”对手主帅林川也对他们的表现印象深刻：“他们打得很顽强。”",
+                   names=("宋凯", "林川"))
+    assert [q[2] for q in found if q[0] == "direct"] == ["宋凯", "对手主帅林川"]

@@ -315,7 +315,8 @@ class ChineseQuotes(Continuations, ContextPeople):
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
-            own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
+            own_cue = any(q_end <= c[0] < clause_end for c in p.cues) or (  # “A。”黄女士表示：“B”: B's frame,
+                text[clause_end:clause_end + 1] in ":：" and text[clause_end + 1:clause_end + 2] in OPEN)  # as X很满意：“B”
             when = text[q_end:clause_end].endswith(("时", "时候", "后", "之后", "以后", "前", "之前"))  # 记者见到张伟时，
             if span is not None and not own_cue and not when and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
