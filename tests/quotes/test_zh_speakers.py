@@ -386,3 +386,8 @@ def test_the_clause_after_a_quotation_that_frames_the_next_one_is_not_its_speake
     found = quotes("标题\n\n宋凯还说，球队需要时间来调整。“我相信我们能做到。”对手主帅林川也对他们的表现印象深刻：“他们打得很顽强。”",
                    names=("宋凯", "林川"))
     assert [q[2] for q in found if q[0] == "direct"] == ["宋凯", "对手主帅林川"]
+
+
+def test_a_relative_clause_opens_a_speaker_and_a_split_quotation_keeps_it(quotes) -> None:
+    found = quotes("标题\n\n一位消防员说：“火势很猛。”“太可怕了，”住在对面的王女士心有余悸地说，“我到现在还睡不着。”")
+    assert [q[2] for q in found] == ["一位消防员", "住在对面的王女士", "住在对面的王女士"]

@@ -247,7 +247,8 @@ class ChineseQuotes(Continuations, ContextPeople):
                 used.add(cue)
                 span = p.subject(p.clause_start(cue[0], a), cue[0], a)
                 # 王刚称，“……”，并表示“……”: a predicate with no subject after a quotation shares its speaker
-                speaker = self.speaker(p, span) if span is not None or floor == a else self.last_speaker
+                same = self.last_speaker is not None and self.last_speaker.start >= p.para.view.to_source(a, a + 1)[0]
+                speaker = self.speaker(p, span) if span is not None or floor == a or not same else self.last_speaker
                 return Item(q_start, q_end, "direct", speaker, cue, self.new_group())
             if text[q_start - 1:q_start] in SEP:
                 return "defer"  # 称X，“Y”: reported speech takes this quotation
@@ -303,11 +304,11 @@ class ChineseQuotes(Continuations, ContextPeople):
         if q_start > a and not heading and not byline:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
             clause = p.clause_start(q_start - 1, a)  # the clause's subject; a name at its end is its object
             span = p.presented(clause, q_start - 1) or p.span(clause, q_start - 1)  # (感谢了导演李玉，“……”)
-            if text[clause:q_start].lstrip().startswith(("将", "把")):
-                span = None  # 将这首诗送给总理：: the clause has no subject of its own
+            span = (possessor(p, span) or span) if span is not None else None  # 李娜的回答很干脆，“……”
+            if text[clause:q_start].lstrip()[:1] in "将把" or (span is not None and not self._personal(p, span)):
+                span = None  # 将这首诗送给总理：, 并没有责怪火箭的球员，: the clause has no subject of its own
             if span is None and clause > a:
                 span = self._person_before(p, clause, a)
-            span = (possessor(p, span) or span) if span is not None else None  # 李娜的回答很干脆，“……”
             if span is not None and self._personal(p, span) and not self._thing_head(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)

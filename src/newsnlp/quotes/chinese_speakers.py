@@ -228,6 +228,8 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
     after = [w for _, _, w in tokens[first + 1:first + 3]]
     attributive = tag_of(head) in _MODIFIER_TAGS and bool(after) and (
         _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
+    attributive = attributive or tag_of(head) == "v" and any(  # 住在对面的王女士: a relative clause opens it
+        tokens[k][2] == "的" and k + 1 < len(tokens) and _nominal(tokens[k + 1][2]) for k in range(first + 1, min(len(tokens), first + 5)))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
     # A verb right after 的 is a noun there (晨星的统计, 专家的分析): the head of the phrase.
