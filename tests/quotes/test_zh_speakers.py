@@ -391,3 +391,9 @@ def test_the_clause_after_a_quotation_that_frames_the_next_one_is_not_its_speake
 def test_a_relative_clause_opens_a_speaker_and_a_split_quotation_keeps_it(quotes) -> None:
     found = quotes("标题\n\n一位消防员说：“火势很猛。”“太可怕了，”住在对面的王女士心有余悸地说，“我到现在还睡不着。”")
     assert [q[2] for q in found] == ["一位消防员", "住在对面的王女士", "住在对面的王女士"]
+
+
+def test_a_quotation_after_the_according_frame(quotes) -> None:
+    found = quotes("标题\n\n华仔表示：“一切随缘。”据知情人士透露，“影片投资已经超过两亿元。”"
+                   "据透露，“两人私下关系很好。”据英国《泰晤士报》6月7日报道，“首相将在下周访华。”")
+    assert [q[2] for q in found] == ["华仔", "知情人士", None, "泰晤士报"]

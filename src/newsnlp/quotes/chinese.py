@@ -28,7 +28,7 @@ from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
 from newsnlp.quotes.chinese_context import ContextPeople, head, possessor
 from newsnlp.quotes.chinese_continuations import Continuations
-from newsnlp.quotes.chinese_reported import _content, reported
+from newsnlp.quotes.chinese_reported import _content, _source_phrase, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
@@ -245,7 +245,12 @@ class ChineseQuotes(Continuations, ContextPeople):
             gap = text[cue[1]:q_start].strip(" ,，:：")
             if _FILLER.match(gap) or self._addressee(p, cue, gap):
                 used.add(cue)
-                span = p.subject(p.clause_start(cue[0], a), cue[0], a)
+                clause = p.clause_start(cue[0], a)
+                according = re.match(r"\s*据([^,，:：“”]*)$", text[clause:cue[0]])  # 据知情人士透露，“……”
+                if according is not None:
+                    span = _source_phrase(p, clause + according.start(1), cue[0])  # 据《每日电讯报》6月7日报道
+                    return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+                span = p.subject(clause, cue[0], a)
                 # 王刚称，“……”，并表示“……”: a predicate with no subject after a quotation shares its speaker
                 same = self.last_speaker is not None and self.last_speaker.start >= p.para.view.to_source(a, a + 1)[0]
                 speaker = self.speaker(p, span) if span is not None or floor == a or not same else self.last_speaker
