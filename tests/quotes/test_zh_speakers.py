@@ -397,3 +397,10 @@ def test_a_quotation_after_the_according_frame(quotes) -> None:
     found = quotes("标题\n\n华仔表示：“一切随缘。”据知情人士透露，“影片投资已经超过两亿元。”"
                    "据透露，“两人私下关系很好。”据英国《泰晤士报》6月7日报道，“首相将在下周访华。”")
     assert [q[2] for q in found] == ["华仔", "知情人士", None, "泰晤士报"]
+
+
+def test_joined_cues_a_separate_dao_and_an_addressee_jieba_tags_as_a_verb(quotes) -> None:
+    found = quotes("标题\n\n业内人士分析认为：“今年的录取分数线会有所提高。”“我们每年都会调整计划，”刘红解释道，“今年会增加名额。”"
+                   "招生办主任刘红提醒考生：“一定要看清专业要求。”", names=("刘红",))
+    assert [(q[0], q[3]) for q in found] == [("direct", "分析认为"), ("direct", "解释道"), ("direct", "解释道"),
+                                             ("direct", "提醒")]

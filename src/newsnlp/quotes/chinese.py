@@ -39,6 +39,7 @@ _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
+_PEOPLE_END = "生者员人众友们"  # 考生 (a verb to jieba), 读者, 网友: people, so an addressee
 _SAID_THIS = re.compile(r"说(?:这话|这番话|这些话|这些|到这里|到这儿|起这些|着)时?[,，]")
 
 
@@ -287,7 +288,7 @@ class ChineseQuotes(Continuations, ContextPeople):
             return False
         start = cue[1]
         words = [p.text[s:e] for s, e in p.words if start <= s and e <= start + len(gap)]
-        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) for w in words)
+        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) or w[-1] in _PEOPLE_END for w in words)
 
     @staticmethod
     def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:

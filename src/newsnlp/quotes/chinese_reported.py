@@ -219,7 +219,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     word = text[cue[0]:cue[1]]
     if not separated and word in lex["addressee_cues"]:  # 告诉记者，……: the addressee is not content
         m = re.match(r"[^,，:：“”。]{1,8}[,，:：]", text[start:b])
-        if m and all(tag_of(w) is None or (tag_of(w) or "").startswith(("n", "r")) for w in _words(p, start, start + m.end() - 1)):
+        if m and all(tag_of(w) is None or (tag_of(w) or "").startswith(("n", "r")) or w[-1] in "生者员人众友们"
+                     for w in _words(p, start, start + m.end() - 1)):  # 提醒考生：(考生 a verb to jieba)
             start += m.end() - 1
             separated = True
     if not separated:

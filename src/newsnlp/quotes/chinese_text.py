@@ -138,10 +138,13 @@ class Paragraph:
         for m in _cue_pattern().finditer(self.text):
             if not self._is_cue(*m.span()):
                 continue
-            if cues and cues[-1][1] == m.start() and m.group() in glue:  # 回答说, 解释说: one cue
+            first = self.text[cues[-1][0]:cues[-1][1]] if cues and cues[-1][1] == m.start() else ""
+            if first and (m.group() in glue or first not in frame_only):  # 回答说, 分析认为: one cue
                 cues[-1] = (cues[-1][0], m.end())
             else:
                 cues.append(self._glued_manner(*m.span()) if m.group() not in frame_only else m.span())
+            if self.text[cues[-1][1]:cues[-1][1] + 1] == "道" and cues[-1][1] + 1 in self.word_ends:
+                cues[-1] = (cues[-1][0], cues[-1][1] + 1)  # 解释|道: jieba leaves 道 on its own
         self.cues = cues
         # Every whole-word cue, even one that reports nothing here (也这样认为): it still opens a
         # clause with its own source, where reported content ends.
@@ -245,8 +248,7 @@ class Paragraph:
         return [piece for s, e in out for piece in self._layout_lines(s, e) if self.text[piece[0]:piece[1]].strip()]
 
     def _layout_lines(self, start: int, end: int) -> list[tuple[int, int]]:
-        """A run of three or more spaces outside quotation marks is a line break the page lost
-        (``相关报道：    东吴基金：……    国泰基金：……``, ``本报记者：潘清    尽管……``): it ends a sentence."""
+        """3+ spaces outside marks are a lost line break (``相关报道：    东吴基金：……``): a sentence end."""
         pieces = []
         for m in _LAYOUT_BREAK.finditer(self.text, start, end):
             if m.start() > start and not self.in_quote(m.start()):
@@ -303,8 +305,7 @@ class Paragraph:
         return i
 
     def subject(self, start: int, end: int, floor: int) -> tuple[int, int] | None:
-        """The subject before a cue at ``end``: in its clause, else (并表示, 无奈地摇着头说: a clause
-        with no subject of its own) at the start of an earlier clause of the sentence."""
+        """The subject before a cue at ``end``: in its clause, else (并表示: none) in an earlier clause."""
         found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
