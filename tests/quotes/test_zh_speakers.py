@@ -43,6 +43,7 @@ def speaker_of(phrase: str) -> str | None:
     ("上海市一些媒体", "上海市一些媒体"),
     ("向记者", None),                      # an addressee is no subject
     ("这", None),                          # nor a bare demonstrative
+    ("另一封来自学生家长的感谢信", "另一封来自学生家长的感谢信"),  # 另一封 opens the noun phrase
 ])
 def test_subject_is_a_mention(phrase: str, expected: str | None) -> None:
     assert speaker_of(phrase) == expected
@@ -237,3 +238,169 @@ def test_a_topic_phrase_may_stand_between_a_quotation_and_its_source(quotes) -> 
 def test_a_concession_ends_the_reported_content(quotes) -> None:
     found = quotes("标题\n\n在律师的压力下，校方虽然表示会考虑全额退款，但提出了新的要求。")
     assert [q for q in found if q[3] == "表示"] == [("indirect", "会考虑全额退款", "校方", "表示")]
+
+
+def test_speech_verbs_that_only_frame_a_quotation(quotes) -> None:
+    # 嘀咕, 催促, 续指 are cues right before a quotation and nothing elsewhere (回忆往事, 催促他离开)
+    found = quotes("标题\n\n老周不停地嘀咕：“这批货怕是赶不上了。”过了不久，经理汪海过来催促，“车间今晚必须停工检修。”"
+                   "她续指，“但较难解释的是成本为何上涨。”老周回忆往事时十分感慨。汪海催促他离开车间，去医院检查身体。",
+                   names=("老周", "汪海"))
+    assert ("direct", "“这批货怕是赶不上了。”", "老周", "嘀咕") in found
+    assert ("direct", "“车间今晚必须停工检修。”", "经理汪海", "催促") in found
+    assert ("direct", "“但较难解释的是成本为何上涨。”", "她", "续指") in found
+    assert not [q for q in found if q[3] in ("回忆", "催促") and q[0] != "direct"]
+
+
+def test_a_cue_glued_to_its_manner_before_a_quotation(quotes) -> None:
+    found = quotes("标题\n\n集会开始后，工人们振臂高呼“工厂必须补发拖欠的工资，我们要讨个说法！”")
+    assert [(q[0], q[2], q[3]) for q in found] == [("direct", "工人", "振臂高呼")]
+
+
+def test_a_hypothetical_shout_or_a_word_in_marks_is_no_frame(quotes) -> None:
+    found = quotes("标题\n\n倘若考试有灵，一定会大声喊“我比窦娥还冤哪！”现场太吵，连导演喊“开机”都没人听到。")
+    assert found == []
+
+
+def test_questions_answered_next_are_the_askers(quotes) -> None:
+    found = quotes("标题\n\n发布会一结束，该公司董事长就被围住了。“请问新工厂什么时候投产？”“投资规模有多大？”"
+                   "面对记者的提问，这位董事长只表示工厂会按计划建设。")
+    assert [q[2] for q in found if q[0] == "direct"] == ["记者", "记者"]
+
+
+def test_the_next_sentence_attributes_a_quotation_through_its_cue_clause(quotes) -> None:
+    found = quotes("标题\n\n雨越下越大。“不好意思，这里不能停车。”过了一会儿，保安孙启明过来解释，这条路晚上要封闭施工。",
+                   names=("孙启明",))
+    assert ("direct", "“不好意思，这里不能停车。”", "保安孙启明", "解释") in found
+
+
+def test_a_glued_heading_before_a_person_noun_and_its_cue(quotes) -> None:
+    # the page lost the line break after a section heading: the person noun next to the cue speaks
+    found = quotes("标题\n\n旧房翻新费用不高更要请教专业人士提醒，装修前一定要先检查水电线路。"
+                   "会后他向分析师表示，公司的利润今年将增长一成。")
+    assert ("indirect", "装修前一定要先检查水电线路", "专业人士", "提醒") in found
+    assert ("indirect", "公司的利润今年将增长一成", "他", "表示") in found  # 分析师 is the addressee
+
+
+def test_a_web_link_mark_after_a_name_is_no_part_of_the_subject(quotes) -> None:
+    found = quotes("标题\n\n鼓手阿杰(微博)也透露，“我们明年还要去更多的城市开演唱会。”", names=("阿杰",))
+    assert ("direct", "“我们明年还要去更多的城市开演唱会。”", "鼓手阿杰", "透露") in found
+
+
+def test_a_colon_after_a_description_of_the_speaker(quotes) -> None:
+    # the clause before the colon describes the speaker (声音洪亮, 将……送给) or is no source at all
+    found = quotes("标题\n\n他站在礼堂的讲台上，面对数百名新生，声音洪亮：“欢迎大家来到这所学校。”"
+                   "校友赵一鸣十分激动，他快步上台，将一束鲜花送给校长：“我代表全体校友祝学校越办越好。”",
+                   names=("赵一鸣",))
+    assert [q[2] for q in found] == ["他", "他"]
+
+
+def test_a_first_person_quotation_after_a_colon_with_no_source_is_the_context_speaker(quotes) -> None:
+    found = quotes("标题\n\n造型师林慧说，她参考了很多古代壁画。“我们做了三个月的功课。”"
+                   "女主角的造型也与壁画有着紧密联系：“她的发型都是我按照壁画设计的。”", names=("林慧",))
+    assert [q[2] for q in found if q[0] == "direct"][-1] != "女主角的造型"
+
+
+def test_a_name_that_ends_the_clause_before_a_quotation_is_its_object(quotes) -> None:
+    found = quotes("标题\n\n会上，宋凯特别感谢了制片人方正，“我们合作得非常愉快，拍摄的过程完全是一种享受。”",
+                   names=("宋凯", "方正"))
+    assert [q[2] for q in found if q[0] == "direct"] == ["宋凯"]
+
+
+def test_a_titled_subject_before_a_quotation_with_no_cue(quotes) -> None:
+    found = quotes("标题\n\n接着，校长讲起了鲁迅弃医从文的故事。“他告诉我们，一个人的选择可以改变很多人。同学们要记住这一点。”",
+                   names=("鲁迅",))
+    assert [q[2] for q in found] == ["校长"]  # the subject, not the person the story is about
+
+
+def test_a_quotation_that_ends_reported_content_is_not_attributed_forward(quotes) -> None:
+    found = quotes("标题\n\n该党主席却表示，他们对市长一年来工作的评价是“不满意！”多家媒体指出，游行的人数超过了十万。")
+    assert [q for q in found if q[0] == "direct"] == []
+    assert [(q[0], q[1][:6], q[2]) for q in found if q[3] == "表示"] == [("mixed", "他们对市长一", "该党主席")]
+
+
+def test_a_nickname_in_marks_as_subject(quotes) -> None:
+    found = quotes("标题\n\n发布会上，新片的男主角被剧组称为好搭档。而“周姐”更是在现场感叹“这次自己再厉害也演不过他了”。")
+    assert ("direct", "“这次自己再厉害也演不过他了”", "周姐", "感叹") in found
+
+
+def test_dialogue_with_the_reporter(quotes) -> None:
+    # 对记者说 is a cue (or 或者说 is not); an answer before 面对X的追问，Y is Y's; after the reporter
+    # spoke, a quotation that asks nothing is the reply of the person the reporter turned to
+    found = quotes("标题\n\n“我们会赢的。”他笑着对记者说。“这个问题我不想回答。”面对记者的追问，刘翔摇摇头。"
+                   "或者说，这是一个新的开始。记者解释说，我只是随便看看，还给她看了记者证。“哦。这里不能拍照。”",
+                   names=("刘翔",))
+    assert ("direct", "“我们会赢的。”", "他", "说") in found
+    assert ("direct", "“这个问题我不想回答。”", "刘翔", None) in found
+    assert ("direct", "“哦。这里不能拍照。”", "她", None) in found
+    assert not [q for q in found if q[1].startswith("这是一个新的开始")]
+
+
+def test_a_biography_label_and_a_notice_are_the_papers_voice(quotes) -> None:
+    found = quotes("标题\n\n导演林川昨日病逝。林川生平简史：1936年林川出生于上海，1958年考入电影学院。"
+                   "他一生拍摄了三十多部电影。声明：本网独家稿件，转载请注明出处。", names=("林川",))
+    assert found == []
+
+
+def test_said_this_after_a_quotation(quotes) -> None:
+    found = quotes("标题\n\n“那时候我们什么都没有，只能靠自己。”说这话时，王刚的眼圈红了。“我一定会回来。”说着，李娜挥了挥手。",
+                   names=("王刚", "李娜"))
+    assert [q[2] for q in found] == ["王刚", "李娜"]
+
+
+def test_a_name_in_parentheses_before_the_cue_is_a_note(quotes) -> None:
+    # even when the entity stage takes the link mark for a name
+    found = quotes("标题\n\n周海（微博）表示：“我会继续做慈善。”", names=("周海", "微博"))
+    assert found == [("direct", "“我会继续做慈善。”", "周海", "表示")]
+
+
+def test_a_cue_word_inside_a_zai_zhong_frame_is_a_noun(quotes) -> None:
+    found = quotes("标题\n\n该公司在声明中称：“我们将全力配合调查。”他在回答中说，市场还会继续调整。")
+    assert [(q[0], q[2], q[3]) for q in found] == [("direct", "该公司", "称"), ("indirect", "他", "说")]
+
+
+def test_a_possessor_before_a_speech_noun_and_the_attribution_phrase_ru_shi_shuo(quotes) -> None:
+    found = quotes("标题\n\n记者问起退役的事。林琳的回答很干脆：“我不会退役。”“这是我演过最难的角色。”张伟在接受采访时如是说。",
+                   names=("林琳", "张伟"))
+    assert ("direct", "“我不会退役。”", "林琳", "：") in found
+    assert ("direct", "“这是我演过最难的角色。”", "张伟", "如是说") in found
+
+
+def test_a_time_clause_after_a_quotation_names_no_speaker(quotes) -> None:
+    found = quotes("标题\n\n对于未来，林琳并不担心。“我还年轻，还有很多机会。”记者见到张伟时，他正在训练。",
+                   names=("林琳", "张伟"))
+    assert [q[2] for q in found] == ["林琳"]
+
+
+def test_a_predicate_with_no_subject_after_a_quotation_shares_its_speaker(quotes) -> None:
+    found = quotes("标题\n\n宋凯称，“这是一个误会”，并表示“我们会尽快澄清”。", names=("宋凯",))
+    assert [q[2] for q in found] == ["宋凯", "宋凯"]
+
+
+def test_consecutive_quotations_and_a_split_frame_after_a_pause(quotes) -> None:
+    found = quotes("标题\n\n“我们还会再来的。”宋凯顿了顿，又说，“下次带家人一起来。”“你好！”她热情地跟记者打招呼。",
+                   names=("宋凯",))
+    assert [(q[2], q[3]) for q in found] == [("宋凯", "说"), ("宋凯", "说"), ("她", None)]
+
+
+def test_the_clause_after_a_quotation_that_frames_the_next_one_is_not_its_speaker(quotes) -> None:
+    found = quotes("标题\n\n宋凯还说，球队需要时间来调整。“我相信我们能做到。”对手主帅林川也对他们的表现印象深刻：“他们打得很顽强。”",
+                   names=("宋凯", "林川"))
+    assert [q[2] for q in found if q[0] == "direct"] == ["宋凯", "对手主帅林川"]
+
+
+def test_a_relative_clause_opens_a_speaker_and_a_split_quotation_keeps_it(quotes) -> None:
+    found = quotes("标题\n\n一位消防员说：“火势很猛。”“太可怕了，”住在对面的王女士心有余悸地说，“我到现在还睡不着。”")
+    assert [q[2] for q in found] == ["一位消防员", "住在对面的王女士", "住在对面的王女士"]
+
+
+def test_a_quotation_after_the_according_frame(quotes) -> None:
+    found = quotes("标题\n\n华仔表示：“一切随缘。”据知情人士透露，“影片投资已经超过两亿元。”"
+                   "据透露，“两人私下关系很好。”据英国《泰晤士报》6月7日报道，“首相将在下周访华。”")
+    assert [q[2] for q in found] == ["华仔", "知情人士", None, "泰晤士报"]
+
+
+def test_joined_cues_a_separate_dao_and_an_addressee_jieba_tags_as_a_verb(quotes) -> None:
+    found = quotes("标题\n\n业内人士分析认为：“今年的录取分数线会有所提高。”“我们每年都会调整计划，”刘红解释道，“今年会增加名额。”"
+                   "招生办主任刘红提醒考生：“一定要看清专业要求。”", names=("刘红",))
+    assert [(q[0], q[3]) for q in found] == [("direct", "分析认为"), ("direct", "解释道"), ("direct", "解释道"),
+                                             ("direct", "提醒")]

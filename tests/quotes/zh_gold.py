@@ -23,7 +23,9 @@ from pathlib import Path
 ANNOTATIONS = Path(__file__).resolve().parent / "gold_zh" / "annotations.jsonl"
 # Articles annotated later (0081..), for tuning only: they never enter the report part.
 EXTRA = Path(__file__).resolve().parent / "gold_zh" / "annotations_extra.jsonl"
-SPLITS = ("tuning", "report", "extra")
+# Direct quotations only (every quotation of 0241-0299, no other kinds): for direct scores only.
+DIRECT = Path(__file__).resolve().parent / "gold_zh" / "annotations_direct.jsonl"
+SPLITS = ("tuning", "report", "extra", "direct")
 
 
 class GoldChecksumError(ValueError):
@@ -37,16 +39,18 @@ def split_of(file_name: str, all_names: list[str]) -> str:
 
 
 def load(articles_dir: Path, split: str | None = None) -> list[dict]:
-    """Gold records ``{"id", "lang", "text", "quotes", "meta"}`` for ``split`` (None: tuning and report)."""
+    """Gold records ``{"id", "lang", "text", "quotes", "meta"}`` for ``split`` (None: tuning and report;
+    ``direct``: articles whose direct quotations only are annotated, for direct scores only)."""
     rows = [json.loads(line) for line in ANNOTATIONS.read_text("utf-8").splitlines() if line.strip()]
     names = [row["file"] for row in rows]
-    if EXTRA.exists():
-        rows += [json.loads(line) for line in EXTRA.read_text("utf-8").splitlines() if line.strip()]
+    for more in (EXTRA, DIRECT):
+        if more.exists():
+            rows += [json.loads(line) for line in more.read_text("utf-8").splitlines() if line.strip()]
     records = []
     for row in rows:
         if row["file"] in names and split_of(row["file"], names) != row["split"]:
             raise ValueError(f"{row['file']}: stored split {row['split']} disagrees with the split rule")
-        if (split is None and row["split"] == "extra") or (split is not None and row["split"] != split):
+        if (split is None and row["split"] in ("extra", "direct")) or (split is not None and row["split"] != split):
             continue
         text = (articles_dir / row["file"]).read_text("utf-8")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -14,7 +14,8 @@ In each sentence (quotation marks never end one), in this order:
 * **continuations** (:mod:`newsnlp.quotes.chinese_continuations`, GUIDELINES_zh.md): sentences after an attribution that refer to the speaker
   in the first person, carry on an enumeration (其次, 最后), or sit between two such sentences.
 
-Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
+People that only the context gives (quotations with no cue, colon frames whose clause names no
+source) come from :mod:`newsnlp.quotes.chinese_context`. Speakers are mentions found by word class (:mod:`newsnlp.quotes.chinese_speakers`); 他/她 resolve
 to the most salient person. A title is a sentence like any other: with no cue and no ``X：``
 frame naming an entity, a headline is not a quote.
 """
@@ -25,8 +26,9 @@ import re
 
 from newsnlp.document import Work
 from newsnlp.model import Entity, Quote, Span, Speaker
+from newsnlp.quotes.chinese_context import ContextPeople, head, possessor
 from newsnlp.quotes.chinese_continuations import Continuations
-from newsnlp.quotes.chinese_reported import _content, reported
+from newsnlp.quotes.chinese_reported import _content, _source_phrase, reported
 from newsnlp.quotes.chinese_speakers import Salience, make_speaker, tag_of, zh_lexicon
 from newsnlp.quotes.chinese_text import CLAUSE, END, OPEN, SEP, Item, Paragraph
 from newsnlp.quotes.speakers import SpeakerLinker
@@ -35,12 +37,13 @@ _FILLER = re.compile(r"^(?:道|着|了|是|一句|如下|过|所说的那样|说
 _SPEECH_NOUN = re.compile(r"的(?:肯定|评价|称赞|赞扬|好评|批评|回应|回答|答复|说法|表态|看法)(?:是)?$")
 _BACK_REFERENCE = re.compile(r"(?:对于|对|关于|针对)?(?:这|此|那)")
 _TOPIC = re.compile(r"(?:对于|对|关于|针对|谈到|谈及|提到|说到)[^,，。:：“”]{1,30}[,，]")
-_PERSON_END = "人者员师家士官长方"
 _PLACE_SUFFIXES = ("省", "市", "县", "区", "州", "镇", "村", "乡")
 _BEFORE_QUOTE = "”」』 (（)）】—…"
+_PEOPLE_END = "生者员人众友们"  # 考生 (a verb to jieba), 读者, 网友: people, so an addressee
+_SAID_THIS = re.compile(r"说(?:这话|这番话|这些话|这些|到这里|到这儿|起这些|着)时?[,，]")
 
 
-class ChineseQuotes(Continuations):
+class ChineseQuotes(Continuations, ContextPeople):
     """Finds quotes in the Chinese paragraphs of one article (a reader per article: it keeps the
     article's state, such as salience and the last speaker, on itself)."""
 
@@ -143,7 +146,8 @@ class ChineseQuotes(Continuations):
                 sentence_like = p.text[q_end - 2:q_end - 1] in END
                 if embedded or self._frame_before(p, q_start, a) or self._after_report(p, q_start, floor, cues):
                     item = self._before_frame(p, q_start, q_end, floor, a, cues, used)
-                    if item is None and (not embedded or sentence_like):  # 生活补贴“……了。”留学顾问告诉记者
+                    reporting = embedded and any(c[1] <= q_start for c in cues)  # 表示，他们的评价是“不满意！”
+                    if item is None and (not embedded or sentence_like) and not reporting:  # 生活补贴“……了。”留学顾问告诉记者
                         item = self._after_frame(p, q_start, q_end, b, cues, used, items)
                 else:
                     item = self._after_frame(p, q_start, q_end, b, cues, used, items)
@@ -195,8 +199,11 @@ class ChineseQuotes(Continuations):
             between = text[q_end:cue[0]]
             if len(between) > 30 or any(c in between for c in OPEN + "”" + END):
                 return None
-            if not between and text[cue[0]:cue[1]] in ("说罢", "说完"):  # “……”说罢他指指……
-                span = p.span(cue[1], p.clause_end(cue[1], b))
+            said = _SAID_THIS.match(text, cue[0]) if not between else None
+            if not between and (text[cue[0]:cue[1]] in ("说罢", "说完") or said):  # “……”说罢他指指……
+                start = said.end() if said else cue[1]  # “……”说这话时，王刚的眼圈红了
+                end = p.clause_end(start, len(text))
+                span = (self._person_in(p, start, end) if said else None) or p.span(start, end)
                 if span is None:
                     return None
                 used.add(cue)
@@ -208,7 +215,7 @@ class ChineseQuotes(Continuations):
                 if not (cue[1] >= b - 1 or (tail[:1] in SEP and tail[1:] in OPEN)):
                     return None
                 start = p.clause_start(cue[0], q_end)
-            span = p.span(start, cue[0])
+            span = p.span(start, cue[0]) or (p.subject(start, cue[0], q_end) if start > q_end else None)  # ，又说，“
             if span is None:
                 return None
             used.add(cue)
@@ -239,8 +246,16 @@ class ChineseQuotes(Continuations):
             gap = text[cue[1]:q_start].strip(" ,，:：")
             if _FILLER.match(gap) or self._addressee(p, cue, gap):
                 used.add(cue)
-                span = p.subject(p.clause_start(cue[0], a), cue[0], a)
-                return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+                clause = p.clause_start(cue[0], a)
+                according = re.match(r"\s*据([^,，:：“”]*)$", text[clause:cue[0]])  # 据知情人士透露，“……”
+                if according is not None:
+                    span = _source_phrase(p, clause + according.start(1), cue[0])  # 据《每日电讯报》6月7日报道
+                    return Item(q_start, q_end, "direct", self.speaker(p, span), cue, self.new_group())
+                span = p.subject(clause, cue[0], a)
+                # 王刚称，“……”，并表示“……”: a predicate with no subject after a quotation shares its speaker
+                same = self.last_speaker is not None and self.last_speaker.start >= p.para.view.to_source(a, a + 1)[0]
+                speaker = self.speaker(p, span) if span is not None or floor == a or not same else self.last_speaker
+                return Item(q_start, q_end, "direct", speaker, cue, self.new_group())
             if text[q_start - 1:q_start] in SEP:
                 return "defer"  # 称X，“Y”: reported speech takes this quotation
         if text[q_start - 1:q_start] in ":：":
@@ -249,9 +264,19 @@ class ChineseQuotes(Continuations):
             noun = _SPEECH_NOUN.search(text, clause, colon)  # 得到了韩国导演姜帝圭的肯定：“……”
             span = p.noun_before(clause, noun.start()) if noun else None
             span = span or p.subject(clause, colon, a)
-            label_only = span is not None and not noun and colon - clause <= 5
+            label_only = span is not None and not noun and colon - clause <= 5 and clause == a
             if label_only and not self._source(p, span):
                 return "heading"  # 形象：“我自己都笑死了”: a section heading's label, not a source
+            if not noun and (span is None or not self._source(p, head(p, span)) or text[clause:colon].lstrip()[:1] in "将把"):
+                # 他站在台阶上，……，声音沉稳有力：“……” / 他……，将这首诗送给总理：“……”: the clause before
+                # the colon describes the speaker; its subject is a person in an earlier clause
+                disposal = text[clause:colon].lstrip().startswith(("将", "把"))  # no subject of its own
+                earlier = possessor(p, span) if span is not None and not disposal else None  # 李娜的回答很干脆：“
+                earlier = earlier or (self._person_before(p, clause, a) if clause > a else None)
+                if earlier is not None:
+                    span = earlier
+                elif span is not None and not self._source(p, head(p, span)) and re.search("我", text[q_start:q_end]):
+                    return None  # 狐狸精造型亦与马王堆有着紧密联系：“……我参考了……”: the context's speaker
             if span is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, span), (colon, colon + 1), self.new_group())
         return None
@@ -263,7 +288,7 @@ class ChineseQuotes(Continuations):
             return False
         start = cue[1]
         words = [p.text[s:e] for s, e in p.words if start <= s and e <= start + len(gap)]
-        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) for w in words)
+        return bool(words) and all((tag_of(w) or "n").startswith(("n", "r")) or w[-1] in _PEOPLE_END for w in words)
 
     @staticmethod
     def _speech_like(p: Paragraph, q_start: int, q_end: int) -> bool:
@@ -283,21 +308,32 @@ class ChineseQuotes(Continuations):
         group = self.new_group()
         byline = p.text[q_start - 1:q_start] in ")）"  # 北京考试报讯(记者 马海丽)“……”: a byline, never the source
         if q_start > a and not heading and not byline:  # 阿帅摇摇头，并没有责怪火箭的球员，“……”
-            span = p.subject(p.clause_start(q_start - 1, a), q_start - 1, a)
-            if span is not None and self._personal(p, span):
+            clause = p.clause_start(q_start - 1, a)  # the clause's subject; a name at its end is its object
+            span = p.presented(clause, q_start - 1) or p.span(clause, q_start - 1)  # (感谢了导演李玉，“……”)
+            span = (possessor(p, span) or span) if span is not None else None  # 李娜的回答很干脆，“……”
+            if text[clause:q_start].lstrip()[:1] in "将把" or (span is not None and not self._personal(p, span)):
+                span = None  # 将这首诗送给总理：, 并没有责怪火箭的球员，: the clause has no subject of its own
+            if span is None and clause > a:
+                span = self._person_before(p, clause, a)
+            if span is not None and self._personal(p, span) and not self._thing_head(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
         after_end = b if q_end < b else (following[1] if following is not None and following[0] == q_end else q_end)
         if (q_start == a or heading) and q_end < after_end and text[q_end] not in CLAUSE:  # “……”那位中年女子讪讪走开
             clause_end = p.clause_end(q_end, after_end)
             presented = p.presented(q_end, clause_end)  # “……”走过来一位特工
             span = presented or p.span(q_end, clause_end)
-            own_cue = any(q_end <= c[0] < clause_end for c in p.cues)  # “A。”黄女士表示：“B”: B's frame
-            if span is not None and not own_cue and (presented or span[0] == q_end) and self._personal(p, span):
+            own_cue = any(q_end <= c[0] < clause_end for c in p.cues) or (  # “A。”黄女士表示：“B”: B's frame,
+                text[clause_end:clause_end + 1] in ":：" and text[clause_end + 1:clause_end + 2] in OPEN)  # as X很满意：“B”
+            when = text[q_end:clause_end].endswith(("时", "时候", "后", "之后", "以后", "前", "之前"))  # 记者见到张伟时，
+            if span is not None and not own_cue and not when and (presented or span[0] == q_end) and self._personal(p, span):
                 return Item(q_start, q_end, "direct", self.speaker(p, span), None, group, weak=True)
+        asker = p.asker(q_start, q_end)
+        if asker is not None:
+            return Item(q_start, q_end, "direct", self.speaker(p, asker), None, group, weak=True)
         if following is not None and q_end >= b - 1:  # “A”。X告诉记者，B。
             n_a, n_b = following
             cue = next((c for c in p.cues if n_a <= c[0] < min(n_b, n_a + 20)), None)
-            subject_from = n_a
+            subject_from = n_a if cue is None else p.clause_start(cue[0], n_a)  # 过了不久，特工休姆过来催促
             if _TOPIC.match(text, n_a):  # “……。”对高考后正打算留学的考生，X说，B: a topic phrase, then the source
                 reach = min(p.clause_end(p.clause_end(n_a, n_b) + 1, n_b), n_a + 60)
                 cue = next((c for c in p.cues if n_a <= c[0] < reach and text[c[1]:c[1] + 1] in SEP), None)
@@ -307,6 +343,9 @@ class ChineseQuotes(Continuations):
                 if span is not None:
                     return Item(q_start, q_end, "direct", self.speaker(p, span), cue, group, weak=True)
         if previous is not None and self.previous_speaker is not None:  # the previous sentence's speaker goes on
+            reply = self._reporters_interlocutor(p, q_start, q_end, previous)
+            if reply is not None:  # 记者解释说，……，还给他瞄了一眼笔记本。“哦。……”: the reply is his
+                return Item(q_start, q_end, "direct", self.speaker(p, reply), None, group, weak=True)
             return Item(q_start, q_end, "direct", self.previous_speaker, None, group, weak=True)
         before = self._person_in(p, *previous) if previous is not None else None
         if following is not None and q_end >= b - 1 and following[0] - q_end <= 1 and (
@@ -317,34 +356,7 @@ class ChineseQuotes(Continuations):
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         if previous is not None:  # the person the previous sentence is about
-            mention = self._person_in(p, *previous)
+            mention = self._titled_subject(p, *previous) or self._person_in(p, *previous)
             if mention is not None:
                 return Item(q_start, q_end, "direct", self.speaker(p, mention), None, group, weak=True)
         return Item(q_start, q_end, "direct", self.last_speaker, None, group, weak=True)
-
-    def _source(self, p: Paragraph, span: tuple[int, int]) -> bool:
-        """Whether a heading's label can be a source: an entity's name, a person, a person noun (专家)."""
-        s, e = p.para.view.to_source(*span)
-        return bool(self.linker._inside(s, e)) or self._personal(p, span) or p.text[span[1] - 1:span[1]] in _PERSON_END
-
-    def _personal(self, p: Paragraph, span: tuple[int, int]) -> bool:
-        """Whether a mention is a person: a person's name, 他/她, or a noun phrase with 位/名 (那位中年女子)."""
-        words = p.text[span[0]:span[1]]
-        s, e = p.para.view.to_source(*span)
-        return (words in ("他", "她", "他们", "她们") or "位" in words or "名" in words[:3]
-                or any(m[2].label == "PERSON" for m in self.linker._inside(s, e)))
-
-    def _person_in(self, p: Paragraph, a: int, b: int) -> tuple[int, int] | None:
-        s, e = p.para.view.to_source(a, b)
-        persons = [m for m in self.linker._inside(s, e) if m[2].label == "PERSON"]
-        if not persons:
-            return None
-        start, end, _ = persons[0]  # the sentence's subject, before the people it mentions
-        view = p.para.view
-        for i in range(a, b):  # back to view offsets
-            if view.to_source(i, i + 1)[0] >= start:
-                j = i
-                while j < b and view.to_source(j, j + 1)[1] <= end:
-                    j += 1
-                return (i, j) if j > i else None
-        return None

@@ -95,8 +95,8 @@ def reported(owner: Any, p: Paragraph, a: int, b: int, cues, used, items, title:
         wide = max(text.rfind(c, a, cue[0]) for c in CLAUSE) + 1 if cue[0] > a else a
         wide = max(wide, a)
         according = list(_ACCORDING.finditer(text, wide, cue[0]))
-        if text[cue[1]:cue[1] + 1] in ":：" and any((pre + word).endswith(x) for x in lex["labels"]):
-            continue  # 编辑点评：, 一句话点评：: the paper's own voice
+        if text[cue[1]:cue[1] + 1] in ":：" and (any((pre + word).endswith(x) for x in lex["labels"]) or not pre.strip()):
+            continue  # 编辑点评：, 一句话点评：, ……。声明：: the paper's own voice (a cue that opens its clause)
         if word in ("获悉", "了解到"):  # 记者从X获悉: X, whole (人力资源和社会保障部)
             k = pre.rfind("从")
             if k < 0:
@@ -219,7 +219,8 @@ def _content(p: Paragraph, cue: tuple[int, int], b: int, source_like: bool = Tru
     word = text[cue[0]:cue[1]]
     if not separated and word in lex["addressee_cues"]:  # 告诉记者，……: the addressee is not content
         m = re.match(r"[^,，:：“”。]{1,8}[,，:：]", text[start:b])
-        if m and all(tag_of(w) is None or (tag_of(w) or "").startswith(("n", "r")) for w in _words(p, start, start + m.end() - 1)):
+        if m and all(tag_of(w) is None or (tag_of(w) or "").startswith(("n", "r")) or w[-1] in "生者员人众友们"
+                     for w in _words(p, start, start + m.end() - 1)):  # 提醒考生：(考生 a verb to jieba)
             start += m.end() - 1
             separated = True
     if not separated:

@@ -35,6 +35,7 @@ _NOMINAL_TAGS = {"r", "rz", "rr", "j", "eng", "b", "s", "nz"}
 _LEAD_TAGS = {"c", "d", "ad", "t", "tg", "uj", "x", "y", "e", "o"}
 _STOP_TAGS = {"vshi", "d", "ad", "c", "p", "t", "uv", "ul", "uz", "ug", "ud", "v", "vn", "vg", "vd", "a", "ag", "m", "q", "mq", "zg", "y"}
 _TIME_WORD = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)(?:年|月|日|号|时|点|分|周)")
+_DETERMINER = re.compile(r"^(?:另|每|这|那|其中)一[位名个封家只条篇份项批群]$")
 _PERSON_SUFFIXES = ("人", "者", "员", "长", "官", "师")
 _PRONOUN_RE = re.compile(r"^(?:他们|她们|他|她|对方|其)$")
 
@@ -70,6 +71,8 @@ def tag_of(word: str) -> str | None:
         return None
     if _TIME_WORD.match(word):
         return "t"
+    if _DETERMINER.match(word):
+        return "m"  # 另一封 (an idiom to jieba): a numeral phrase that opens a noun phrase
     if word.isdigit():
         return "m"
     return word_tags().get(word)
@@ -109,11 +112,28 @@ def _tokens(text: str, words: Sequence[tuple[int, int]], start: int, end: int,
         if inside and (len(inside) > 1 or not inside[0][2].startswith("\u0000")):
             tokens = [t for t in tokens if t not in inside] + [(n_start, n_end, "\u0000" + text[n_start:n_end])]
             tokens.sort()
-    tokens = _join_split_names(tokens)
+    tokens = _join_split_names(_drop_link_marks(tokens))
     for k in range(len(tokens) - 1, -1, -1):  # a dateline or parenthesis ends before the subject
         if tokens[k][2] in (")", "）", "】", "讯", "电") and k + 1 < len(tokens):
             return tokens[k + 1:]
     return tokens
+
+
+# 怪兽(微博)也透露: the web page's link after a name (its microblog, blog, songs) is no part of the text
+_LINK_MARKS = {"微博", "博客", "blog", "听歌", "音乐"}
+
+
+def _drop_link_marks(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(tokens):
+        if (k + 2 < len(tokens) and tokens[k][2] in ("(", "（") and tokens[k + 1][2].lstrip("\u0000").lower() in _LINK_MARKS
+                and tokens[k + 2][2] in (")", "）") and out):
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 _FUNCTION_TAGS = ("d", "c", "p", "u", "r", "m", "q", "f", "x", "y", "e", "t")
@@ -208,6 +228,8 @@ def subject_span(text: str, words: Sequence[tuple[int, int]], start: int, end: i
     after = [w for _, _, w in tokens[first + 1:first + 3]]
     attributive = tag_of(head) in _MODIFIER_TAGS and bool(after) and (
         _nominal(after[0]) or (len(after) > 1 and tag_of(after[0]) in ("m", "q") and _nominal(after[1])))
+    attributive = attributive or tag_of(head) == "v" and any(  # 住在对面的王女士: a relative clause opens it
+        tokens[k][2] == "的" and k + 1 < len(tokens) and _nominal(tokens[k + 1][2]) for k in range(first + 1, min(len(tokens), first + 5)))
     if not (_nominal(head) or tag_of(head) in ("m", "mq", "f") or attributive):  # 安置|点负责人: a verb inside a noun
         return None
     # A verb right after 的 is a noun there (晨星的统计, 专家的分析): the head of the phrase.

@@ -34,6 +34,18 @@ _PRESENTATIVE = re.compile(r"(?:出来|过来|走来|走出来|走进来|出现|
 _ADDRESSEE_PREPOSITIONS = "对向跟和与给同为被让叫替"
 _LAYOUT_BREAK = re.compile(r"[ \u3000\u00a0]{3,}")
 _PASSIVE_QUESTION = ("问到", "问及", "追问", "问道")
+_PERSON_END = "人者员师家士"  # 专业人士, 分析师, 专家: a person noun ends in one of these
+# “……吗？”“……？”面对记者的提问，……: the questions are the asker's
+_ASKED = re.compile(r"(?:面对|对于|针对|听到|对)(?P<asker>[^,，。:：“”]{1,15}?)的(?:提问|追问|询问|发问|质问|问题)")
+# Right before a quotation (他嘀咕：“, 休姆过来催促，“, 学生们振臂高呼“): a speech verb's strongest frame.
+_QUOTE_FRAME = re.compile(r"(?:道|说)?[,，:：]?[“「『\"]")
+_TERM = re.compile(r"[^,，。!?！？;；:：”」』\"]{1,4}[”」』\"]")  # 导演喊“开机”: a word in marks, no speech
+
+
+def _before_quotation(text: str, end: int) -> bool:
+    """Whether a quotation that holds more than a word or two opens right after ``end``."""
+    m = _QUOTE_FRAME.match(text, end)
+    return m is not None and not _TERM.match(text, m.end())
 
 
 @lru_cache(maxsize=1)
@@ -122,20 +134,32 @@ class Paragraph:
         # 说/道/称 glue to the cue before them (回答说); a verb after a noun cue is a cue of its own
         # (统计显示: the statistics show), whose subject holds the noun (晨星的统计).
         glue = set(zh_lexicon()["glue_ok"])
+        frame_only = set(zh_lexicon()["frame_only"])
         for m in _cue_pattern().finditer(self.text):
             if not self._is_cue(*m.span()):
                 continue
-            if cues and cues[-1][1] == m.start() and m.group() in glue:  # 回答说, 解释说: one cue
+            first = self.text[cues[-1][0]:cues[-1][1]] if cues and cues[-1][1] == m.start() else ""
+            if first and (m.group() in glue or first not in frame_only):  # 回答说, 分析认为: one cue
                 cues[-1] = (cues[-1][0], m.end())
             else:
-                cues.append(m.span())
+                cues.append(self._glued_manner(*m.span()) if m.group() not in frame_only else m.span())
+            if self.text[cues[-1][1]:cues[-1][1] + 1] == "道" and cues[-1][1] + 1 in self.word_ends:
+                cues[-1] = (cues[-1][0], cues[-1][1] + 1)  # 解释|道: jieba leaves 道 on its own
         self.cues = cues
         # Every whole-word cue, even one that reports nothing here (也这样认为): it still opens a
         # clause with its own source, where reported content ends.
-        frame_only = set(zh_lexicon()["frame_only"])
+        quote_frame = set(zh_lexicon()["quote_frame"])
         self.cue_like = [m.span() for m in _cue_pattern().finditer(self.text)
                          if m.start() in self.word_starts and m.end() in self.word_ends and not self.in_quote(m.start())
-                         and (m.group() not in frame_only or "据" in self.text[max(0, m.start() - 12):m.start()])]
+                         and (m.group() not in frame_only or "据" in self.text[max(0, m.start() - 12):m.start()])
+                         and (m.group() not in quote_frame or _before_quotation(self.text, m.end()))]
+
+    def _glued_manner(self, start: int, end: int) -> tuple[int, int]:
+        """振臂高呼“: a cue glued to a manner of 2+ characters is the whole word (not 她续|指)."""
+        if start in self.word_starts or len(self.text[start:end]) < 2:
+            return start, end
+        word_start = next((s for s, e in self.words if s < start < e), start)
+        return (word_start, end) if start - word_start >= 2 else (start, end)
 
     def _to_view(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Source spans (entity names) inside this paragraph, in view offsets."""
@@ -161,12 +185,16 @@ class Paragraph:
         if self.in_quote(start):
             return False
         nxt, prev = text[end:end + 1], text[start - 1:start]
-        if nxt and nxt in "和与及":
-            return False  # 研究分析和前瞻性建议: a noun in a coordination, not a speech verb
+        if nxt and nxt in "和与及" or (nxt and nxt in "中上里" and re.search(r"[在于][^,，。:：“”]{0,8}$", text[max(0, start - 9):start])):
+            return False  # 研究分析和前瞻性建议, 在声明中称: a noun (coordinated, or in a 在……中 frame)
         if nxt and nxt in lex["not_cue_next"].get(cue, ""):
             return False
         if prev and prev in lex["not_cue_prev"].get(cue, ""):
             return False
+        if cue == "说" and text[max(0, start - 2):start] in ("或者", "再者"):
+            return False  # 或者说: in other words (not 对记者说)
+        if cue in lex["quote_frame"] and (not _before_quotation(text, end) or re.search(r"会|可能|也许|或许", text[max(0, start - 4):start])):
+            return False  # 回忆往事, 催促他离开, 一定会大声喊“……”: narration, a directive, a hypothetical
         if cue in lex["colon_only"] and not re.match(r"[^,，。:：“”]{0,8}[:：]|[,，]", text[end:end + 9]):
             return False  # 问那位男特工：……, not 问路
         manner = prev == "的" and cue in ("说", "道") and nxt in SEP  # 感慨的说，: 的 for 地, a manner
@@ -183,6 +211,8 @@ class Paragraph:
         # A cue is a whole word, or jieba glued a one-character cue to a name (周立群称).
         if prev == "据" and end in self.word_ends:
             return True  # 据介绍 is often one jieba word
+        if len(cue) >= 2 and end in self.word_ends and _before_quotation(text, end) and text[end:end + 1] not in "道说":
+            return True  # 振臂高呼“……”: jieba glued the verb to its manner, the quotation marks the frame
         return (start in self.word_starts and end in self.word_ends) or (
             (start in self.word_starts or end in self.word_ends) and (cue in lex["glue_ok"] or cue in lex["frame_only"]))
 
@@ -218,8 +248,7 @@ class Paragraph:
         return [piece for s, e in out for piece in self._layout_lines(s, e) if self.text[piece[0]:piece[1]].strip()]
 
     def _layout_lines(self, start: int, end: int) -> list[tuple[int, int]]:
-        """A run of three or more spaces outside quotation marks is a line break the page lost
-        (``相关报道：    东吴基金：……    国泰基金：……``, ``本报记者：潘清    尽管……``): it ends a sentence."""
+        """3+ spaces outside marks are a lost line break (``相关报道：    东吴基金：……``): a sentence end."""
         pieces = []
         for m in _LAYOUT_BREAK.finditer(self.text, start, end):
             if m.start() > start and not self.in_quote(m.start()):
@@ -229,16 +258,20 @@ class Paragraph:
         return pieces
 
     def _quote_ends_sentence(self, i: int) -> bool:
-        """Whether a new sentence starts at ``i``, right after a quotation that ends with 。！？ and is
-        not followed by its attribution (a cue in the next clause: “……。”X说)."""
-        if self.text[i - 1:i] not in "”」』" or self.text[i - 2:i - 1] not in END or self.in_quote(i):
+        """Whether a sentence starts at ``i``, after a quotation ending in 。！？ and no attribution (“……。”X说)."""
+        if self.text[i - 1:i] not in "”」』" or self.text[i - 2:i - 1] not in END:
             return False
-        if self.text[i:i + 1] in CLAUSE + OPEN + "”」』" or not self.text[i:i + 1].strip():
+        if self.text[i:i + 1] in OPEN:
+            return True  # “……。”“……？”: the next quotation is a sentence of its own
+        if self.in_quote(i) or self.text[i:i + 1] in CLAUSE + "”」』" or not self.text[i:i + 1].strip():
             return False
         end = i
         while end < len(self.text) and end - i < 24 and self.text[end] not in CLAUSE + OPEN:
             end += 1
-        return not any(i <= c[0] < end for c in self.cues)
+        reach = i  # “A。”张伟顿了顿，又说，“B”: a cue that opens the next part of the quotation
+        while reach < len(self.text) and reach - i < 24 and self.text[reach] not in END + OPEN:
+            reach += 1
+        return not any(i <= c[0] < end or (i <= c[0] < reach and _QUOTE_FRAME.match(self.text, c[1])) for c in self.cues)
 
     def _garbled(self, i: int) -> bool:
         """A '?' between two Han characters in the source is a character the encoding lost (赤?角)."""
@@ -272,20 +305,25 @@ class Paragraph:
         return i
 
     def subject(self, start: int, end: int, floor: int) -> tuple[int, int] | None:
-        """The subject before a cue at ``end``: in its clause, else (并表示, 无奈地摇着头说: a clause
-        with no subject of its own) at the start of an earlier clause of the sentence."""
+        """The subject before a cue at ``end``: in its clause, else (并表示: none) in an earlier clause."""
         found = self.presented(start, end) or self.span(start, end)
         if found is None and causative(self.text, self.words, start, end):
             return None
         near = self.name_before_cue(start, end)
         if found is None:  # 获奖之后陈德森说: no subject by word class, but a person's name next to the cue
             found = near
+        if found is None:  # 而“范爷”更是在现场感叹: a nickname in marks heads the clause
+            found = self._quoted_name(start, floor)
         elif near is not None and near[0] >= found[1] and not any(c in _ADDRESSEE_PREPOSITIONS for c in self.text[found[1]:near[0]]):
             found = near  # 启德教育老师姜红良指出: the name next to the cue, not an organisation before it (not 对李四说)
         if found is not None and not self._names_in(*found) and self._names_in(found[1], end):
             # 法语学习500学时不一定够金吉列留学首席顾问陈璐怡说: a heading glued to the sentence; the
             # name next to the cue speaks.
             return self.noun_before(start, end) or found
+        if found is not None and self._glued_heading(found, end):
+            # 墙漆涂料花费不多更要精选专业人士提醒: a heading glued to the sentence, then the person noun
+            # next to the cue
+            return self.noun_before(found[1], end)
         position = start
         while found is None and position - 1 > floor and not self.in_quote(position - 2):
             earlier = self.clause_start(position - 1, floor)
@@ -293,12 +331,35 @@ class Paragraph:
             position = earlier
         return found
 
+    def _glued_heading(self, found: tuple[int, int], end: int) -> bool:
+        """Whether ``found`` (no name, pronoun or person noun) heads a glued heading and a person noun
+        stands next to the cue after a verb (not an addressee: 他对记者说, 公司向分析师表示)."""
+        mention = self.text[found[0]:found[1]]
+        if any(s < found[1] and found[0] < e for s, e in self.names) or mention in ("他", "她", "他们", "她们"):
+            return False
+        if mention[-1] in _PERSON_END:
+            return False
+        noun = self.noun_before(found[1], end)
+        if noun is None or noun[0] <= found[1] or self.text[noun[1] - 1] not in _PERSON_END:
+            return False
+        between = [self.text[s:e] for s, e in self.words if found[1] <= s and e <= noun[0]]
+        return not any(w in _ADDRESSEE_PREPOSITIONS + "在从据由经" for w in between)
+
+    def _quoted_name(self, start: int, floor: int) -> tuple[int, int] | None:
+        """A short quotation (a nickname, “范爷”) that ends right at ``start`` and opens its clause."""
+        q = next(((s, e) for s, e in self.quoted if e == start and 3 <= e - s <= 8 and not set(",，") & set(self.text[s:e])), None)
+        if q is None:
+            return None
+        before = self.text[max(floor, q[0] - 1):q[0]]
+        return (q[0] + 1, q[1] - 1) if q[0] <= floor or before in CLAUSE + "而但则也" else None
+
     def name_before_cue(self, start: int, end: int) -> tuple[int, int] | None:
         """The person's name (entity stage) nearest a cue at ``end`` in the same clause, with at most
         a manner phrase between (李宇春风趣地说)."""
         near = [(s, e) for s, e in self.persons if start <= s and e <= end and end - e <= 6
                 and not any(c in CLAUSE + "“”" for c in self.text[e:end])
-                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS]  # 还跟李心洁有感情戏：the object of 跟
+                and self.text[s - 1:s] not in _ADDRESSEE_PREPOSITIONS  # 还跟李心洁有感情戏：the object of 跟
+                and not (self.text[s - 1:s] in "(（" and self.text[e:e + 1] in ")）")]  # 李连杰（微博）表示: a note
         return max(near) if near else None
 
     def _names_in(self, start: int, end: int) -> bool:
@@ -313,6 +374,23 @@ class Paragraph:
         if k == len(words):
             return None
         return self.span(words[k][0], end)
+
+    def asker(self, q_start: int, q_end: int) -> tuple[int, int] | None:
+        """“请问……？”“……吗？”面对记者的提问，……: a question whose next sentence (past the questions
+        that follow it) answers 面对X的提问 was asked by X; “……。”面对记者的追问，刘翔摇摇头: an answer
+        is the person who faces the question."""
+        question = self.text[q_end - 2:q_end - 1] in "?？"
+        end = q_end
+        for s, e in self.quoted:
+            if s == end and question:
+                end = e
+        m = _ASKED.match(self.text, end)
+        if m is None:
+            return None
+        if question:
+            return self.span(m.start("asker"), m.end("asker"))
+        after = m.end() + (1 if self.text[m.end():m.end() + 1] in SEP else 0)
+        return self.span(after, self.clause_end(after, len(self.text)))
 
     def presented(self, start: int, end: int) -> tuple[int, int] | None:
         """The person a presentative clause brings on (警车中就出来一位……女特工, 走过来一位特工)."""
