@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from newsnlp.quotes.english_model import _speaker_features, read_linear
+from newsnlp.quotes.english_model import _speaker_features, read_linear, shipped_part
 from newsnlp.quotes.spans import RawQuote
 
 _MARKS = "“”\"‘’'«»„ "
@@ -132,12 +132,8 @@ class FilterModel:
 @lru_cache(maxsize=1)
 def shipped_filter_model() -> FilterModel | None:
     """The quotation filter (``model/filter``), loaded once per process; ``None`` without it (all kept)."""
-    from newsnlp.shipped import model_dir
-
-    folder = model_dir("quotes_en") / "filter"
-    if not (folder / "weights.npz").is_file():
-        return None
-    return FilterModel.load(folder)
+    folder = shipped_part("filter")
+    return FilterModel.load(folder) if folder else None
 
 
 def filter_quotes(rules: Any, doc: Any, quotes: list[RawQuote], model: FilterModel) -> list[RawQuote]:

@@ -212,6 +212,15 @@ class AttributionModel:
         return sorted(chosen, key=lambda q: q.start)
 
 
+def shipped_part(part: str = "") -> Path | None:
+    """The folder of one part of the shipped ``quotes_en`` model (``""`` the attribution scorer,
+    ``"fragments"``, ``"speakers"``, ``"filter"``); ``None`` when it holds no weights."""
+    from newsnlp.shipped import model_dir
+
+    folder = model_dir("quotes_en") / part if part else model_dir("quotes_en")
+    return folder if (folder / "weights.npz").is_file() else None
+
+
 @lru_cache(maxsize=1)
 def shipped_model() -> AttributionModel | None:
     """The shipped model, loaded once per process; ``None`` when its folder is absent (rules only).
@@ -219,24 +228,16 @@ def shipped_model() -> AttributionModel | None:
     A missing folder stops the :class:`~newsnlp.pipeline.Analyzer` at start-up unless the caller
     chose ``Settings(allow_missing_models=True)``: only then do the rules run alone.
     """
-    from newsnlp.shipped import model_dir
-
-    folder = model_dir("quotes_en")
-    if not (folder / "weights.npz").is_file():
-        return None
-    return AttributionModel.load(folder)
+    folder = shipped_part()
+    return AttributionModel.load(folder) if folder else None
 
 
 @lru_cache(maxsize=1)
 def shipped_fragment_model() -> AttributionModel | None:
     """The fragment-extent scorer (``model/fragments``), loaded once; ``None`` without it (the rules'
     extent stands)."""
-    from newsnlp.shipped import model_dir
-
-    folder = model_dir("quotes_en") / "fragments"
-    if not (folder / "weights.npz").is_file():
-        return None
-    return AttributionModel.load(folder)
+    folder = shipped_part("fragments")
+    return AttributionModel.load(folder) if folder else None
 
 
 def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQuote]) -> list[Candidate]:

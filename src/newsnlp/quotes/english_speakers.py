@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from newsnlp.quotes.english_model import read_linear
+from newsnlp.quotes.english_model import read_linear, shipped_part
 from newsnlp.quotes.spans import RawQuote, span_of
 
 _PERSONAL = frozenset({"he", "she", "they", "we", "i", "you", "it", "who", "him", "her", "them", "us", "me"})
@@ -138,12 +138,8 @@ class SpeakerModel:
 @lru_cache(maxsize=1)
 def shipped_speaker_model() -> SpeakerModel | None:
     """The speaker chooser (``model/speakers``), loaded once per process; ``None`` without it (the rules choose)."""
-    from newsnlp.shipped import model_dir
-
-    folder = model_dir("quotes_en") / "speakers"
-    if not (folder / "weights.npz").is_file():
-        return None
-    return SpeakerModel.load(folder)
+    folder = shipped_part("speakers")
+    return SpeakerModel.load(folder) if folder else None
 
 
 class _Context:
