@@ -132,8 +132,12 @@ def make_doc(nlp, text: str, entities: list[dict], stats: dict):
         ents.append(span)
     # no overlaps in CoNLL; keep the guard anyway
     taken: set[int] = set()
-    for s in missing:
-        taken.update(range(s.start, s.end))
+    kept_missing = []
+    for s in missing:  # two misaligned spans can share a token (silver data): keep the first
+        if not taken.intersection(range(s.start, s.end)):
+            kept_missing.append(s)
+            taken.update(range(s.start, s.end))
+    missing = kept_missing
     ents = [s for s in ents if not taken.intersection(range(s.start, s.end))]
     doc.set_ents(ents, missing=missing, default="outside")
     stats["ents"] += len(ents)
@@ -168,9 +172,19 @@ def cmd_convert(a) -> None:
                 if rng.random() < fraction and recased != r["text"]:
                     db.add(make_doc(nlp, recased, r["entities"], st))
                     st[f"{kind}_copies"] += 1
+    if a.silver:
+        # distillation: sentences tagged by the accurate tagger (silver.py), training part only
+        for r in read_jsonl(Path(a.silver), a.silver_max):
+            train_db.add(make_doc(nlp, r["text"], r["entities"], st_train))
+            st_train["silver"] += 1
+            for kind, fraction in a.case_fractions.items():
+                recased = recase(r["text"], kind, rng)
+                if rng.random() < fraction and recased != r["text"]:
+                    train_db.add(make_doc(nlp, recased, r["entities"], st_train))
+                    st_train[f"silver_{kind}_copies"] += 1
     train_db.to_disk(CORPUS / "train.spacy")
     select_db.to_disk(CORPUS / "select.spacy")
-    info = {"train": dict(st_train), "select": dict(st_select), "held_out_articles": len(held),
+    info = {"silver": a.silver, "train": dict(st_train), "select": dict(st_select), "held_out_articles": len(held),
             "articles": len(doc_ids), "seed": SEED, "case_fractions": a.case_fractions}
     (CORPUS / "convert_stats.json").write_text(json.dumps(info, indent=1) + "\n")
     print("[convert]", json.dumps(info), flush=True)
@@ -273,7 +287,7 @@ def cmd_package(a) -> None:
         nlp.add_pipe("ner", name="ner_headline", source=spacy.load(a.headline))
         nlp.disable_pipe("ner_headline")
     nlp.meta.update({
-        "name": "newsnlp_en_ner", "version": "0.2.0" if a.headline else "0.1.0", "lang": "en",
+        "name": "newsnlp_en_ner", "version": a.version or ("0.2.0" if a.headline else "0.1.0"), "lang": "en",
         "description": ("newsnlp English news NER (PERSON/ORG/LOC/MISC, CoNLL-2003 conventions), "
                         f"variant '{a.variant}'"
                         + ("; 'ner_headline' (disabled): the casing-robust ner for headline-case sentences"
@@ -308,6 +322,9 @@ def main() -> None:
     ap.add_argument("--init-model", default="", help="train: start the ner from this trained model")
     ap.add_argument("--cases", default="upper=0.25,title=0.25,lower=0.1",
                     help="convert: share of sentences added again per re-casing (the shipped 'ner' used upper=0.25)")
+    ap.add_argument("--version", default="", help="package: the model's version")
+    ap.add_argument("--silver", default="", help="convert: add these silver sentences (silver.py) to training")
+    ap.add_argument("--silver-max", type=int, default=0, help="convert: at most this many silver sentences")
     ap.add_argument("--checkpoint", default="", help="package: source (default training/<variant>/model-best)")
     ap.add_argument("--headline", default="", help="package: add this model's ner as the disabled 'ner_headline'")
     ap.add_argument("--learn-rate", type=float, default=0.0, help="train: override the learning rate")

@@ -80,3 +80,12 @@ def test_parties_groups_roles_buildings_and_outlets(full_analyzer) -> None:
     assert "Executive Order" not in names
     assert names.get("Stephen Bannon") == "PERSON" and names.get("Ann Coulter") == "PERSON"
     assert names.get("CNN") == "ORG"  # a news outlet, even where NER passes it by
+
+
+@pytest.mark.slow
+def test_a_name_keeps_the_bracket_it_opens(full_analyzer) -> None:
+    # Made-up results lines: an edge bracket is trimmed only when the name did not open it.
+    a = full_analyzer.analyze("Borac Cacak 1 Mladost (L) 2 on Sunday, said John Smith (the coach).", lang="en")
+    mentions = {m.text for e in a.entities for m in e.mentions}
+    assert "Mladost (L)" in mentions and "Mladost (L" not in mentions
+    assert "John Smith" in mentions and not any(t.endswith(")") and "(" not in t for t in mentions)

@@ -43,6 +43,7 @@ NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATIO
               "WORK_OF_ART": "MISC", "PRODUCT": "MISC", "LANGUAGE": "MISC"}
 _POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
 _EDGE_PUNCT = ".,;:!?\"“”‘’'()[]{}-–—"
+_OPENERS = {")": "(", "]": "[", "}": "{"}
 _ROLE_WORDS = frozenset({"Executive", "Chairman", "Chairwoman", "CEO", "President", "Vice", "Director",
                          "Spokesman", "Spokeswoman", "Founder"})
 _FACILITY_NOUNS = frozenset({"building", "hotel", "resort", "tower", "stadium", "arena", "airport", "mall",
@@ -171,7 +172,8 @@ class EnglishMentions:
         while start < end and (doc[start].text == "the" or doc[start].text in _EDGE_PUNCT
                                or (label == "PERSON" and doc[start].lower_.rstrip(".") in lex["titles"])):
             start += 1
-        while end > start and (doc[end - 1].text in _EDGE_PUNCT or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+        while end > start and ((doc[end - 1].text in _EDGE_PUNCT and not _closes_bracket(doc, start, end))
+                               or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
             end -= 1
         for i in range(start + 1, end):
             # "Jeb Bush-spent", "Twitter @NolteNC": the name ends before the hyphen or handle.
@@ -363,6 +365,12 @@ def _outside_quoted_titles(doc: Any, spans: list[tuple]) -> list[tuple]:
         return spans
     return [span for span in spans if span[2] not in ("PERSON", "ORG") or not any(
         a <= doc[span[0]].idx and doc[span[1] - 1].idx + len(doc[span[1] - 1].text) <= b for a, b in titles)]
+
+
+def _closes_bracket(doc: Any, start: int, end: int) -> bool:
+    """The span's last token closes a bracket the span opened: "Mladost (L)" keeps its ")"."""
+    opener = _OPENERS.get(doc[end - 1].text)
+    return opener is not None and any(t.text == opener for t in doc[start:end - 1])
 
 
 def _in_hyphenated_word(doc: Any, i: int) -> bool:
