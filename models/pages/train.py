@@ -62,6 +62,8 @@ TITLE_L2 = 1.0  # the title ranker's L2 on standardised features
 # The title ranker's page-context feature (title_context.py) and the corpus train part as ranker pages:
 # +1.5 points of title in site cross-validation on the train pages and the corpus train part, +3.1 on
 # the dev tuning half, but the report half fell 0.871 -> 0.843 (models/pages/README.md, 1.3 tried): off.
+# `matched_words` (session 15): cv 0.813 -> 0.841, tuning 0.846 -> 0.862, report 0.871 -> 0.900, but the
+# trafilatura dev title as text 0.813 -> 0.750 (under its gate): off too (README).
 TITLE_CONTEXT: tuple[str, ...] = ()  # names of title_context.CONTEXT_FEATURES the ranker reads
 BYLINE_L2 = 10.0  # site cross-validation on the ranker's pages: authors 0.855 at 10, 0.79 at 1
 
