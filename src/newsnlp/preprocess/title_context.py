@@ -14,6 +14,14 @@ with the lede only, the share of short lines around, a shorter candidate just ab
 below, a headline-like line one or two lines away, the line being a part of a longer line cut at a
 separator ("Site | Title"); models/pages/README.md, 1.3.)
 
+:data:`CONTEXT_FEATURES` names every feature this module gives; a ranker reads the ones its
+``model.json`` lists (``title_context``). Session 15 added a count for the share's noise on short lines
+("E-mail this to a friend" scores 1.0 when the story is about e-mail): ``matched_words``, log(1 + the
+number of the candidate's content words of 4+ letters, not page furniture (:data:`_FURNITURE`), that the
+main run repeats), and the variants it was chosen over (``strict_overlap``, ``rare_overlap``,
+``matched_any``, ``matched_cap``, ``matched_rare``, ``deck_shape``, ``headline_shape``, ``furniture``;
+figures in models/pages/README.md). No shipped ranker reads any of them yet.
+
 Example:
     >>> import numpy as np
     >>> text = "Big Win\\n\\nThe team won the final on Sunday, and the town came out to cheer the big win."
