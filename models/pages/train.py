@@ -62,7 +62,9 @@ TITLE_L2 = 1.0  # the title ranker's L2 on standardised features
 # The title ranker's page-context feature (title_context.py) and the corpus train part as ranker pages:
 # +1.5 points of title in site cross-validation on the train pages and the corpus train part, +3.1 on
 # the dev tuning half, but the report half fell 0.871 -> 0.843 (models/pages/README.md, 1.3 tried): off.
-TITLE_CONTEXT = False
+# `matched_words` (session 15): cv 0.813 -> 0.841, tuning 0.846 -> 0.862, report 0.871 -> 0.900, but the
+# trafilatura dev title as text 0.813 -> 0.750 (under its gate): off too (README).
+TITLE_CONTEXT: tuple[str, ...] = ()  # names of title_context.CONTEXT_FEATURES the ranker reads
 BYLINE_L2 = 10.0  # site cross-validation on the ranker's pages: authors 0.855 at 10, 0.79 at 1
 
 
@@ -90,12 +92,13 @@ def fit(features: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.n
 
 
 def train(items: list[dict], c1: float, c2: float, folds: int, title_pages: list[dict] | None = None,
-          title_context: bool = TITLE_CONTEXT) -> tuple[LineLabeller, list[np.ndarray]]:
+          title_context: tuple[str, ...] = TITLE_CONTEXT, title_l2: float | None = None,
+          ) -> tuple[LineLabeller, list[np.ndarray]]:
     """Both passes and the title ranker; later steps learn from earlier steps' out-of-fold output.
 
     ``title_pages``: more pages (the corpus train part, never seen by the passes) for the title ranker
-    only, with their probabilities from the passes fitted here; ``title_context``: the ranker reads
-    ``title_context.py``'s features too.
+    only, with their probabilities from the passes fitted here; ``title_context``: the names of
+    ``title_context.py``'s features the ranker reads too; ``title_l2``: its L2 (default ``TITLE_L2``).
     Returns the labeller and each item's out-of-fold second-pass probabilities (title column not ranked).
     """
     sites = sorted({it["site"] for it in items})
@@ -115,7 +118,8 @@ def train(items: list[dict], c1: float, c2: float, folds: int, title_pages: list
         rows = line_features(page["text"], page["spans"])
         ranked.append((page["text"], page["spans"], rows, labeller.second_pass(rows, labeller.first_pass(rows)),
                        page["title"], None))
-    return replace(labeller, **fit_title_ranker(ranked, with_context=title_context)), second_probs
+    ranker = fit_title_ranker(ranked, context=title_context, l2=TITLE_L2 if title_l2 is None else title_l2)
+    return replace(labeller, **ranker, title_context=tuple(title_context)), second_probs
 
 
 def _gold_title(item: dict) -> tuple[str | None, int | None]:
@@ -133,11 +137,11 @@ _NO_QUOTES = str.maketrans("", "", "“”‘’«»")
 
 
 def fit_title_ranker(pages: list[tuple], hidden: int = RANKER_HIDDEN, l2: float = TITLE_L2,
-                     with_context: bool = TITLE_CONTEXT) -> dict[str, np.ndarray]:
+                     context: tuple[str, ...] = TITLE_CONTEXT, quiet: bool = False) -> dict[str, np.ndarray]:
     """Conditional logit over each page's title candidates (softmax over lines).
 
     ``pages``: (text, spans, rows, second-pass probabilities, gold title, index of the line labelled
-    title or None). The target is the labelled line; with ``with_context`` (or on a page without a
+    title or None). The target is the labelled line; with ``context`` features (or on a page without a
     labelled line) every candidate equal to the gold title after folding is right (a headline the page
     prints twice, in a list and over the text): the loss is minus the log of their summed
     probability. The score of a candidate is linear in its features plus a small tanh layer
@@ -151,8 +155,8 @@ def fit_title_ranker(pages: list[tuple], hidden: int = RANKER_HIDDEN, l2: float 
     for text, spans, rows, p, gold, line in pages:
         if not gold:
             continue
-        order, features = ranker_features(text, spans, rows, p, with_context=with_context)
-        if line is not None and not with_context:
+        order, features = ranker_features(text, spans, rows, p, context=context)
+        if line is not None and not context:
             right = (order == line).astype(np.float64)
         else:
             right = np.array([_fold(text[slice(*spans[i])]) == _fold(gold) for i in order.tolist()], dtype=np.float64)
@@ -188,7 +192,8 @@ def fit_title_ranker(pages: list[tuple], hidden: int = RANKER_HIDDEN, l2: float 
     result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 300})
     u, hw, hb, hv = unpack(result.x)
     accuracy = np.mean([t[int(np.argmax(g @ u + np.tanh(g @ hw.T + hb) @ hv))] for g, t in zip(scaled, targets)])
-    print(f"title ranker: {len(groups)} pages, train accuracy {accuracy:.3f}", flush=True)
+    if not quiet:
+        print(f"title ranker: {len(groups)} pages, train accuracy {accuracy:.3f}", flush=True)
     shift = mean / scale
     return {
         "title_weights": np.append(u / scale, -shift @ u).astype(np.float32),
@@ -291,6 +296,8 @@ def save(labeller: LineLabeller, out: Path, metrics: dict) -> None:
     np.savez_compressed(out / "model.npz", **arrays)
     config = {"version": VERSION, "labels": list(LABELS), "features": list(FEATURES), "width": labeller.width,
               "context": labeller.context, "metrics": metrics}
+    if labeller.title_context:  # a ranker without context (1.2) writes what it always wrote
+        config["title_context"] = list(labeller.title_context)
     (out / "model.json").write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
@@ -304,11 +311,14 @@ def main() -> None:
                     help="train the byline ranker on this corpus's train part too (the shipped model: "
                          "models/pages/corpus/trafilatura)")
     ap.add_argument("--byline-l2", type=float, default=BYLINE_L2)
-    ap.add_argument("--title-corpus", type=Path, default=None,
-                    help="train the title ranker on this corpus's train part too (the shipped model: "
-                         "models/pages/corpus/trafilatura; the passes never see it)")
-    ap.add_argument("--title-context", action="store_true",
-                    help="the title ranker reads title_context.py's features (tried for 1.3, not shipped: see README)")
+    ap.add_argument("--title-corpus", type=Path, action="append", default=[],
+                    help="train the title ranker on this corpus's train part too (repeatable; the passes never "
+                         "see it): models/pages/corpus/trafilatura (build_corpus.py), models/pages/corpus/goose3 "
+                         "(build_goose.py)")
+    ap.add_argument("--title-context", nargs="?", const="main_overlap", default="",
+                    help="comma-separated title_context.py features the title ranker reads (bare: main_overlap, "
+                         "tried for 1.3, not shipped: see README)")
+    ap.add_argument("--title-l2", type=float, default=TITLE_L2)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c1", type=float, default=0.3)
     ap.add_argument("--c2", type=float, default=0.3)
@@ -328,9 +338,10 @@ def main() -> None:
         print("cv rules  ", rules, flush=True)
         print("cv learned", learned, flush=True)
         metrics.update({"cv_rules": rules, "cv_labeller": learned})
-    title_pages = load_pages(a.title_corpus / "train", scorer) if a.title_corpus is not None else None
+    title_pages = [page for corpus in a.title_corpus for page in load_pages(corpus / "train", scorer)] or None
+    context = tuple(name for name in a.title_context.split(",") if name) or TITLE_CONTEXT
     labeller, second_probs = train(items, a.c1, a.c2, folds=a.folds if a.folds > 1 else 5, title_pages=title_pages,
-                                   title_context=a.title_context or TITLE_CONTEXT)
+                                   title_context=context, title_l2=a.title_l2)
     if a.byline_corpus is not None:
         labeller, metrics["byline_ranker"] = with_byline_ranker(labeller, items, second_probs, a.byline_corpus, scorer,
                                                                 l2=a.byline_l2)

@@ -252,3 +252,45 @@ def test_a_title_ranker_with_or_without_the_page_context_is_read(tmp_path) -> No
     np.savez(folder / "model.npz", **arrays, title_weights=np.zeros(RANKER_INPUTS + 2, dtype=np.float32))
     with pytest.raises(ModelFormatError, match="retrain"):
         LineLabeller.load(folder)
+
+
+def test_matched_words_counts_article_words_not_page_furniture() -> None:
+    from newsnlp.preprocess.title_context import title_context
+
+    lines = ["E-mail this to a friend", "Port to Double in Size by 2030",
+             "The port will double in size, the harbour authority said, with a second terminal; e-mail your friend."]
+    text = "\n\n".join(lines)
+    spans = page_spans(text)
+    probs = _probs(["boilerplate", "title", "body"])
+    found = title_context(text, spans, line_features(text, spans), probs, np.array([0, 1]),
+                          ("main_overlap", "matched_words"))
+    # The share counts "e-mail" and "friend" as the article's (1.0); the count of 4+ letter words that are
+    # not furniture gives the share line nothing and the headline "port", "double", "size".
+    assert found[:, 0].tolist() == [1.0, pytest.approx(3 / 4)]
+    assert found[:, 1].tolist() == [0.0, pytest.approx(np.log1p(3))]
+
+
+def test_a_title_ranker_reads_the_context_its_model_names(tmp_path) -> None:
+    import json
+
+    from newsnlp.errors import ModelFormatError
+    from newsnlp.preprocess.page_features import TITLE_INPUTS
+    from newsnlp.preprocess.structure import LineLabeller, default_labeller
+
+    shipped = default_labeller()
+    if shipped is None:
+        pytest.skip("models/pages/model is not installed")
+    arrays = {k: getattr(shipped, k) for k in ("mean1", "scale1", "weights1", "bias1", "mean2", "scale2",
+                                               "weights2", "bias2")}
+    config = {"features": list(FEATURES), "labels": list(LABELS), "width": shipped.width, "context": shipped.context,
+              "title_context": ["matched_words"]}
+    (tmp_path / "model.json").write_text(json.dumps(config), "utf-8")
+    np.savez(tmp_path / "model.npz", **arrays, title_weights=np.zeros(TITLE_INPUTS + 2, dtype=np.float32))
+    labeller = LineLabeller.load(tmp_path)
+    assert labeller.title_context == ("matched_words",)
+    text = "\n\n".join(["Menu", "Port to Double in Size",
+                        "The port will double in size, the harbour authority said on Tuesday, with a second terminal."])
+    assert labeller.predict(text, page_spans(text)).shape == (3, len(LABELS))
+    (tmp_path / "model.json").write_text(json.dumps({**config, "title_context": ["no_such_feature"]}), "utf-8")
+    with pytest.raises(ModelFormatError, match="retrain"):
+        LineLabeller.load(tmp_path)

@@ -39,7 +39,7 @@ from newsnlp.preprocess.page_features import (
     title_candidates,
     window_features,
 )
-from newsnlp.preprocess.title_context import TITLE_CONTEXT, title_context
+from newsnlp.preprocess.title_context import CONTEXT_FEATURES, TITLE_CONTEXT, title_context
 from newsnlp.preprocess.page_rules import (
     _BYLINE,
     _ZH_BYLINE,
@@ -88,6 +88,10 @@ class LineLabeller:
     byline_weights: np.ndarray | None = None
     width: int = 2
     context: int = 3
+    #: What the title ranker reads of the article about a candidate (names of
+    #: :data:`~newsnlp.preprocess.title_context.CONTEXT_FEATURES`, in its input order; ``model.json``'s
+    #: ``title_context``).
+    title_context: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, folder: Path) -> LineLabeller:
@@ -99,14 +103,20 @@ class LineLabeller:
         with np.load(folder / "model.npz", allow_pickle=False) as arrays:  # plain arrays, never pickles
             tensors = {key: arrays[key].astype(np.float32) for key in arrays.files}
         title_inputs = tensors["title_weights"].shape[0] if "title_weights" in tensors else None
-        if title_inputs is not None and title_inputs not in (TITLE_INPUTS + 1, RANKER_INPUTS + 1):
+        context = tuple(config.get("title_context", ()))
+        if "title_context" not in config and title_inputs == RANKER_INPUTS + 1:
+            context = TITLE_CONTEXT  # a ranker saved before the names were: main_overlap (1.3 tried)
+        if set(context) - set(CONTEXT_FEATURES):
+            raise ModelFormatError(f"page labeller in {folder}: its title ranker reads {sorted(set(context) - set(CONTEXT_FEATURES))}, "
+                                   "which this code does not make: retrain it with models/pages/train.py")
+        if title_inputs is not None and title_inputs != TITLE_INPUTS + len(context) + 1:
             raise ModelFormatError(f"page labeller in {folder}: its title ranker expects {title_inputs - 1} inputs, "
-                                   f"this code makes {TITLE_INPUTS} or {RANKER_INPUTS}: retrain it with "
+                                   f"this code makes {TITLE_INPUTS + len(context)}: retrain it with "
                                    "models/pages/train.py")
         if "byline_weights" in tensors and tensors["byline_weights"].shape[0] != BYLINE_INPUTS + 1:
             raise ModelFormatError(f"page labeller in {folder}: its byline ranker has other inputs than this code "
                                    "makes: retrain it with models/pages/train.py")
-        return cls(**tensors, width=config["width"], context=config["context"])
+        return cls(**tensors, width=config["width"], context=config["context"], title_context=context)
 
     def first_pass(self, rows: np.ndarray) -> np.ndarray:
         """Role probabilities from each line's window of features."""
@@ -121,8 +131,7 @@ class LineLabeller:
         """``probs`` with its title column replaced by the title ranker's choice among candidates."""
         if self.title_weights is None:
             return probs
-        with_context = self.title_weights.shape[0] == RANKER_INPUTS + 1
-        order, features = ranker_features(text, spans, rows, probs, with_context=with_context)
+        order, features = ranker_features(text, spans, rows, probs, context=self.title_context)
         ranked = probs.copy()
         ranked[:, _TITLE] = 0.0
         if len(order):
@@ -144,20 +153,20 @@ class LineLabeller:
         return self.rank_titles(text, spans, rows, self.second_pass(rows, self.first_pass(rows)))
 
 
-#: Inputs of a title ranker with the page context per candidate (:func:`ranker_features`); a ranker
-#: without it (the shipped 1.2 one) has ``TITLE_INPUTS``.
+#: Inputs of a title ranker with the page context of 1.3 tried (``main_overlap``) per candidate
+#: (:func:`ranker_features`); a ranker without context (1.2) has ``TITLE_INPUTS``.
 RANKER_INPUTS = TITLE_INPUTS + len(TITLE_CONTEXT)
 
 
 def ranker_features(text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray, *,
-                    with_context: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                    context: tuple[str, ...] = TITLE_CONTEXT) -> tuple[np.ndarray, np.ndarray]:
     """The title candidates and the ranker's inputs for them: their line and role features
-    (:func:`~newsnlp.preprocess.page_features.title_candidates`), then, ``with_context``, what the
-    article says about them (:func:`~newsnlp.preprocess.title_context.title_context`)."""
+    (:func:`~newsnlp.preprocess.page_features.title_candidates`), then what the article says about
+    them, the ``context`` features (:func:`~newsnlp.preprocess.title_context.title_context`)."""
     order, features = title_candidates(rows, probs)
-    if not with_context:
+    if not context:
         return order, features
-    return order, np.hstack([features, title_context(text, spans, rows, probs, order)])
+    return order, np.hstack([features, title_context(text, spans, rows, probs, order, context)])
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
