@@ -247,8 +247,9 @@ def _page_metadata(html: str) -> dict[str, str]:
     if labeller is None or not text:
         return {}
     spans = page_spans(text)
-    rows = line_features(text, spans)
-    probs = labeller.predict_rows(text, spans, rows)
+    keys: list[set[str]] = []
+    rows = line_features(text, spans, keys_out=keys)
+    probs = labeller.predict_rows(text, spans, rows, line_keys=keys)
     named: dict[int, str] = {}
     agree: dict[int, int] = {}  # how many of <title>, og/twitter:title and <h1> name the line
     sources = [_hint_set([title_tag]), _hint_set(social), (set(), set(), headings)]

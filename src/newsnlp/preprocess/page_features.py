@@ -70,8 +70,9 @@ _LONG_CHARS = 150
 _LONG_HAN = 60
 
 
-def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-    """One row of :data:`FEATURES` per span (float32)."""
+def line_features(text: str, spans: list[tuple[int, int]], *, keys_out: list[set[str]] | None = None) -> np.ndarray:
+    """One row of :data:`FEATURES` per span (float32); ``keys_out`` (if given) receives each line's
+    content words, which the title ranker's context features read again."""
     n = len(spans)
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -98,6 +99,8 @@ def line_features(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     # Headline words come back in the article's text: the share of a line's content words (Han
     # bigrams) found in the long lines, and in the first long line after it (the lede).
     keys = [_content_keys(words, chars) for words, chars in zip(line_words, han_chars)]
+    if keys_out is not None:
+        keys_out.extend(keys)
     main_keys: set[str] = set().union(*(keys[i] for i in long_idx)) if long_idx else set()
     for i, seg in enumerate(segments):
         length = lengths[i]

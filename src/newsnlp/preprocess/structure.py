@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -127,11 +128,12 @@ class LineLabeller:
         features = np.hstack([window_features(rows, self.width), context_features(first, self.context)])
         return _softmax(((features - self.mean2) / self.scale2) @ self.weights2 + self.bias2)
 
-    def rank_titles(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    def rank_titles(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray, *,
+                    line_keys: Sequence[set[str]] | None = None) -> np.ndarray:
         """``probs`` with its title column replaced by the title ranker's choice among candidates."""
         if self.title_weights is None:
             return probs
-        order, features = ranker_features(text, spans, rows, probs, context=self.title_context)
+        order, features = ranker_features(text, spans, rows, probs, context=self.title_context, line_keys=line_keys)
         ranked = probs.copy()
         ranked[:, _TITLE] = 0.0
         if len(order):
@@ -144,13 +146,17 @@ class LineLabeller:
 
     def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
-        return self.predict_rows(text, spans, line_features(text, spans))
+        keys: list[set[str]] = []
+        rows = line_features(text, spans, keys_out=keys)
+        return self.predict_rows(text, spans, rows, line_keys=keys)
 
-    def predict_rows(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray) -> np.ndarray:
-        """:meth:`predict` from the spans' line features (:func:`~newsnlp.preprocess.page_features.line_features`)."""
+    def predict_rows(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, *,
+                     line_keys: Sequence[set[str]] | None = None) -> np.ndarray:
+        """:meth:`predict` from the spans' line features (:func:`~newsnlp.preprocess.page_features.line_features`;
+        ``line_keys``, the content words it found, spare finding them again)."""
         if not len(rows):
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self.rank_titles(text, spans, rows, self.second_pass(rows, self.first_pass(rows)))
+        return self.rank_titles(text, spans, rows, self.second_pass(rows, self.first_pass(rows)), line_keys=line_keys)
 
 
 #: Inputs of a title ranker with the page context of 1.3 tried (``main_overlap``) per candidate
@@ -159,14 +165,15 @@ RANKER_INPUTS = TITLE_INPUTS + len(TITLE_CONTEXT)
 
 
 def ranker_features(text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray, *,
-                    context: tuple[str, ...] = TITLE_CONTEXT) -> tuple[np.ndarray, np.ndarray]:
+                    context: tuple[str, ...] = TITLE_CONTEXT,
+                    line_keys: Sequence[set[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The title candidates and the ranker's inputs for them: their line and role features
     (:func:`~newsnlp.preprocess.page_features.title_candidates`), then what the article says about
     them, the ``context`` features (:func:`~newsnlp.preprocess.title_context.title_context`)."""
     order, features = title_candidates(rows, probs)
     if not context:
         return order, features
-    return order, np.hstack([features, title_context(text, spans, rows, probs, order, context)])
+    return order, np.hstack([features, title_context(text, spans, rows, probs, order, context, line_keys=line_keys)])
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -198,8 +205,9 @@ def find_structure(text: str, *, known_title: str | None = None, labeller: LineL
     if model is None or _looks_clean(text, spans):
         found = rule_structure(text, spans, known_title=known_title)
         return replace(found, published=_published(text, found.blocks))
-    rows = line_features(text, spans)
-    return label_structure(text, spans, model.predict_rows(text, spans, rows), known_title=known_title,
+    keys: list[set[str]] = []
+    rows = line_features(text, spans, keys_out=keys)
+    return label_structure(text, spans, model.predict_rows(text, spans, rows, line_keys=keys), known_title=known_title,
                            byline_weights=model.byline_weights, rows=rows)
 
 

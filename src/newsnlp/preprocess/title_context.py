@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import Sequence
 
 import numpy as np
 
@@ -47,7 +48,7 @@ from newsnlp.preprocess.page_features import _WORD, LABELS, _content_keys, _main
 TITLE_CONTEXT = ("main_overlap",)
 #: Every feature :func:`title_context` can give; a ranker reads those of :data:`TITLE_CONTEXT`.
 CONTEXT_FEATURES = ("main_overlap", "strict_overlap", "rare_overlap", "matched_words", "deck_shape",
-                    "headline_shape", "furniture", "matched_any", "matched_cap", "matched_rare")
+                    "headline_shape", "furniture", "matched_any", "matched_cap", "matched_rare", "matched_others")
 _BODY = LABELS.index("body")
 # Words of page furniture: share and feed links, menus, comment forms. A story about e-mail repeats
 # "e-mail", not "E-mail this to a friend".
@@ -66,7 +67,8 @@ def _strict(keys: set[str]) -> set[str]:
 
 
 def title_context(text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray,
-                  order: np.ndarray, names: tuple[str, ...] | None = None) -> np.ndarray:
+                  order: np.ndarray, names: tuple[str, ...] | None = None, *,
+                  line_keys: Sequence[set[str]] | None = None) -> np.ndarray:
     """One row of ``names`` (default :data:`TITLE_CONTEXT`) per candidate line in ``order`` (float32);
     ``rows`` (the lines' features) are not read yet."""
     names = TITLE_CONTEXT if names is None else names
@@ -75,14 +77,21 @@ def title_context(text: str, spans: list[tuple[int, int]], rows: np.ndarray, pro
         return out
 
     def keys(j: int) -> set[str]:
+        if line_keys is not None:  # found by line_features already
+            return line_keys[j]
         segment = text[spans[j][0]:spans[j][1]]
         return _content_keys(_WORD.findall(segment), HAN_RE.findall(segment))
 
     start, end = _main_run(probs[:, _BODY] >= 0.5)
     body = [j for j in range(start, min(end + 1, len(spans))) if probs[j, _BODY] >= 0.5]
     main: set[str] = set().union(*(keys(j) for j in body)) if body else set()
-    # How many lines outside the main run hold each word: menu words recur there, a headline's rarely.
     inside = set(body)
+    # How many main-run lines hold each word: a candidate inside the run must find its words in another line.
+    held: Counter[str] = Counter()
+    if "matched_others" in names:
+        for j in body:
+            held.update(keys(j))
+    # How many lines outside the main run hold each word: menu words recur there, a headline's rarely.
     outside: Counter[str] = Counter()
     if any(n in names for n in ("rare_overlap", "matched_rare")):
         for j in range(len(spans)):
@@ -100,6 +109,7 @@ def title_context(text: str, spans: list[tuple[int, int]], rows: np.ndarray, pro
         rare = {k for k in matched if outside[k] - 1 <= 1}  # the candidate itself is outside once
         values["rare_overlap"] = len(rare) / len(strict) if len(rare) >= 2 else 0.0
         values["matched_words"] = math.log1p(len(matched))
+        values["matched_others"] = math.log1p(sum(1 for k in matched if held[k] - (i in inside) >= 1))
         values["matched_any"] = math.log1p(len(own & main))
         values["matched_cap"] = min(len(matched), 4) / 4
         values["matched_rare"] = math.log1p(len(rare))
