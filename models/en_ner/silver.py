@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("--min-prob", type=float, default=0.6)
     ap.add_argument("--model", default="", help="accurate tagger folder (default: the shipped one)")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--skip", type=int, default=0, help="skip the first N shuffled sentences (a second batch)")
     a = ap.parse_args()
 
     from newsnlp.entities.accurate import accurate_tagger, spans_from_labels, viterbi
@@ -85,6 +86,7 @@ def main() -> None:
                     pool.append((source, rec["id"], s))
     rng = random.Random(SEED)
     rng.shuffle(pool)
+    pool = pool[a.skip:]
     print(f"[silver] {len(pool)} candidate sentences", flush=True)
     tagger = accurate_tagger(a.model or None, "en_ner_accurate")
     out = Path(a.out)
