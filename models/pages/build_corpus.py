@@ -137,17 +137,21 @@ def build(repo: Path, out: Path) -> dict[str, int]:
         records[split].append(record)
     counts = {}
     for split, recs in records.items():
-        folder = out / split
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "index.jsonl").open("w", encoding="utf-8") as index:
-            for n, record in enumerate(recs, 1):
-                record = {"file": f"{n:04d}.html", **record}
-                (folder / record["file"]).write_text(record.pop("html"), "utf-8")
-                index.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_pages(out / split, recs)
         counts[split] = len(recs)
         counts[split + "_author"] = sum("author" in r for r in recs)
         counts[split + "_sites"] = len({r["site"] for r in recs})
     return counts
+
+
+def write_pages(folder: Path, records: list[dict]) -> None:
+    """A folder ``score_pages.py`` reads: ``0001.html``… (each record's ``html``) and ``index.jsonl``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "index.jsonl").open("w", encoding="utf-8") as index:
+        for n, record in enumerate(records, 1):
+            record = {"file": f"{n:04d}.html", **record}
+            (folder / record["file"]).write_text(record.pop("html"), "utf-8")
+            index.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-from build_corpus import _scorer, _utf8_page
+from build_corpus import _scorer, _utf8_page, write_pages
 
 COMMIT = "c5a8902eed0c4592a1ff5ec51a0277cf73a3aca7"
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,13 +126,7 @@ def build(repo: Path, out: Path) -> dict[str, int]:
         seen.add((site, scorer.fold(found[0])))
         records.append({"lang": "en", "url": url, "title": found[0].strip(), "title_from": found[1], "body": "",
                         "partial_body": True, "site": site, "source": f"goose3/goose3:{name[:-5]}.html", "html": page})
-    folder = out / "train"
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "index.jsonl").open("w", encoding="utf-8") as index:
-        for n, record in enumerate(records, 1):
-            record = {"file": f"{n:04d}.html", **record}
-            (folder / record["file"]).write_text(record.pop("html"), "utf-8")
-            index.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_pages(out / "train", records)
     counts["kept"] = len(records)
     counts["kept_sites"] = len({r["site"] for r in records})
     counts["goose3_expected"] = sum(r["title_from"] == "goose3 expected" for r in records)
