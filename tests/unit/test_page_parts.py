@@ -294,3 +294,20 @@ def test_a_title_ranker_reads_the_context_its_model_names(tmp_path) -> None:
     (tmp_path / "model.json").write_text(json.dumps({**config, "title_context": ["no_such_feature"]}), "utf-8")
     with pytest.raises(ModelFormatError, match="retrain"):
         LineLabeller.load(tmp_path)
+
+
+def test_matched_others_needs_another_body_line() -> None:
+    from newsnlp.preprocess.title_context import title_context
+
+    # Made-up page: the only body paragraph is a candidate too; its words are its own, not "repeated".
+    lines = ["Headline Without Shared Words", "Harbour traffic doubled this year, officials reported on Monday morning.",
+             "Harbour officials expect traffic to keep growing next year."]
+    text = "\n\n".join(lines)
+    spans = page_spans(text)
+    probs = _probs(["title", "body", "body"])
+    found = title_context(text, spans, line_features(text, spans), probs, np.array([0, 1]),
+                          ("matched_words", "matched_others"))
+    # Line 1 has eight words of 4+ letters, all in the body (itself); line 2 repeats four of them:
+    # "harbour", "traffic", "officials", "year".
+    assert found[1].tolist() == [pytest.approx(np.log1p(8)), pytest.approx(np.log1p(4))]
+    assert found[0].tolist() == [0.0, 0.0]
