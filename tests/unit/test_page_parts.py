@@ -254,16 +254,19 @@ def test_a_title_ranker_with_or_without_the_page_context_is_read(tmp_path) -> No
         LineLabeller.load(folder)
 
 
-def test_matched_words_counts_article_words_not_page_furniture() -> None:
+def _context(lines: list[str], roles: list[str], names: tuple[str, ...]) -> np.ndarray:
+    """The title context ``names`` of the first two lines of a made-up page with these roles."""
     from newsnlp.preprocess.title_context import title_context
 
-    lines = ["E-mail this to a friend", "Port to Double in Size by 2030",
-             "The port will double in size, the harbour authority said, with a second terminal; e-mail your friend."]
     text = "\n\n".join(lines)
     spans = page_spans(text)
-    probs = _probs(["boilerplate", "title", "body"])
-    found = title_context(text, spans, line_features(text, spans), probs, np.array([0, 1]),
-                          ("main_overlap", "matched_words"))
+    return title_context(text, spans, line_features(text, spans), _probs(roles), np.array([0, 1]), names)
+
+
+def test_matched_words_counts_article_words_not_page_furniture() -> None:
+    lines = ["E-mail this to a friend", "Port to Double in Size by 2030",
+             "The port will double in size, the harbour authority said, with a second terminal; e-mail your friend."]
+    found = _context(lines, ["boilerplate", "title", "body"], ("main_overlap", "matched_words"))
     # The share counts "e-mail" and "friend" as the article's (1.0); the count of 4+ letter words that are
     # not furniture gives the share line nothing and the headline "port", "double", "size".
     assert found[:, 0].tolist() == [1.0, pytest.approx(3 / 4)]
@@ -297,16 +300,10 @@ def test_a_title_ranker_reads_the_context_its_model_names(tmp_path) -> None:
 
 
 def test_matched_others_needs_another_body_line() -> None:
-    from newsnlp.preprocess.title_context import title_context
-
     # Made-up page: the only body paragraph is a candidate too; its words are its own, not "repeated".
     lines = ["Headline Without Shared Words", "Harbour traffic doubled this year, officials reported on Monday morning.",
              "Harbour officials expect traffic to keep growing next year."]
-    text = "\n\n".join(lines)
-    spans = page_spans(text)
-    probs = _probs(["title", "body", "body"])
-    found = title_context(text, spans, line_features(text, spans), probs, np.array([0, 1]),
-                          ("matched_words", "matched_others"))
+    found = _context(lines, ["title", "body", "body"], ("matched_words", "matched_others"))
     # Line 1 has eight words of 4+ letters, all in the body (itself); line 2 repeats four of them:
     # "harbour", "traffic", "officials", "year".
     assert found[1].tolist() == [pytest.approx(np.log1p(8)), pytest.approx(np.log1p(4))]

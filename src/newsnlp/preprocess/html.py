@@ -225,7 +225,6 @@ def _page_metadata(html: str) -> dict[str, str]:
     import lxml.html
 
     from newsnlp.preprocess.bylines import author_span
-    from newsnlp.preprocess.page_features import line_features
     from newsnlp.preprocess.page_rules import page_spans
     from newsnlp.preprocess.structure import default_labeller, label_structure
 
@@ -247,9 +246,7 @@ def _page_metadata(html: str) -> dict[str, str]:
     if labeller is None or not text:
         return {}
     spans = page_spans(text)
-    keys: list[set[str]] = []
-    rows = line_features(text, spans, keys_out=keys)
-    probs = labeller.predict_rows(text, spans, rows, line_keys=keys)
+    rows, probs = labeller.features_and_roles(text, spans)
     named: dict[int, str] = {}
     agree: dict[int, int] = {}  # how many of <title>, og/twitter:title and <h1> name the line
     sources = [_hint_set([title_tag]), _hint_set(social), (set(), set(), headings)]

@@ -146,9 +146,13 @@ class LineLabeller:
 
     def predict(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
         """Probabilities of :data:`~newsnlp.preprocess.page_features.LABELS`, one row per span."""
+        return self.features_and_roles(text, spans)[1]
+
+    def features_and_roles(self, text: str, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The spans' line features and :meth:`predict`'s probabilities (the features found once)."""
         keys: list[set[str]] = []
         rows = line_features(text, spans, keys_out=keys)
-        return self.predict_rows(text, spans, rows, line_keys=keys)
+        return rows, self.predict_rows(text, spans, rows, line_keys=keys)
 
     def predict_rows(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, *,
                      line_keys: Sequence[set[str]] | None = None) -> np.ndarray:
@@ -205,10 +209,8 @@ def find_structure(text: str, *, known_title: str | None = None, labeller: LineL
     if model is None or _looks_clean(text, spans):
         found = rule_structure(text, spans, known_title=known_title)
         return replace(found, published=_published(text, found.blocks))
-    keys: list[set[str]] = []
-    rows = line_features(text, spans, keys_out=keys)
-    return label_structure(text, spans, model.predict_rows(text, spans, rows, line_keys=keys), known_title=known_title,
-                           byline_weights=model.byline_weights, rows=rows)
+    rows, probs = model.features_and_roles(text, spans)
+    return label_structure(text, spans, probs, known_title=known_title, byline_weights=model.byline_weights, rows=rows)
 
 
 def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:

@@ -20,7 +20,8 @@ separator ("Site | Title"); models/pages/README.md, 1.3.)
 number of the candidate's content words of 4+ letters, not page furniture (:data:`_FURNITURE`), that the
 main run repeats), and the variants it was chosen over (``strict_overlap``, ``rare_overlap``,
 ``matched_any``, ``matched_cap``, ``matched_rare``, ``deck_shape``, ``headline_shape``, ``furniture``;
-figures in models/pages/README.md). No shipped ranker reads any of them yet.
+figures in models/pages/README.md); ``matched_others`` counts only the words another line of the main run
+repeats (a candidate inside the run does not match itself). No shipped ranker reads any of them yet.
 
 Example:
     >>> import numpy as np
