@@ -31,7 +31,7 @@ from newsnlp.preprocess.page_rules import (
     _dateline,
     _is_breadcrumb,
     _matches,
-    rule_structure,
+    rule_roles,
 )
 
 FEATURES = (
@@ -57,6 +57,7 @@ _DIGIT = re.compile(
     "\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43"
     "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a]")
 _SEPARATORS = re.compile(r"\s[|·•/>»]\s|\s?\|\s?|[|｜·•]")
+_SEPARATOR_CHAR = re.compile(r"[|·•/>»｜]")  # a line without one has no separator (a fast test)
 _LINK_LIKE = re.compile(r"https?://|www\.|\.com\b|\.cn\b|@\w|\bclick\b|点击|»|>>|<<", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[·•\-*–—►▶■□●○◆◇\d]{1,2}[.)、\s]|[·•►▶■●◆])")
 _BY_WORD = re.compile(r"(?:^|\s)(?:by|from|written by|reporter|correspondent|staff writer)\s+[A-Z]", re.IGNORECASE)
@@ -78,8 +79,7 @@ def line_features(text: str, spans: list[tuple[int, int]], *, keys_out: list[set
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     table: list[list[float]] = []  # plain lists, one array at the end: numpy item writes are slow
     segments = [text[s:e] for s, e in spans]
-    rules = rule_structure(text, spans)
-    rule_roles = [b.role for b in rules.blocks]
+    roles_by_rules = rule_roles(text, spans)
     lengths = [len(seg) for seg in segments]
     han_chars = [HAN_RE.findall(seg) for seg in segments]  # each line's words and Han characters, found once
     line_words = [_WORD.findall(seg) for seg in segments]
@@ -107,7 +107,6 @@ def line_features(text: str, spans: list[tuple[int, int]], *, keys_out: list[set
         words = line_words[i]
         n_words = len(words)
         han = han_counts[i]
-        lower_words = [w.lower() for w in words]
         alpha = [w for w in words if w[0].isalpha()]
         capitalised = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
         all_caps = 1.0 if alpha and all(w.isupper() for w in alpha if len(w) > 1) and any(len(w) > 1 for w in alpha) else 0.0
@@ -128,12 +127,12 @@ def line_features(text: str, spans: list[tuple[int, int]], *, keys_out: list[set
         row[3] = stripped.endswith(_TERMINAL)
         row[4] = stripped.endswith((":", "："))
         row[5] = len(_PUNCT.findall(seg)) / (n_words + han / 2 + 1)
-        row[6] = sum(1 for w in lower_words if w in _EN_STOPS) / n_words if n_words else 0.0
+        row[6] = sum(map(_EN_STOPS.__contains__, map(str.lower, words))) / n_words if n_words else 0.0
         row[7] = sum(1 for ch in seg if ch in _ZH_FUNCTION) / han if han else 0.0
         row[8] = capitalised
         row[9] = all_caps
         row[10] = digits / length if length else 0.0
-        row[11] = min(len(_SEPARATORS.findall(seg)), 5) / 5
+        row[11] = min(len(_SEPARATORS.findall(seg)), 5) / 5 if _SEPARATOR_CHAR.search(seg) else 0.0
         row[12] = bool(_LINK_LIKE.search(seg))
         row[13] = bool(_BULLET.match(seg))
         row[14] = length <= 300 and _matches("line", seg)
@@ -160,10 +159,10 @@ def line_features(text: str, spans: list[tuple[int, int]], *, keys_out: list[set
         row[35] = counts[seg.lower()] > 1
         trailer_seen = trailer_seen or trailer
         row[36] = trailer_seen
-        row[37] = rule_roles[i] == "title"
-        row[38] = rule_roles[i] == "byline"
-        row[39] = rule_roles[i] == "date"
-        row[40] = rule_roles[i] == "boilerplate"
+        row[37] = roles_by_rules[i] == "title"
+        row[38] = roles_by_rules[i] == "byline"
+        row[39] = roles_by_rules[i] == "date"
+        row[40] = roles_by_rules[i] == "boilerplate"
         row[41] = math.log1p(n)
         row[42] = short_share
         row[43] = i == 0
@@ -187,8 +186,9 @@ def _content_keys(line_words: list[str], han_chars: list[str]) -> set[str]:
     """Lower-cased content words (3+ letters, not stop words) and Han character bigrams of a line."""
     words = {w.lower() for w in line_words if len(w) > 2}
     words -= _EN_STOPS
-    han = "".join(han_chars)
-    words.update(han[k:k + 2] for k in range(len(han) - 1))
+    if len(han_chars) > 1:
+        han = "".join(han_chars)
+        words.update(han[k:k + 2] for k in range(len(han) - 1))
     return words
 
 

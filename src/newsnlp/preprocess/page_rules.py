@@ -28,6 +28,7 @@ _LINE = re.compile(r"[^\n]+")
 _EDGE = re.compile(r"^(?:[\s\u3000]|<[^<>\n]{1,300}>)+|(?:[\s\u3000]|<[^<>\n]{1,300}>)+$")
 _TERMINAL = tuple(".!?。！？…\"'”’」』):：;；")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:/|>|»|›|\||→)\s+|\s*[>»›]\s*")
+_BREADCRUMB_CHAR = re.compile(r"[/>»›|→]")  # a line without one has no separator (a fast test)
 _BYLINE = re.compile(
     r"^(?:by|written by|words by|posted by|author|reporting by|story by)[:\s]\s*"
     r"(?P<name>(?-i:[A-Z][\w'’.-]*)(?:\s+(?:(?-i:[A-Z][\w'’.-]*)|and|&|de|van|von|da|der|bin|al|el))*)",
@@ -115,6 +116,10 @@ def split_blocks(text: str) -> list[tuple[int, int]]:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     segment = text[start:end]
+    if "<" not in segment:  # no tags: only whitespace to trim (str.isspace is the regex's \s)
+        stripped = segment.lstrip()
+        start += len(segment) - len(stripped)
+        return start, start + len(stripped.rstrip())
     lead = _EDGE.match(segment)
     if lead:
         start += lead.end()
@@ -139,7 +144,7 @@ def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 
 @lru_cache(maxsize=4096)  # the labeller's features and the rules test the same lines
 def _is_breadcrumb(segment: str) -> bool:
-    if len(segment) > 300:  # checked before the split: most long lines are text
+    if len(segment) > 300 or not _BREADCRUMB_CHAR.search(segment):  # most long lines are text
         return False
     parts = [p for p in _BREADCRUMB_SEP.split(segment) if p.strip()]
     if len(parts) < 2:
@@ -163,6 +168,19 @@ def rule_structure(text: str, spans: list[tuple[int, int]], *, known_title: str 
         spans: Its paragraphs (:func:`page_spans`).
         known_title: A title known from elsewhere (HTML metadata); the block equal to it is the title.
     """
+    roles, title, author, dateline = _rule_parts(text, spans, known_title)
+    return Structure(tuple(Block(s, e, r) for (s, e), r in zip(spans, roles)), title, author, dateline)
+
+
+def rule_roles(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The role :func:`rule_structure` gives each span, without building its blocks (a faster view)."""
+    return _rule_parts(text, spans, None)[0]
+
+
+_Span = tuple[int, int]
+
+
+def _rule_parts(text: str, spans: list[_Span], known_title: str | None) -> tuple[list[str], _Span | None, _Span | None, _Span | None]:
     roles = ["body"] * len(spans)
     crumb_last: str | None = None
     trailer_from = len(spans)
@@ -212,8 +230,7 @@ def rule_structure(text: str, spans: list[tuple[int, int]], *, known_title: str 
             if found_dl:
                 dateline = (spans[i][0] + found_dl[0], spans[i][0] + found_dl[1])
             break
-    blocks = tuple(Block(s, e, r) for (s, e), r in zip(spans, roles))
-    return Structure(blocks, title, author, dateline)
+    return roles, title, author, dateline
 
 
 def page_spans(text: str) -> list[tuple[int, int]]:

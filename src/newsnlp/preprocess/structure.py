@@ -50,6 +50,7 @@ from newsnlp.preprocess.page_rules import (
     _dateline,
     _matches,
     page_spans,
+    rule_roles,
     rule_structure,
     split_blocks,
 )
@@ -119,13 +120,15 @@ class LineLabeller:
                                    "makes: retrain it with models/pages/train.py")
         return cls(**tensors, width=config["width"], context=config["context"], title_context=context)
 
-    def first_pass(self, rows: np.ndarray) -> np.ndarray:
-        """Role probabilities from each line's window of features."""
-        return _softmax(((window_features(rows, self.width) - self.mean1) / self.scale1) @ self.weights1 + self.bias1)
+    def first_pass(self, rows: np.ndarray, *, windows: np.ndarray | None = None) -> np.ndarray:
+        """Role probabilities from each line's window of features (``windows``: those windows, when found already)."""
+        windows = window_features(rows, self.width) if windows is None else windows
+        return _softmax(((windows - self.mean1) / self.scale1) @ self.weights1 + self.bias1)
 
-    def second_pass(self, rows: np.ndarray, first: np.ndarray) -> np.ndarray:
+    def second_pass(self, rows: np.ndarray, first: np.ndarray, *, windows: np.ndarray | None = None) -> np.ndarray:
         """Role probabilities from the window and the first pass's roles around each line."""
-        features = np.hstack([window_features(rows, self.width), context_features(first, self.context)])
+        windows = window_features(rows, self.width) if windows is None else windows
+        features = np.hstack([windows, context_features(first, self.context)])
         return _softmax(((features - self.mean2) / self.scale2) @ self.weights2 + self.bias2)
 
     def rank_titles(self, text: str, spans: list[tuple[int, int]], rows: np.ndarray, probs: np.ndarray, *,
@@ -160,7 +163,9 @@ class LineLabeller:
         ``line_keys``, the content words it found, spare finding them again)."""
         if not len(rows):
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self.rank_titles(text, spans, rows, self.second_pass(rows, self.first_pass(rows)), line_keys=line_keys)
+        windows = window_features(rows, self.width)  # both passes read the same windows
+        probs = self.second_pass(rows, self.first_pass(rows, windows=windows), windows=windows)
+        return self.rank_titles(text, spans, rows, probs, line_keys=line_keys)
 
 
 #: Inputs of a title ranker with the page context of 1.3 tried (``main_overlap``) per candidate
@@ -224,7 +229,7 @@ def _looks_clean(text: str, spans: list[tuple[int, int]]) -> bool:
         han = han_count(segment)
         if i >= _CLEAN_HEAD and end - start < 50 and han < 20:
             return False
-    return all(block.role != "boilerplate" for block in rule_structure(text, spans).blocks)
+    return "boilerplate" not in rule_roles(text, spans)
 
 
 def label_structure(text: str, spans: list[tuple[int, int]], probs: np.ndarray, *,
