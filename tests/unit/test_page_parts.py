@@ -79,6 +79,8 @@ def test_date_span_points_at_the_date() -> None:
         ("本报记者 王小明", "王小明"),
         ("记者 李华 张伟 北京报道", "李华 张伟"),
         ("（责任编辑：赵六）", "赵六"),
+        ("原创 王小明 江城晚报 2024-03-04 10:30 发表于湖北", "王小明"),  # WeChat: author, then the account
+        ("原创 江城晚报 2024-03-04 10:30", None),  # only the account
         ("The council met on Monday.", None),
     ],
 )
@@ -191,6 +193,28 @@ def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
     assert found.published == "2024-03-04T10:30"
     assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
     assert text[slice(*found.dateline)] == "新华社北京3月4日电"
+
+
+@pytest.mark.slow
+def test_shipped_labeller_reads_a_wechat_post() -> None:
+    from newsnlp.preprocess.structure import default_labeller, find_structure
+
+    if default_labeller() is None:
+        pytest.skip("models/pages/model is not installed")
+    body = [
+        "3月4日，江城市商务局宣布，将于本周末发放新一轮消费券，首批覆盖餐饮、零售和文旅三个领域，总额达两亿元。",
+        "据介绍，此次消费券通过多个平台同步发放，市民可在指定时间段内领取。市商务局相关负责人表示，消费券将重点支持中小商户。",
+        "业内人士认为，消费券对拉动短期消费有明显作用，但长期效果仍需观察。",
+    ]
+    head = ["江城发布新一轮消费券 首批覆盖餐饮与零售", "原创 王小明 江城晚报 2024-03-04 10:30 发表于湖北"]
+    # WeChat's own furniture under every post
+    tail = ["预览时标签不可点", "微信扫一扫关注该公众号", "阅读原文", "喜欢此内容的人还喜欢", "关注我们，获取更多资讯", "在看", "写留言"]
+    text = "\n\n".join(head + body + tail)
+    found = find_structure(text)
+    assert text[slice(*found.title)] == head[0]
+    assert text[slice(*found.author)] == "王小明"
+    assert found.published == "2024-03-04T10:30"
+    assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
 
 
 def test_a_labeller_of_other_features_is_refused(tmp_path) -> None:

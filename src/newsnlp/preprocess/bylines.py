@@ -3,7 +3,7 @@
 The line labeller says which line is the byline; this finds the names in it: "By Ann Lee",
 "Analysis by Joan Biskupic, CNN Senior Supreme Court Analyst", "By Ann Lee and Bo Chen",
 "Posted by: Dom", a line that is only a name ("Kevin Affleck"), "本报记者 张三", "记者 伊琳 李清芬",
-"（责任编辑：刘林源）", "[ 黄宇 ]".
+"（责任编辑：刘林源）", "[ 黄宇 ]", a WeChat post's "原创 张三 某某公众号 2024-03-04".
 
 Example:
     >>> line = "Analysis by Joan Biskupic, CNN Senior Supreme Court Analyst"
@@ -32,6 +32,8 @@ _ZH_BY = re.compile(
     rf"|(?<![{HAN_BASIC}])文(?!章))"  # 文 alone, not in 正文 or 文章
     rf"\s*[:：/／|｜]?\s*(?P<name>{_ZH_NAMES})"
 )
+# A WeChat post's head: "原创 <author> <account> 2024-03-04 10:30": the author is the first name of two.
+_WECHAT_BY = re.compile(rf"^\s*原创\s+(?P<name>[{HAN_BASIC}·]{{2,5}})\s+\S{{1,30}}\s+\d{{4}}(?:-\d{{1,2}}-\d{{1,2}}|年)")
 _ZH_BRACKET = re.compile(rf"^\s*[\[【(（]\s*(?P<name>{_ZH_NAMES})\s*[\]】)）]")
 _NOT_A_NAME = re.compile(r"(?:报道|摄|电|讯|编辑|记者|来源|新闻|日报|晚报|网)$")
 
@@ -41,7 +43,7 @@ def author_span(line: str) -> tuple[int, int] | None:
     match = _EN_BY.search(line)
     if match:
         return _trim_en(line, *match.span("name"))
-    for pattern in (_ZH_BY, _ZH_BRACKET):
+    for pattern in (_ZH_BY, _WECHAT_BY, _ZH_BRACKET):
         match = pattern.search(line)
         if match:
             return _trim_zh(line, *match.span("name"))
