@@ -57,7 +57,7 @@ from labels import build_rows, load_pages, load_scorer  # noqa: E402
 
 WIDTH, CONTEXT = 2, 3
 RANKER_HIDDEN = 0  # a tanh layer (16) measured +1 pt title on held-out train sites but is overconfident: see README
-VERSION = "1.2"
+VERSION = "1.3"
 TITLE_L2 = 1.0  # the title ranker's L2 on standardised features
 # The title ranker's page-context feature (title_context.py) and the corpus train part as ranker pages:
 # +1.5 points of title in site cross-validation on the train pages and the corpus train part, +3.1 on
@@ -65,6 +65,10 @@ TITLE_L2 = 1.0  # the title ranker's L2 on standardised features
 # `matched_words` (session 15): cv 0.813 -> 0.841, tuning 0.846 -> 0.862, report 0.871 -> 0.900, but the
 # trafilatura dev title as text 0.813 -> 0.750 (under its gate): off too (README).
 TITLE_CONTEXT: tuple[str, ...] = ()  # names of title_context.CONTEXT_FEATURES the ranker reads
+# The passes standardise each feature by max(std, SCALE_FLOOR): a rare flag (std 0.02) would otherwise
+# read 50 standard deviations when it fires, and one weight fitted on a handful of lines would decide
+# every page where it fires (session 16: a rule date line two lines below made a breadcrumb body).
+SCALE_FLOOR = 0.0
 BYLINE_L2 = 10.0  # site cross-validation on the ranker's pages: authors 0.855 at 10, 0.79 at 1
 
 
@@ -85,7 +89,7 @@ def fit(features: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.n
     """Standardised multinomial logistic regression on the labelled lines (``y >= 0``)."""
     features, y = features[y >= 0], y[y >= 0]
     mean = features.mean(axis=0)
-    scale = features.std(axis=0) + 1e-6
+    scale = np.maximum(features.std(axis=0), SCALE_FLOOR) + 1e-6
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     model.fit((features - mean) / scale, y)
     return mean.astype(np.float32), scale.astype(np.float32), model
@@ -322,8 +326,10 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c1", type=float, default=0.3)
     ap.add_argument("--c2", type=float, default=0.3)
+    ap.add_argument("--scale-floor", type=float, default=SCALE_FLOOR)
     ap.add_argument("--no-save", action="store_true")
     a = ap.parse_args()
+    globals()["SCALE_FLOOR"] = a.scale_floor  # fit() reads it (also in the cross-validation)
     started = time.time()
     scorer = load_scorer(a.data)
     pages = load_pages(a.data / "train", scorer)

@@ -80,6 +80,8 @@ def test_date_span_points_at_the_date() -> None:
         ("记者 李华 张伟 北京报道", "李华 张伟"),
         ("（责任编辑：赵六）", "赵六"),
         ("原创 王小明 江城晚报 2024-03-04 10:30 发表于湖北", "王小明"),  # WeChat: author, then the account
+        ("Dana Cole, Senior Staff Writer", "Dana Cole"),  # a name and the writer's job
+        ("Dana Cole, Senior Staff Writer at large in the valley", None),
         ("原创 江城晚报 2024-03-04 10:30", None),  # only the account
         ("The council met on Monday.", None),
     ],
@@ -193,6 +195,21 @@ def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
     assert found.published == "2024-03-04T10:30"
     assert [text[b.start:b.end] for b in found.blocks if b.role == "body"] == body
     assert text[slice(*found.dateline)] == "新华社北京3月4日电"
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("4 min read", "line"), ("Most Popular", "line"), ("Email Dana Cole at dcole@example.com", "line"),
+        ("Get the morning's headlines delivered to your inbox.", "line"), ("阅读量：5230", "line"),
+        ("【字体：大 中 小】", "line"), ("相关稿件", "trailer"), ("预览时标签不可点", "trailer"),
+    ],
+)
+def test_maintained_patterns_know_common_page_furniture(line: str, kind: str) -> None:
+    from newsnlp.preprocess.page_rules import _matches
+
+    assert _matches(kind, line)
+    assert not _matches(kind, "The council met on Monday and approved the plan, the mayor said.")
 
 
 @pytest.mark.slow

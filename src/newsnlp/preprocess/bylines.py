@@ -26,6 +26,12 @@ _EN_BY = re.compile(
     rf"(?P<name>{_NAME}(?:\s*(?:,\s*|\s+)(?:and|&)\s+{_NAME}|,\s+{_NAME}(?=\s*(?:,|\s+and\s)))*)"
 )
 _ONLY_NAME = re.compile(rf"^\s*(?P<name>{_NAME})\s*$")
+# "Tom Harris, Reporter", "Ann Lee, Senior Staff Writer": a name and the writer's job, nothing else.
+_NAME_AND_JOB = re.compile(
+    rf"^\s*(?P<name>{_NAME}),\s+(?i:(?:senior|chief|staff|contributing|special|political|business|sports|"
+    r"news|investigative|freelance|local|health|science|education)\s+)*(?i:reporter|writer|correspondent|editor|"
+    r"columnist|contributor|journalist)\s*$"
+)
 _ZH_NAMES = rf"[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}])(?:[\s、,，]+[{HAN_BASIC}·]{{2,5}}(?![{HAN_BASIC}]))*"
 _ZH_BY = re.compile(
     rf"(?:本报记者|特约记者|见习记者|首席记者|记者|作者|撰文|编译|通讯员|责任编辑|实习编辑|编辑|责编|图/文|文/图"
@@ -47,8 +53,9 @@ def author_span(line: str) -> tuple[int, int] | None:
         match = pattern.search(line)
         if match:
             return _trim_zh(line, *match.span("name"))
-    match = _ONLY_NAME.match(line)
-    if match and 2 <= len(match.group("name").split()) <= 4 and len(line) <= 40:
+    match = _ONLY_NAME.match(line) if len(line) <= 40 else None
+    match = match or _NAME_AND_JOB.match(line)
+    if match and 2 <= len(match.group("name").split()) <= 4 and len(line) <= 60:
         return match.span("name")
     return None
 
