@@ -10,6 +10,7 @@ research/evaluation terms, see the card). Never the dev gold: the dev TUNING par
     python models/quotes_en/train.py fit /tmp/qen/train models/quotes_en/model [--c 0.5]
     python models/quotes_en/train.py threshold /tmp/qen/dev models/quotes_en/model   # sweeps on the tuning part
     python models/quotes_en/train.py cv-fragments /tmp/qen/train - --c 0.05 --thresholds 0.3,0.35,0.4  # train-only check
+    python models/quotes_en/train.py cv /tmp/qen/train - --c 0.25 --thresholds 0.25,0.3,0.35   # the same for the indirect scorer
 
 Steps of ``fit``: the rules run over each parsed training article (direct and mixed quotes, and
 their own indirect proposals); :func:`newsnlp.quotes.english_model.candidates` lists every
@@ -39,7 +40,7 @@ import parse_cache  # noqa: E402  (the recipe folder is not a package)
 
 EVAL = HERE.parents[1].parent / "shared" / "eval"
 STRIP = set(" \t\r\n\u00a0,.;:!?\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb")
-VERSION = "1.3"
+VERSION = "1.4"
 
 
 def _norm(span: tuple[int, int], text: str) -> tuple[int, int]:
@@ -163,11 +164,13 @@ def sweep(cache: Path, folder: Path, thresholds: list[float], metric: str = "all
     print("chosen", config["threshold"], file=sys.stderr)
 
 
-def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int = 2) -> dict[float, list[float]]:
-    """End-to-end check of the fragment scorer on PolNeAR train alone: 5 folds grouped by article,
-    each article's fragments scored by a model fitted without it, the whole quote stage run and the
-    train gold scoring it (direct, direct+mixed, all). The speaker chooser and the filter were
-    trained on these articles, so the figures compare fragment scorers, not the stage."""
+def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int = 2,
+                 fragments: bool = True) -> dict[float, list[float]]:
+    """End-to-end check of the fragment scorer (or with ``fragments=False`` the indirect scorer) on
+    PolNeAR train alone: 5 folds grouped by article, each article's candidates scored by a model
+    fitted without it, the whole quote stage run and the train gold scoring it (direct,
+    direct+mixed, all). The other learned parts were trained on these articles, so the figures
+    compare scorers, not the stage."""
     from sklearn.linear_model import LogisticRegression
 
     from newsnlp.config import Settings
@@ -180,7 +183,7 @@ def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int 
     from evaluate import quote_system
 
     train = HERE.parents[1].parent / "shared" / "data" / "quotes" / "train.jsonl"
-    features, labels, ids = labelled_candidates(cache, train, fragments=True)
+    features, labels, ids = labelled_candidates(cache, train, fragments=fragments)
     fold = {article: n % 5 for n, article in enumerate(sorted(set(ids)))}
     models = {}
     for k in range(5):
@@ -193,7 +196,10 @@ def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int 
     gold = {row["id"]: row for row in map(json.loads, train.read_text("utf-8").splitlines())}
     works = parse_cache.load(cache)
     current: dict[str, AttributionModel] = {}
-    english.shipped_fragment_model = lambda: current["model"]  # type: ignore[assignment]  # this process only
+    if fragments:
+        english.shipped_fragment_model = lambda: current["model"]  # type: ignore[assignment]  # this process only
+    else:
+        english.shipped_model = lambda: current["model"]  # type: ignore[assignment]
     stage = QuoteStage(Settings())
     results = {}
     for threshold in thresholds:
@@ -213,7 +219,7 @@ def cv_fragments(cache: Path, c: float, thresholds: list[float], min_count: int 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=("fit", "threshold", "fit-fragments", "threshold-fragments", "cv-fragments"))
+    parser.add_argument("command", choices=("fit", "threshold", "fit-fragments", "threshold-fragments", "cv-fragments", "cv"))
     parser.add_argument("cache", type=Path)
     parser.add_argument("model", type=Path)
     parser.add_argument("--c", type=float, default=0.5)
@@ -227,6 +233,8 @@ if __name__ == "__main__":
         fit(args.cache, args.model / "fragments", args.c, args.min_count, fragments=True)
     elif args.command == "threshold":
         sweep(args.cache, args.model, thresholds)
+    elif args.command == "cv":
+        cv_fragments(args.cache, args.c, thresholds, args.min_count, fragments=False)  # ``model`` is not used
     elif args.command == "cv-fragments":
         cv_fragments(args.cache, args.c, thresholds, args.min_count)  # ``model`` is not used
     else:

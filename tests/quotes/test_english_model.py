@@ -100,3 +100,28 @@ def test_doc_text_is_read_once_per_document_and_never_mixed_up() -> None:
     assert doc_text(first) is doc_text(first)  # the cached string, not a rebuilt one
     assert doc_text(second) == "Bob said no."
     assert doc_text(first) == "Alice said yes."
+
+
+def test_an_object_reading_is_also_proposed_without_the_adjunct_that_frames_the_report() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from newsnlp.quotes.english import EnglishQuotes
+    from newsnlp.quotes.english_model import candidates
+
+    # 'The union called for more investment in a statement on Thursday .' parsed by hand.
+    words = ["The", "union", "called", "for", "more", "investment", "in", "a", "statement", "on", "Thursday", "."]
+    heads = [1, 2, 2, 2, 5, 3, 2, 8, 6, 2, 9, 2]
+    deps = ["det", "nsubj", "ROOT", "prep", "amod", "pobj", "prep", "det", "pobj", "prep", "pobj", "punct"]
+    pos = ["DET", "NOUN", "VERB", "ADP", "ADJ", "NOUN", "ADP", "DET", "NOUN", "ADP", "PROPN", "PUNCT"]
+    ents = ["O"] * 10 + ["B-DATE", "O"]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True] * 10 + [False, False], heads=heads, deps=deps, pos=pos,
+              lemmas=[w.lower() for w in words], ents=ents, sent_starts=[True] + [False] * 11)
+    rules = EnglishQuotes()
+    rules._text, rules._quoted_tokens, rules._dateline_tokens = doc.text, set(), set()
+    found = {doc.text[c.quote.start:c.quote.end]: c.features for c in candidates(rules, doc, [], [])}
+    assert "for more investment in a statement on Thursday" in found or "more investment in a statement on Thursday" in found
+    cut = found["more investment"]
+    assert "k=object_cut:medium" in cut and not any(f.startswith("tail=") for f in cut)
+    uncut = next(f for text, f in found.items() if text.endswith("on Thursday") and "k=object" in f)
+    assert "tail=object" in uncut

@@ -20,6 +20,7 @@ _FRAME_NOUNS = frozenset({"statement", "interview", "speech", "rally", "debate",
 # Prepositions of circumstance: 'called them “thugs” without proof', '… after the debate'.
 _FRAME_PREPS = frozenset({"without", "despite", "after", "before", "during", "amid", "since", "until", "through",
                           "via", "by", "following", "throughout"})
+FRAME_NOUNS, FRAME_PREPS = _FRAME_NOUNS, _FRAME_PREPS  # read by the indirect scorer's candidates too
 
 
 def object_tail(verb: Any, end: int) -> int:

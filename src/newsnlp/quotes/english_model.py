@@ -26,6 +26,7 @@ import numpy as np
 
 from newsnlp.errors import ModelFormatError
 from newsnlp.quotes.english_cues import ACT_OBJECT_VERBS, MOSTLY_ACTS
+from newsnlp.quotes.english_mixed import FRAME_NOUNS, FRAME_PREPS
 from newsnlp.quotes.spans import RawQuote, span_of
 
 _QUOTE_CHARS = set("“”\"‘’'«»„")
@@ -62,36 +63,69 @@ def _trim(doc: Any, start: int, end: int, skip: set[int] | frozenset[int] = froz
     return span_of(doc, start, end) if end > start else None
 
 
-def _contents(rules: Any, doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], int]]:
-    """(kind, character span, token count) of the contents ``verb`` may attribute."""
+def _contents(rules: Any, doc: Any, verb: Any) -> list[tuple[str, tuple[int, int], bool]]:
+    """(kind, character span, whether it ends with a framing adjunct) of the contents ``verb`` may attribute."""
     out = []
     sent = verb.sent
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp"):
             span = _trim(doc, child.left_edge.i, child.right_edge.i + 1, rules._dateline_tokens)
             if span:
-                out.append((child.dep_ + ("_left" if child.i < verb.i else ""), span, child.right_edge.i - child.left_edge.i + 1))
+                out.append((child.dep_ + ("_left" if child.i < verb.i else ""), span, False))
     found = rules._object_content(doc, verb)  # the rules' object reading: no listeners, no acts
     if found is not None:
-        out.append(("object", (found.start, found.end), 0))
+        out.append(("object", (found.start, found.end), False))
     lemma = verb.lemma_.lower()
     if verb.i + 1 < sent.end and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children) and not (
             lemma in ACT_OBJECT_VERBS or lemma in MOSTLY_ACTS):
         span = _trim(doc, verb.i + 1, sent.end)  # a misparse: what follows the verb in its sentence
         if span:
-            out.append(("after", span, sent.end - verb.i - 1))
+            out.append(("after", span, False))
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     first = min([verb.i] + [subject.left_edge.i] if subject is not None else [verb.i])
     if first > sent.start and any(t.text in (",", "—", "–", ":") for t in doc[max(sent.start, first - 2):first]):
         span = _trim(doc, sent.start, first, rules._dateline_tokens)  # '…, he said': the clause before an inverted attribution
         if span:
-            out.append(("before", span, first - sent.start))
+            out.append(("before", span, False))
+    # 'called for [more school investment] in a statement on Thursday': the object or sentence-rest reading
+    # cut before the first adjunct that frames the report (a time, a medium, a circumstance) rather than
+    # carrying it; the uncut reading is marked as framed (PolNeAR's contents mostly leave such adjuncts out).
+    frame = _frame_adjunct(verb)
+    if frame is not None:
+        cut_at, why = frame
+        for n, (kind, (start, end), _framed) in enumerate(list(out)):
+            tokens = doc.char_span(start, end, alignment_mode="expand")
+            if kind in ("object", "after") and tokens is not None and start < doc[cut_at].idx < end:
+                span = _trim(doc, tokens.start, cut_at)
+                if span:
+                    out.append((kind + "_cut:" + why, span, False))
+                    out[n] = (kind, (start, end), True)
     seen, unique = set(), []
     for item in out:
         if item[1] not in seen:
             seen.add(item[1])
             unique.append(item)
     return unique
+
+
+def _frame_adjunct(verb: Any) -> tuple[int, str] | None:
+    """The first right-hand adjunct of ``verb`` that frames a report ('on Thursday', 'in a statement',
+    'during the debate', 'on MSNBC'): its first token and what it is."""
+    for child in verb.rights:
+        if child.dep_ == "npadvmod" and child.ent_type_ in ("DATE", "TIME"):
+            return child.left_edge.i, "date"
+        if child.dep_ != "prep":
+            continue
+        if child.lower_ in FRAME_PREPS:
+            return child.left_edge.i, "prep"
+        heads = [c for c in child.children if c.dep_ == "pobj"]
+        if any(h.ent_type_ in ("DATE", "TIME") for h in heads):
+            return child.left_edge.i, "date"
+        if any(h.lemma_.lower() in FRAME_NOUNS for h in heads):
+            return child.left_edge.i, "medium"
+        if child.lower_ in ("on", "in") and any(h.ent_type_ == "ORG" for h in heads):
+            return child.left_edge.i, "org"
+    return None
 
 
 def after_dateline(doc: Any, quote: RawQuote, dateline: set[int]) -> RawQuote:
@@ -304,10 +338,11 @@ def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQ
         speaker, head = rules._speaker(verb)
         who = _speaker_features(doc, head)
         lemma = verb.lemma_.lower()
-        for kind, (start, end), _size in _contents(rules, doc, verb):
+        for kind, (start, end), framed in _contents(rules, doc, verb):
             if free(start, end) and end - start >= 4:
+                tail = [f"tail={kind}", f"tail+l={lemma}"] if framed else []
                 add(RawQuote(start, end, "indirect", span_of(doc, verb.i, verb.i + 1), speaker, head),
-                    [*who, *_verb_features(rules, verb, who, kind)], lemma, kind, who[0])
+                    [*who, *_verb_features(rules, verb, who, kind), *tail], lemma, kind, who[0])
     return list(by_span.values())
 
 
