@@ -150,10 +150,17 @@ def headline_case(line: str) -> bool:
     return len(words) >= 3 and len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
-def _in_headline(text: str, at: int) -> bool:
-    """Whether the line holding offset ``at`` is set like a headline."""
+def _in_headline(text: str, at: int, known: dict[int, bool] | None = None) -> bool:
+    """Whether the line holding offset ``at`` is set like a headline (``known``: answers by line start,
+    so that a paragraph's many verbs read it once)."""
+    start = text.rfind("\n", 0, at) + 1
+    if known is not None and start in known:
+        return known[start]
     end = text.find("\n", at)
-    return headline_case(text[text.rfind("\n", 0, at) + 1:len(text) if end < 0 else end])
+    found = headline_case(text[start:len(text) if end < 0 else end])
+    if known is not None:
+        known[start] = found
+    return found
 
 
 def _speaker_features(doc: Any, head: int | None) -> list[str]:
@@ -327,11 +334,12 @@ def candidates(rules: Any, doc: Any, quotes: list[RawQuote], proposed: list[RawQ
         if root is not None and root.pos_ in ("VERB", "AUX"):
             feats += _verb_features(rules, root, who, "rule")
         add(quote, feats, lemma, "rule", who[0])
+    headline_lines: dict[int, bool] = {}
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or verb.i in rules._quoted_tokens or verb.lemma_ in ("be", "have", "do"):
             continue
         listed = rules.is_cue(verb) or verb.lemma_.lower() in rules.attitude_lemmas or verb.lemma_.lower() in rules.volitional
-        if not listed and _in_headline(text, verb.idx):
+        if not listed and _in_headline(text, verb.idx, headline_lines):
             # 'City Council Approves New Bike Lanes': in a line set like a headline only a reporting
             # verb of the cue lists attributes (PolNeAR train: 19 of 270 candidates of unlisted verbs there are).
             continue
