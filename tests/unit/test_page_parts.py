@@ -148,12 +148,18 @@ def test_known_title_wins() -> None:
 # -- the shipped labeller on pages written for these tests ---------------------------------------------
 
 
-@pytest.mark.slow
-def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
+def shipped_structure_finder():
+    """``find_structure`` with the shipped labeller (the test is skipped when it is not installed)."""
     from newsnlp.preprocess.structure import default_labeller, find_structure
 
     if default_labeller() is None:
         pytest.skip("models/pages/model is not installed")
+    return find_structure
+
+
+@pytest.mark.slow
+def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
+    find_structure = shipped_structure_finder()
     menu = ["Home", "World", "Business", "Sport", "Weather", "Sign in", "Subscribe"]
     body = [
         ("HALIFAX - The harbour authority said on Tuesday that it would build a second container terminal on the "
@@ -180,10 +186,7 @@ def test_shipped_labeller_finds_the_parts_of_a_scraped_page() -> None:
 
 @pytest.mark.slow
 def test_shipped_labeller_keeps_a_clean_chinese_article_whole() -> None:
-    from newsnlp.preprocess.structure import default_labeller, find_structure
-
-    if default_labeller() is None:
-        pytest.skip("models/pages/model is not installed")
+    find_structure = shipped_structure_finder()
     body = [
         "新华社北京3月4日电 记者从交通运输部获悉，今年一季度全国港口货物吞吐量同比增长百分之五，其中集装箱吞吐量增长较快。",
         "交通运输部有关负责人表示，下一步将继续推进港口基础设施建设，提升港口服务水平，保障产业链供应链稳定。",
@@ -214,10 +217,7 @@ def test_maintained_patterns_know_common_page_furniture(line: str, kind: str) ->
 
 @pytest.mark.slow
 def test_shipped_labeller_reads_a_wechat_post() -> None:
-    from newsnlp.preprocess.structure import default_labeller, find_structure
-
-    if default_labeller() is None:
-        pytest.skip("models/pages/model is not installed")
+    find_structure = shipped_structure_finder()
     body = [
         "3月4日，江城市商务局宣布，将于本周末发放新一轮消费券，首批覆盖餐饮、零售和文旅三个领域，总额达两亿元。",
         "据介绍，此次消费券通过多个平台同步发放，市民可在指定时间段内领取。市商务局相关负责人表示，消费券将重点支持中小商户。",
