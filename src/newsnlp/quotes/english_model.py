@@ -93,9 +93,12 @@ def _contents(rules: Any, doc: Any, verb: Any) -> list[tuple[str, tuple[int, int
     frame = _frame_adjunct(verb)
     if frame is not None:
         cut_at, why = frame
+        cut_char = doc[cut_at].idx
         for n, (kind, (start, end), _framed) in enumerate(list(out)):
+            if kind not in ("object", "after") or not start < cut_char < end:
+                continue
             tokens = doc.char_span(start, end, alignment_mode="expand")
-            if kind in ("object", "after") and tokens is not None and start < doc[cut_at].idx < end:
+            if tokens is not None:
                 span = _trim(doc, tokens.start, cut_at)
                 if span:
                     out.append((kind + "_cut:" + why, span, False))
